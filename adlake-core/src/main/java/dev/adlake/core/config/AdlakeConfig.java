@@ -1,0 +1,70 @@
+package dev.adlake.core.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole validated configuration of one adlake process, one typed record per component.
+ *
+ * <p>Built by {@link ConfigLoader}; precedence is command-line flag, then environment, then the
+ * file, then the default.
+ */
+public record AdlakeConfig(
+    Path home,
+    Path configFile,
+    MetadataConfig metadata,
+    LakeConfig lake,
+    KafkaConfig kafka,
+    SparkConfig spark,
+    LandingConfig landing,
+    ConfigValues values) {
+
+  /** Every declared key, grouped by component, in the order the reference lists them. */
+  public static List<ConfigKey<?>> declaredKeys() {
+    List<ConfigKey<?>> keys = new ArrayList<>();
+    keys.addAll(MetadataConfig.keys());
+    keys.addAll(LakeConfig.keys());
+    keys.addAll(LandingConfig.keys());
+    keys.addAll(KafkaConfig.keys());
+    keys.addAll(SparkConfig.keys());
+    return List.copyOf(keys);
+  }
+
+  static AdlakeConfig from(Path home, Path configFile, ConfigValues values) {
+    return new AdlakeConfig(
+        home,
+        configFile,
+        MetadataConfig.from(values),
+        LakeConfig.from(values),
+        KafkaConfig.from(values),
+        SparkConfig.from(values),
+        LandingConfig.from(values),
+        values);
+  }
+
+  /** The embedded PostgreSQL data directory. */
+  public Path postgresDirectory() {
+    return home.resolve("postgres");
+  }
+
+  /** The embedded Kafka broker's log directory. */
+  public Path kafkaDirectory() {
+    return home.resolve("kafka");
+  }
+
+  /** Where log files are written. */
+  public Path logDirectory() {
+    return home.resolve("logs");
+  }
+
+  /** Scratch space for Spark and extracted binaries, kept under the home, never in /tmp. */
+  public Path workDirectory() {
+    return home.resolve("work");
+  }
+
+  /** Where the generator writes the true answers for the data it lands. */
+  public Path expectedDirectory() {
+    return home.resolve("expected");
+  }
+}

@@ -1,0 +1,223 @@
+package dev.adlake.core.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The type and rule of a configuration value: turns its text into a typed value or says, in a
+ * phrase that completes "must be ...", which rule the text breaks.
+ */
+public interface ValueType<T> {
+  /** A phrase that completes "must be ...", such as "an integer from 1 to 200". */
+  String rule();
+
+  /**
+   * Parses the text of a value.
+   *
+   * @throws IllegalArgumentException when the text breaks the rule; the message may add detail
+   */
+  T parse(String text);
+
+  static ValueType<String> string() {
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "a non-empty string";
+      }
+
+      @Override
+      public String parse(String text) {
+        if (text.isBlank()) {
+          throw new IllegalArgumentException();
+        }
+        return text;
+      }
+    };
+  }
+
+  static ValueType<Integer> integer(int min, int max) {
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "an integer from %d to %d".formatted(min, max);
+      }
+
+      @Override
+      public Integer parse(String text) {
+        int value;
+        try {
+          value = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException();
+        }
+        if (value < min || value > max) {
+          throw new IllegalArgumentException();
+        }
+        return value;
+      }
+    };
+  }
+
+  static ValueType<Boolean> bool() {
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "true or false";
+      }
+
+      @Override
+      public Boolean parse(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+          case "true" -> true;
+          case "false" -> false;
+          default -> throw new IllegalArgumentException();
+        };
+      }
+    };
+  }
+
+  /** An absolute URI with one of the given schemes; a plain absolute path is taken as file:. */
+  static ValueType<URI> uri(String... schemes) {
+    Set<String> allowed = Set.of(schemes);
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "an absolute URI with scheme " + String.join(" or ", Arrays.asList(schemes));
+      }
+
+      @Override
+      public URI parse(String text) {
+        String trimmed = text.trim();
+        if (trimmed.startsWith("/") && allowed.contains("file")) {
+          return Path.of(trimmed).toUri();
+        }
+        URI uri;
+        try {
+          uri = new URI(trimmed);
+        } catch (URISyntaxException e) {
+          throw new IllegalArgumentException(e.getMessage());
+        }
+        if (uri.getScheme() == null || !allowed.contains(uri.getScheme())) {
+          throw new IllegalArgumentException();
+        }
+        if (uri.getScheme().equals("file") && (uri.getPath() == null || uri.getPath().isEmpty())) {
+          throw new IllegalArgumentException("a file: URI needs an absolute path");
+        }
+        if (!uri.getScheme().equals("file") && (uri.getHost() == null || uri.getHost().isEmpty())) {
+          throw new IllegalArgumentException("a bucket name is missing");
+        }
+        return uri;
+      }
+    };
+  }
+
+  static ValueType<Path> path() {
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "a file system path";
+      }
+
+      @Override
+      public Path parse(String text) {
+        if (text.isBlank()) {
+          throw new IllegalArgumentException();
+        }
+        try {
+          return Path.of(text.trim()).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+          throw new IllegalArgumentException(e.getMessage());
+        }
+      }
+    };
+  }
+
+  static ValueType<String> jdbcPostgresUrl() {
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/database";
+      }
+
+      @Override
+      public String parse(String text) {
+        String trimmed = text.trim();
+        if (!trimmed.startsWith("jdbc:postgresql:")) {
+          throw new IllegalArgumentException();
+        }
+        return trimmed;
+      }
+    };
+  }
+
+  /** A comma-separated list of host:port pairs, as Kafka's bootstrap.servers. */
+  static ValueType<List<String>> hostPorts() {
+    Pattern hostPort = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}");
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "a comma-separated list of host:port";
+      }
+
+      @Override
+      public List<String> parse(String text) {
+        List<String> parts = Arrays.stream(text.split(",")).map(String::trim).toList();
+        for (String part : parts) {
+          if (!hostPort.matcher(part).matches()) {
+            throw new IllegalArgumentException("'" + part + "' is not host:port");
+          }
+          int port = Integer.parseInt(part.substring(part.lastIndexOf(':') + 1));
+          if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is out of range");
+          }
+        }
+        return parts;
+      }
+    };
+  }
+
+  /** A Spark master URL: local, local[N], local[*], spark://, yarn, k8s://. */
+  static ValueType<String> sparkMaster() {
+    Pattern master = Pattern.compile("local(\\[(\\*|\\d+)(,\\d+)?])?|spark://.+|yarn|k8s://.+");
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "a Spark master: local[*], local[N], spark://host:port, yarn or k8s://...";
+      }
+
+      @Override
+      public String parse(String text) {
+        if (!master.matcher(text.trim()).matches()) {
+          throw new IllegalArgumentException();
+        }
+        return text.trim();
+      }
+    };
+  }
+
+  static ValueType<String> oneOf(String... choices) {
+    List<String> allowed = List.of(choices);
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "one of " + String.join(", ", allowed);
+      }
+
+      @Override
+      public String parse(String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(value)) {
+          throw new IllegalArgumentException();
+        }
+        return value;
+      }
+    };
+  }
+}

@@ -1,0 +1,380 @@
+package dev.adlake.core.generate;
+
+import static dev.adlake.core.generate.Mixer.mix;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * Generates every event whose time falls in one hour, writes it to the feeds' files, and counts the
+ * true figures of that hour. Hours are independent, so they run in parallel and the output does not
+ * depend on the number of threads.
+ *
+ * <p>Faults a real feed has: a share of rows arrives late, in the file delivered two hours later; a
+ * share is delivered twice (again in that later file); a few lines are malformed.
+ */
+final class HourGenerator implements Callable<HourGenerator.Result> {
+  static final double LATE_SHARE = 0.005;
+  static final double DUPLICATE_SHARE = 0.002;
+  static final double MALFORMED_SHARE = 0.0004;
+  static final double CONVERSIONS_PER_CLICK = 0.08;
+  static final double TRACKER_SHARE = 0.3;
+  static final int LATE_DELIVERY_HOURS = 2;
+  private static final int BUFFER = 1 << 20;
+  private static final long IMPRESSION_SALT = 0x1A00_0000_0000_0000L;
+  private static final long CLICK_SALT = 0x2B00_0000_0000_0000L;
+  private static final long CONVERSION_SALT = 0x3C00_0000_0000_0000L;
+  private static final long TRACKER_SALT = 0x4D00_0000_0000_0000L;
+  private static final DateTimeFormatter FILE_HOUR = DateTimeFormatter.ofPattern("yyyyMMdd-HH");
+  private static final DateTimeFormatter HOUR_PREFIX =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:");
+  private static final DateTimeFormatter EXPECTED_HOUR =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:00:00'Z'");
+  private static final byte[] IMPRESSION = "impression".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLICK = "click".getBytes(StandardCharsets.US_ASCII);
+  private static final String[] CONVERSION_TYPES = {"purchase", "signup", "lead", "install"};
+
+  /** The figures of one generated hour and its true per-ad rows as CSV text. */
+  record Result(
+      int hourIndex,
+      long impressions,
+      long clicks,
+      long conversions,
+      long trackerEvents,
+      long adServerRows,
+      long duplicateRows,
+      long lateRows,
+      long malformedLines,
+      int files,
+      long bytes,
+      byte[] expectedRows) {}
+
+  private final AdUniverse universe;
+  private final int hourIndex;
+  private final LocalDateTime hour;
+  private final int events;
+  private final Path landing;
+
+  HourGenerator(AdUniverse universe, int hourIndex, LocalDateTime hour, int events, Path landing) {
+    this.universe = universe;
+    this.hourIndex = hourIndex;
+    this.hour = hour;
+    this.events = events;
+    this.landing = landing;
+  }
+
+  @Override
+  public Result call() throws IOException {
+    SplittableRandom random = new SplittableRandom(mix(universe.seed ^ (0x5E00_0000L + hourIndex)));
+    byte[] prefix = hour.format(HOUR_PREFIX).getBytes(StandardCharsets.US_ASCII);
+    LocalDateTime lateHour = hour.plusHours(LATE_DELIVERY_HOURS);
+
+    int[] impressions = new int[AdUniverse.ADS];
+    int[] clicks = new int[AdUniverse.ADS];
+    int[] conversions = new int[AdUniverse.ADS];
+    long[] adUsers = new long[events];
+    long[] adAddresses = new long[events];
+    long clickCount = 0;
+    long conversionCount = 0;
+    long trackerCount = 0;
+    long adServerRows = 0;
+    long duplicateRows = 0;
+    long lateRows = 0;
+    long malformed = 0;
+
+    Path eventsFile = file(GeneratedFeeds.ADSERVER_EVENTS, "events", hour, "-a.tsv");
+    Path lateFile = file(GeneratedFeeds.ADSERVER_EVENTS, "events", lateHour, "-b.tsv");
+    Path clicksFile = file(GeneratedFeeds.TRACKER_CLICKS, "clicks", hour, ".csv");
+    Path conversionsFile = file(GeneratedFeeds.TRACKER_CONVERSIONS, "conversions", hour, ".csv");
+    Path trackerFile = file(GeneratedFeeds.ADTRACKER_IMPRESSIONS, "adtracker", hour, ".jsonl");
+    long bytes;
+    try (AsciiWriter onTime = open(eventsFile);
+        AsciiWriter late = open(lateFile);
+        AsciiWriter clickOut = open(clicksFile);
+        AsciiWriter conversionOut = open(conversionsFile);
+        AsciiWriter trackerOut = open(trackerFile)) {
+      clickOut.ascii(String.join(",", GeneratedFeeds.TRACKER_CLICKS_COLUMNS)).character('\n');
+      conversionOut
+          .ascii(String.join(",", GeneratedFeeds.TRACKER_CONVERSIONS_COLUMNS))
+          .character('\n');
+
+      for (int i = 0; i < events; i++) {
+        long eventIndex = (long) hourIndex << 32 | i;
+        int ad = universe.adPopularity.sample(random);
+        int user = universe.userActivity.sample(random);
+        int address = universe.addressOf(user, random.nextInt(universe.addressesOf(user)));
+        int domain = universe.domainPopularity.sample(random);
+        int page = random.nextInt(100_000);
+        int millis = random.nextInt(3_600_000);
+        long impressionId = mix(universe.seed ^ IMPRESSION_SALT ^ eventIndex);
+        double fate = random.nextDouble();
+        boolean isLate = fate < LATE_SHARE;
+        boolean isDuplicate = !isLate && fate < LATE_SHARE + DUPLICATE_SHARE;
+        AsciiWriter target = isLate ? late : onTime;
+
+        if (random.nextDouble() < MALFORMED_SHARE) {
+          writeMalformed(onTime, malformed, ad, prefix, millis);
+          malformed++;
+          adServerRows++;
+        }
+        writeEvent(
+            target, ad, user, address, domain, page, prefix, millis, impressionId, IMPRESSION);
+        adServerRows++;
+        if (isLate) {
+          lateRows++;
+        }
+        if (isDuplicate) {
+          writeEvent(
+              late, ad, user, address, domain, page, prefix, millis, impressionId, IMPRESSION);
+          adServerRows++;
+          duplicateRows++;
+        }
+        impressions[ad]++;
+        adUsers[i] = (long) ad << 32 | user;
+        adAddresses[i] = (long) ad << 32 | (address & 0xFFFF_FFFFL);
+
+        if (random.nextDouble() < universe.clickThroughRate[ad]) {
+          int clickMillis = Math.min(3_599_999, millis + 1000 + random.nextInt(60_000));
+          writeEvent(
+              target, ad, user, address, domain, page, prefix, clickMillis, impressionId, CLICK);
+          adServerRows++;
+          if (isLate) {
+            lateRows++;
+          }
+          if (isDuplicate) {
+            writeEvent(
+                late, ad, user, address, domain, page, prefix, clickMillis, impressionId, CLICK);
+            adServerRows++;
+            duplicateRows++;
+          }
+          clicks[ad]++;
+          clickCount++;
+          long clickId = mix(universe.seed ^ CLICK_SALT ^ eventIndex);
+          if (random.nextDouble() < MALFORMED_SHARE * 20) {
+            clickOut.hex(clickId).ascii(",not-a-row\n");
+            malformed++;
+          }
+          writeClick(
+              clickOut,
+              clickId,
+              impressionId,
+              ad,
+              user,
+              address,
+              domain,
+              page,
+              prefix,
+              clickMillis);
+
+          if (random.nextDouble() < CONVERSIONS_PER_CLICK) {
+            int conversionMillis =
+                Math.min(3_599_999, clickMillis + 5000 + random.nextInt(600_000));
+            long conversionId = mix(universe.seed ^ CONVERSION_SALT ^ eventIndex);
+            int type = random.nextInt(CONVERSION_TYPES.length);
+            int cents = 500 + random.nextInt(20_000);
+            conversionOut.hex(conversionId).character(',').hex(clickId).character(',');
+            conversionOut.number(universe.adIds[ad]).character(',');
+            conversionOut.number(universe.campaignIds[universe.campaignOfAd(ad)]).character(',');
+            conversionOut
+                .number(universe.advertiserIds[universe.advertiserOfAd(ad)])
+                .character(',');
+            conversionOut.hex(universe.userIdOf(user)).character(',');
+            conversionOut.timestamp(prefix, conversionMillis).character(',');
+            conversionOut.ascii(CONVERSION_TYPES[type]).character(',');
+            conversionOut.number(cents / 100).character('.').padded(cents % 100, 2).character('\n');
+            conversions[ad]++;
+            conversionCount++;
+          }
+        }
+
+        if (random.nextDouble() < TRACKER_SHARE) {
+          trackerCount++;
+          if (random.nextDouble() < MALFORMED_SHARE * 10) {
+            trackerOut.ascii("{\"event_id\":\"").hex(impressionId).ascii("\",\"ts\":\n");
+            malformed++;
+          }
+          writeTracker(trackerOut, impressionId, ad, user, address, domain, page, prefix, millis);
+        }
+      }
+      bytes =
+          onTime.size() + late.size() + clickOut.size() + conversionOut.size() + trackerOut.size();
+    }
+    touch(eventsFile, hour.plusHours(1));
+    touch(lateFile, lateHour.plusHours(1));
+    touch(clicksFile, hour.plusHours(1));
+    touch(conversionsFile, hour.plusHours(1));
+    touch(trackerFile, hour.plusHours(1));
+
+    byte[] expected = expectedRows(impressions, clicks, conversions, adUsers, adAddresses);
+    return new Result(
+        hourIndex,
+        events,
+        clickCount,
+        conversionCount,
+        trackerCount,
+        adServerRows,
+        duplicateRows,
+        lateRows,
+        malformed,
+        5,
+        bytes,
+        expected);
+  }
+
+  private void writeEvent(
+      AsciiWriter out,
+      int ad,
+      int user,
+      int address,
+      int domain,
+      int page,
+      byte[] prefix,
+      int millis,
+      long impressionId,
+      byte[] event)
+      throws IOException {
+    out.number(universe.adIds[ad]).character('\t');
+    out.number(universe.campaignIds[universe.campaignOfAd(ad)]).character('\t');
+    out.number(universe.advertiserIds[universe.advertiserOfAd(ad)]).character('\t');
+    out.timestamp(prefix, millis).character('\t');
+    out.hex(impressionId).character('\t');
+    out.ipv4(address).character('\t');
+    out.hex(universe.userIdOf(user)).character('\t');
+    out.bytes(event).character('\t');
+    out.bytes(universe.domainUrlPrefix[domain]).number(page).character('\t');
+    out.bytes(universe.userAgents[universe.userAgentOf(user)]).character('\n');
+  }
+
+  /** Three kinds in turn: a cut-off row, an impossible timestamp, a non-numeric ad id. */
+  private void writeMalformed(AsciiWriter out, long sequence, int ad, byte[] prefix, int millis)
+      throws IOException {
+    switch ((int) (sequence % 3)) {
+      case 0 -> {
+        out.number(universe.adIds[ad]).character('\t');
+        out.number(universe.campaignIds[universe.campaignOfAd(ad)]).character('\t');
+        out.timestamp(prefix, millis).character('\n');
+      }
+      case 1 -> {
+        out.number(universe.adIds[ad]).character('\t');
+        out.number(universe.campaignIds[universe.campaignOfAd(ad)]).character('\t');
+        out.number(universe.advertiserIds[universe.advertiserOfAd(ad)]).character('\t');
+        out.ascii("2026-13-45T25:61:00.000Z\t");
+        out.hex(sequence).ascii("\t10.0.0.1\tunknown\timpression\thttps://example.com/\t-\n");
+      }
+      default -> {
+        out.ascii("ad-").number(universe.adIds[ad]).character('\t');
+        out.number(universe.campaignIds[universe.campaignOfAd(ad)]).character('\t');
+        out.number(universe.advertiserIds[universe.advertiserOfAd(ad)]).character('\t');
+        out.timestamp(prefix, millis).character('\t');
+        out.hex(sequence).ascii("\t10.0.0.1\tunknown\timpression\thttps://example.com/\t-\n");
+      }
+    }
+  }
+
+  private void writeClick(
+      AsciiWriter out,
+      long clickId,
+      long impressionId,
+      int ad,
+      int user,
+      int address,
+      int domain,
+      int page,
+      byte[] prefix,
+      int millis)
+      throws IOException {
+    out.hex(clickId).character(',').hex(impressionId).character(',');
+    out.number(universe.adIds[ad]).character(',');
+    out.number(universe.campaignIds[universe.campaignOfAd(ad)]).character(',');
+    out.number(universe.advertiserIds[universe.advertiserOfAd(ad)]).character(',');
+    out.hex(universe.userIdOf(user)).character(',');
+    out.ipv4(address).character(',');
+    out.timestamp(prefix, millis).character(',');
+    out.bytes(universe.domainUrlPrefix[domain]).number(page).character('\n');
+  }
+
+  private void writeTracker(
+      AsciiWriter out,
+      long impressionId,
+      int ad,
+      int user,
+      int address,
+      int domain,
+      int page,
+      byte[] prefix,
+      int millis)
+      throws IOException {
+    out.ascii("{\"event_id\":\"").hex(mix(universe.seed ^ TRACKER_SALT ^ impressionId));
+    out.ascii("\",\"ts\":\"").timestamp(prefix, millis);
+    out.ascii("\",\"ad_id\":").number(universe.adIds[ad]);
+    out.ascii(",\"cookie_id\":\"af-").hex(universe.trackerCookieOf(user));
+    out.ascii("\",\"ip\":\"").ipv4(address);
+    out.ascii("\",\"site_domain\":\"").bytes(universe.domainNames[domain]);
+    out.ascii("\",\"page_url\":\"").bytes(universe.domainUrlPrefix[domain]).number(page);
+    out.ascii("\",\"user_agent\":\"").bytes(universe.userAgents[universe.userAgentOf(user)]);
+    out.ascii("\"}\n");
+  }
+
+  /** One CSV row per ad active in the hour, ascending by ad, with exact distinct counts. */
+  private byte[] expectedRows(
+      int[] impressions, int[] clicks, int[] conversions, long[] adUsers, long[] adAddresses)
+      throws IOException {
+    int[] users = distinctPerAd(adUsers);
+    int[] sessions = distinctPerAd(adAddresses);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    String hourText = hour.format(EXPECTED_HOUR);
+    try (AsciiWriter out = new AsciiWriter(bytes, 1 << 16)) {
+      for (int ad = 0; ad < AdUniverse.ADS; ad++) {
+        if (impressions[ad] == 0 && clicks[ad] == 0 && conversions[ad] == 0) {
+          continue;
+        }
+        out.ascii(hourText).character(',').number(universe.adIds[ad]).character(',');
+        out.number(universe.campaignIds[universe.campaignOfAd(ad)]).character(',');
+        out.number(universe.advertiserIds[universe.advertiserOfAd(ad)]).character(',');
+        out.number(impressions[ad]).character(',').number(clicks[ad]).character(',');
+        out.number(conversions[ad]).character(',').number(sessions[ad]).character(',');
+        out.number(users[ad]).character('\n');
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Distinct low halves per high half (the ad) of packed keys. Sorts the array in place. */
+  private static int[] distinctPerAd(long[] keys) {
+    Arrays.sort(keys);
+    int[] distinct = new int[AdUniverse.ADS];
+    for (int i = 0; i < keys.length; i++) {
+      if (i == 0 || keys[i] != keys[i - 1]) {
+        distinct[(int) (keys[i] >>> 32)]++;
+      }
+    }
+    return distinct;
+  }
+
+  private Path file(String feed, String name, LocalDateTime delivery, String suffix)
+      throws IOException {
+    Path folder = landing.resolve(feed).resolve("dt=" + delivery.toLocalDate());
+    Files.createDirectories(folder);
+    return folder.resolve(name + "-" + delivery.format(FILE_HOUR) + suffix);
+  }
+
+  private static AsciiWriter open(Path file) throws IOException {
+    return new AsciiWriter(new FileOutputStream(file.toFile()), BUFFER);
+  }
+
+  private static void touch(Path file, LocalDateTime time) throws IOException {
+    Instant instant = time.toInstant(ZoneOffset.UTC);
+    Files.setLastModifiedTime(file, FileTime.from(instant));
+  }
+}

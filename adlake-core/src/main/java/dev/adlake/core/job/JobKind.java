@@ -1,0 +1,7 @@
+package dev.adlake.core.job;
+
+/** Whether a job runs to completion or keeps running over a stream. */
+public enum JobKind {
+  BATCH,
+  STREAMING
+}
