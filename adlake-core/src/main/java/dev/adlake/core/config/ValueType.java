@@ -65,6 +65,30 @@ public interface ValueType<T> {
     };
   }
 
+  /** A decimal from 0 to 1, such as a share of rows. */
+  static ValueType<Double> ratio() {
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "a decimal from 0 to 1";
+      }
+
+      @Override
+      public Double parse(String text) {
+        double value;
+        try {
+          value = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException();
+        }
+        if (!(value >= 0 && value <= 1)) {
+          throw new IllegalArgumentException();
+        }
+        return value;
+      }
+    };
+  }
+
   static ValueType<Boolean> bool() {
     return new ValueType<>() {
       @Override

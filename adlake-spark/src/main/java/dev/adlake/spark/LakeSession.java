@@ -1,0 +1,68 @@
+package dev.adlake.spark;
+
+import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.LakeConfig;
+import dev.adlake.core.metadata.MetadataStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Starts Spark with the Iceberg catalog {@value LakeConfig#CATALOG_NAME} kept in the metadata
+ * PostgreSQL (Iceberg's JDBC catalog), the warehouse from the configuration, loopback binding, no
+ * UI, UTC, and scratch space under the adlake home.
+ */
+public final class LakeSession {
+  private LakeSession() {}
+
+  /** The Spark properties adlake sets, before free-form {@code spark.conf.*} ones apply. */
+  public static Map<String, String> properties(AdlakeConfig config, MetadataStore metadata) {
+    Path work = config.workDirectory();
+    String catalog = "spark.sql.catalog." + LakeConfig.CATALOG_NAME;
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("spark.master", config.spark().master());
+    properties.put("spark.app.name", "adlake");
+    properties.put("spark.ui.enabled", "false");
+    properties.put("spark.driver.bindAddress", "127.0.0.1");
+    properties.put("spark.driver.host", "127.0.0.1");
+    properties.put("spark.local.dir", work.resolve("spark").toString());
+    properties.put("spark.sql.warehouse.dir", work.resolve("spark-warehouse").toUri().toString());
+    properties.put("spark.sql.session.timeZone", "UTC");
+    properties.put(
+        "spark.sql.shuffle.partitions", String.valueOf(config.spark().shufflePartitions()));
+    properties.put("spark.sql.adaptive.enabled", "true");
+    properties.put(
+        "spark.sql.extensions",
+        "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+    properties.put(catalog, "org.apache.iceberg.spark.SparkCatalog");
+    properties.put(catalog + ".type", "jdbc");
+    properties.put(catalog + ".uri", metadata.jdbcUrl());
+    properties.put(catalog + ".jdbc.user", metadata.user());
+    metadata.password().ifPresent(password -> properties.put(catalog + ".jdbc.password", password));
+    properties.put(catalog + ".jdbc.schema-version", "V1");
+    properties.put(catalog + ".warehouse", config.lake().warehouse().toString());
+    properties.put("spark.sql.defaultCatalog", LakeConfig.CATALOG_NAME);
+    properties.putAll(config.spark().properties());
+    return properties;
+  }
+
+  /** Starts (or returns the running) SparkSession of this JVM with the lake catalog. */
+  public static SparkSession start(AdlakeConfig config, MetadataStore metadata) {
+    try {
+      Files.createDirectories(config.workDirectory().resolve("spark"));
+      if ("file".equals(config.lake().warehouse().getScheme())) {
+        Files.createDirectories(Path.of(config.lake().warehouse()));
+      }
+    } catch (IOException e) {
+      throw new ExternalFailureException(
+          "Cannot create Spark folders under %s: %s".formatted(config.home(), e.getMessage()), e);
+    }
+    SparkSession.Builder builder = SparkSession.builder();
+    properties(config, metadata).forEach(builder::config);
+    return builder.getOrCreate();
+  }
+}

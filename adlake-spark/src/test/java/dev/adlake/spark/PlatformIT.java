@@ -1,0 +1,102 @@
+package dev.adlake.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.adlake.kafka.KafkaTopics;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** The embedded services start and do real work: PostgreSQL, Spark with Iceberg, Kafka. */
+class PlatformIT {
+  @Test
+  void icebergTableRoundTripsThroughTheJdbcCatalogInPostgres() throws Exception {
+    Platform platform = TestPlatform.get();
+    SparkSession spark = platform.spark();
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS lake.scratch");
+    spark.sql(
+        "CREATE TABLE lake.scratch.platform_roundtrip (id BIGINT, name STRING) USING iceberg");
+    spark.sql("INSERT INTO lake.scratch.platform_roundtrip VALUES (1, 'one'), (2, 'two')");
+
+    List<Row> rows =
+        spark.sql("SELECT id, name FROM scratch.platform_roundtrip ORDER BY id").collectAsList();
+    assertThat(rows)
+        .extracting(row -> row.getLong(0) + "=" + row.getString(1))
+        .containsExactly("1=one", "2=two");
+
+    // The catalog entry lives in PostgreSQL, in Iceberg's own table.
+    try (Connection connection = platform.metadata().dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT metadata_location FROM iceberg_tables"
+                    + " WHERE table_namespace = 'scratch' AND table_name = 'platform_roundtrip'")) {
+      assertThat(result.next()).isTrue();
+      assertThat(result.getString(1)).contains("/warehouse/scratch/platform_roundtrip/metadata/");
+    }
+  }
+
+  @Test
+  void kafkaTopicCarriesMessagesThroughTheEmbeddedBroker() {
+    Platform platform = TestPlatform.get();
+    String servers = platform.kafkaBootstrapServers();
+    String topic = "platform-it-" + System.nanoTime();
+    KafkaTopics.ensure(servers, List.of(topic), 2);
+    assertThat(KafkaTopics.list(servers)).contains(topic);
+
+    Properties producerProperties = new Properties();
+    producerProperties.put("bootstrap.servers", servers);
+    producerProperties.put("key.serializer", StringSerializer.class.getName());
+    producerProperties.put("value.serializer", StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties)) {
+      for (int i = 0; i < 10; i++) {
+        producer.send(new ProducerRecord<>(topic, "key-" + i, "value-" + i));
+      }
+      producer.flush();
+    }
+
+    Properties consumerProperties = new Properties();
+    consumerProperties.put("bootstrap.servers", servers);
+    consumerProperties.put("group.id", "platform-it");
+    consumerProperties.put("auto.offset.reset", "earliest");
+    consumerProperties.put("key.deserializer", StringDeserializer.class.getName());
+    consumerProperties.put("value.deserializer", StringDeserializer.class.getName());
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (values.size() < 10 && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          values.add(record.value());
+        }
+      }
+    }
+    assertThat(values).hasSize(10).contains("value-0", "value-9");
+  }
+
+  @Test
+  void sparkPropertiesBindToLoopbackAndKeepScratchUnderTheHome() {
+    Platform platform = TestPlatform.get();
+    Map<String, String> properties = LakeSession.properties(platform.config(), platform.metadata());
+    assertThat(properties)
+        .containsEntry("spark.driver.bindAddress", "127.0.0.1")
+        .containsEntry("spark.ui.enabled", "false")
+        .containsEntry("spark.sql.catalog.lake.type", "jdbc")
+        .containsEntry("spark.master", "local[2]");
+    assertThat(properties.get("spark.local.dir")).startsWith(platform.config().home().toString());
+  }
+}
