@@ -1,0 +1,163 @@
+package dev.adlake.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path directory;
+
+  private AdlakeConfig load(Map<String, String> environment, Map<String, String> overrides) {
+    return ConfigLoader.load(
+        new ConfigLoader.Request(
+            Optional.empty(), Optional.empty(), environment, overrides, directory));
+  }
+
+  private Path write(String yaml) throws IOException {
+    return Files.writeString(directory.resolve("adlake.yaml"), yaml);
+  }
+
+  @Test
+  void defaultsNeedNoFileAndLiveUnderTheHome() {
+    AdlakeConfig config = load(Map.of(), Map.of());
+    Path home = directory.resolve(".adlake");
+    assertThat(config.home()).isEqualTo(home);
+    assertThat(config.configFile()).isNull();
+    assertThat(config.metadata().embedded()).isTrue();
+    assertThat(config.kafka().embedded()).isTrue();
+    assertThat(config.lake().warehouse()).isEqualTo(home.resolve("warehouse").toUri());
+    assertThat(config.landing().path()).isEqualTo(home.resolve("landing"));
+    assertThat(config.spark().master()).isEqualTo("local[*]");
+    assertThat(config.values().all().get("metadata.pool-size").source())
+        .isEqualTo(ConfigSource.DEFAULT);
+  }
+
+  @Test
+  void flagBeatsEnvironmentBeatsFileBeatsDefault() throws IOException {
+    write(
+        """
+        metadata:
+          pool-size: 3
+        spark:
+          shuffle-partitions: 5
+          master: local[1]
+        kafka.embedded-port: 19092
+        """);
+    AdlakeConfig config =
+        load(
+            Map.of("ADLAKE_SPARK_SHUFFLE_PARTITIONS", "6", "ADLAKE_SPARK_MASTER", "local[2]"),
+            Map.of("spark.master", "local[3]"));
+    assertThat(config.metadata().poolSize()).isEqualTo(3);
+    assertThat(config.kafka().embeddedPort()).isEqualTo(19092);
+    assertThat(config.spark().shufflePartitions()).isEqualTo(6);
+    assertThat(config.spark().master()).isEqualTo("local[3]");
+    assertThat(config.values().all().get("metadata.pool-size").origin())
+        .isEqualTo("adlake.yaml line 2");
+    assertThat(config.values().all().get("spark.master").source())
+        .isEqualTo(ConfigSource.COMMAND_LINE);
+  }
+
+  @Test
+  void externalServicesReplaceTheEmbeddedOnes() {
+    AdlakeConfig config =
+        load(
+            Map.of(
+                "ADLAKE_METADATA_JDBC_URL", "jdbc:postgresql://db.example:5432/adlake",
+                "ADLAKE_KAFKA_BOOTSTRAP_SERVERS", "k1:9092, k2:9092",
+                "ADLAKE_LAKE_WAREHOUSE", "s3a://ad-lake/warehouse"),
+            Map.of());
+    assertThat(config.metadata().embedded()).isFalse();
+    assertThat(config.kafka().bootstrapServers()).contains(List.of("k1:9092", "k2:9092"));
+    assertThat(config.lake().warehouse()).isEqualTo(URI.create("s3a://ad-lake/warehouse"));
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceWithKeyValueAndRule() throws IOException {
+    write(
+        """
+        metadata:
+          jdbc-url: mysql://nope
+          pool-size: -4
+        lake:
+          warehouse: "hdfs://cluster/lake"
+        kafka:
+          bootstrap-server: localhost:9092
+        """);
+    assertThatThrownBy(() -> load(Map.of("ADLAKE_SPARK_SHUFLE_PARTITIONS", "8"), Map.of()))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e -> {
+              assertThat(e.problems())
+                  .extracting(ConfigProblem::key)
+                  .containsExactlyInAnyOrder(
+                      "metadata.jdbc-url",
+                      "metadata.pool-size",
+                      "lake.warehouse",
+                      "kafka.bootstrap-server",
+                      "ADLAKE_SPARK_SHUFLE_PARTITIONS");
+              assertThat(e.getMessage())
+                  .contains("Invalid configuration, 5 problems")
+                  .contains(
+                      "metadata.pool-size = '-4' (adlake.yaml line 3): must be an integer from 1 to 200")
+                  .contains("lake.warehouse = 'hdfs://cluster/lake' (adlake.yaml line 5)")
+                  .contains("must be an absolute URI with scheme file or s3a")
+                  .contains("unknown key, did you mean 'kafka.bootstrap-servers'?")
+                  .contains("did you mean 'ADLAKE_SPARK_SHUFFLE_PARTITIONS'?");
+            });
+  }
+
+  @Test
+  void badYamlNamesTheLine() throws IOException {
+    write("metadata:\n  pool-size: [1\nlake: x\n");
+    assertThatThrownBy(() -> load(Map.of(), Map.of()))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("is not valid YAML");
+  }
+
+  @Test
+  void namedConfigFileMustExist() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    new ConfigLoader.Request(
+                        Optional.empty(),
+                        Optional.of(Path.of("missing.yaml")),
+                        Map.of(),
+                        Map.of(),
+                        directory)))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("missing.yaml")
+        .hasMessageContaining("the configuration file does not exist");
+  }
+
+  @Test
+  void freeFormSparkPropertiesPassThrough() throws IOException {
+    write(
+        """
+        spark:
+          conf:
+            spark.executor.memory: 4g
+            spark.sql.adaptive.enabled: false
+        """);
+    AdlakeConfig config = load(Map.of(), Map.of());
+    assertThat(config.spark().properties())
+        .containsEntry("spark.executor.memory", "4g")
+        .containsEntry("spark.sql.adaptive.enabled", "false");
+  }
+
+  @Test
+  void homeComesFromTheEnvironmentWhenNoFlag() {
+    AdlakeConfig config = load(Map.of("ADLAKE_HOME", "/srv/adlake"), Map.of());
+    assertThat(config.home()).isEqualTo(Path.of("/srv/adlake"));
+    assertThat(config.postgresDirectory()).isEqualTo(Path.of("/srv/adlake/postgres"));
+  }
+}

@@ -1,0 +1,70 @@
+package dev.adlake.core.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.adlake.core.AlreadyExistsException;
+import dev.adlake.core.ConflictException;
+import dev.adlake.core.NotFoundException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobRegistryTest {
+  static JobDefinition job(String name, Domain domain) {
+    return new JobDefinition(
+        name,
+        domain,
+        JobKind.BATCH,
+        "test job",
+        List.of(Dataset.files("partner/feed")),
+        List.of(Dataset.table("raw.partner__feed")),
+        List.of());
+  }
+
+  @Test
+  void refusesAJobInASecondDomain() {
+    JobRegistry<JobDefinition> registry = JobRegistry.ofDefinitions();
+    registry.register(job("user-ids-mapper", Domain.COOKIE_MAPPING));
+    assertThatThrownBy(() -> registry.register(job("user-ids-mapper", Domain.REPORTING_ENABLEMENT)))
+        .isInstanceOf(ConflictException.class)
+        .hasMessage(
+            "Cannot register job user-ids-mapper in domain Reporting enablement: it is already in"
+                + " domain Cookie mapping, and a job belongs to exactly one domain");
+  }
+
+  @Test
+  void refusesTheSameNameTwice() {
+    JobRegistry<JobDefinition> registry = JobRegistry.ofDefinitions();
+    registry.register(job("insights", Domain.REPORTING));
+    assertThatThrownBy(() -> registry.register(job("insights", Domain.REPORTING)))
+        .isInstanceOf(AlreadyExistsException.class);
+    assertThat(registry.definitions()).hasSize(1);
+  }
+
+  @Test
+  void unknownJobListsTheKnownOnes() {
+    JobRegistry<JobDefinition> registry = JobRegistry.ofDefinitions();
+    registry.register(job("insights", Domain.REPORTING));
+    assertThatThrownBy(() -> registry.get("insight"))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("No job named 'insight'; known jobs: insights");
+  }
+
+  @Test
+  void definitionsCheckTheirOwnShape() {
+    assertThatThrownBy(() -> job("Bad_Name", Domain.REPORTING))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lower case words");
+    assertThatThrownBy(
+            () ->
+                new JobDefinition(
+                    "writes-nothing",
+                    Domain.REPORTING,
+                    JobKind.BATCH,
+                    "x",
+                    List.of(),
+                    List.of(),
+                    List.of()))
+        .hasMessageContaining("declares no dataset it writes");
+  }
+}
