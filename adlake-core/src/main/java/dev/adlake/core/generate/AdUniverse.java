@@ -89,6 +89,7 @@ final class AdUniverse {
   final ZipfSampler adPopularity = new ZipfSampler(ADS, 1.05);
   final ZipfSampler domainPopularity = new ZipfSampler(DOMAINS, 1.0);
   final ZipfSampler userActivity;
+  private final byte[] userAgentOfUser;
 
   AdUniverse(long seed, long eventsPerDay) {
     this.seed = seed;
@@ -133,6 +134,10 @@ final class AdUniverse {
       userAgentCumulative[i] = cumulative;
       userAgents[i] = USER_AGENTS[i][1].getBytes(StandardCharsets.US_ASCII);
     }
+    userAgentOfUser = new byte[users];
+    for (int user = 0; user < users; user++) {
+      userAgentOfUser[user] = (byte) drawUserAgent(user);
+    }
   }
 
   int campaignOfAd(int ad) {
@@ -145,6 +150,10 @@ final class AdUniverse {
 
   /** The browser a user always uses. */
   int userAgentOf(int user) {
+    return userAgentOfUser[user];
+  }
+
+  private int drawUserAgent(int user) {
     double u =
         unit(seed ^ 0x0A00_0000_0000L ^ user) * userAgentCumulative[userAgentCumulative.length - 1];
     for (int i = 0; i < userAgentCumulative.length; i++) {

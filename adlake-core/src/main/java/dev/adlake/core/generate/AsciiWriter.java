@@ -55,6 +55,9 @@ final class AsciiWriter implements AutoCloseable {
   }
 
   AsciiWriter number(long value) throws IOException {
+    if (value >= 0 && value < 1_000_000_000L) {
+      return smallNumber((int) value);
+    }
     ensure(20);
     if (value < 0) {
       buffer[position++] = '-';
@@ -71,6 +74,32 @@ final class AsciiWriter implements AutoCloseable {
     for (int i = position + digits - 1; i >= position; i--) {
       buffer[i] = (byte) ('0' + value % 10);
       value /= 10;
+    }
+    position += digits;
+    return this;
+  }
+
+  /** A value below a billion, in int arithmetic, which is much cheaper than long division. */
+  private AsciiWriter smallNumber(int value) throws IOException {
+    ensure(10);
+    int digits =
+        value < 10
+            ? 1
+            : value < 100
+                ? 2
+                : value < 1000
+                    ? 3
+                    : value < 10_000
+                        ? 4
+                        : value < 100_000
+                            ? 5
+                            : value < 1_000_000
+                                ? 6
+                                : value < 10_000_000 ? 7 : value < 100_000_000 ? 8 : 9;
+    for (int i = position + digits - 1; i >= position; i--) {
+      int quotient = value / 10;
+      buffer[i] = (byte) ('0' + value - quotient * 10);
+      value = quotient;
     }
     position += digits;
     return this;

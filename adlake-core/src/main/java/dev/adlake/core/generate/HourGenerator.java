@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
@@ -43,7 +42,24 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:00:00'Z'");
   private static final byte[] IMPRESSION = "impression".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CLICK = "click".getBytes(StandardCharsets.US_ASCII);
-  private static final String[] CONVERSION_TYPES = {"purchase", "signup", "lead", "install"};
+  private static final byte[] NOT_A_ROW = ascii(",not-a-row\n");
+  private static final byte[] JSON_EVENT_ID = ascii("{\"event_id\":\"");
+  private static final byte[] JSON_CUT_OFF = ascii("\",\"ts\":\n");
+  private static final byte[] IMPOSSIBLE_TIMESTAMP = ascii("2026-13-45T25:61:00.000Z\t");
+  private static final byte[] MALFORMED_TAIL =
+      ascii("\t10.0.0.1\tunknown\timpression\thttps://example.com/\t-\n");
+  private static final byte[] AD_PREFIX = ascii("ad-");
+  private static final byte[] JSON_TS = ascii("\",\"ts\":\"");
+  private static final byte[] JSON_AD_ID = ascii("\",\"ad_id\":");
+  private static final byte[] JSON_COOKIE_ID = ascii(",\"cookie_id\":\"af-");
+  private static final byte[] JSON_IP = ascii("\",\"ip\":\"");
+  private static final byte[] JSON_SITE_DOMAIN = ascii("\",\"site_domain\":\"");
+  private static final byte[] JSON_PAGE_URL = ascii("\",\"page_url\":\"");
+  private static final byte[] JSON_USER_AGENT = ascii("\",\"user_agent\":\"");
+  private static final byte[] JSON_END = ascii("\"}\n");
+  private static final byte[][] CONVERSION_TYPES = {
+    ascii("purchase"), ascii("signup"), ascii("lead"), ascii("install")
+  };
 
   /** The figures of one generated hour and its true per-ad rows as CSV text. */
   record Result(
@@ -83,8 +99,10 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
     int[] impressions = new int[AdUniverse.ADS];
     int[] clicks = new int[AdUniverse.ADS];
     int[] conversions = new int[AdUniverse.ADS];
-    long[] adUsers = new long[events];
-    long[] adAddresses = new long[events];
+    int[] users = new int[AdUniverse.ADS];
+    int[] sessions = new int[AdUniverse.ADS];
+    LongSet adUsers = new LongSet(events);
+    LongSet adAddresses = new LongSet(events);
     long clickCount = 0;
     long conversionCount = 0;
     long trackerCount = 0;
@@ -141,8 +159,12 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
           duplicateRows++;
         }
         impressions[ad]++;
-        adUsers[i] = (long) ad << 32 | user;
-        adAddresses[i] = (long) ad << 32 | (address & 0xFFFF_FFFFL);
+        if (adUsers.add((long) ad << 32 | user)) {
+          users[ad]++;
+        }
+        if (adAddresses.add((long) ad << 32 | (address & 0xFFFF_FFFFL))) {
+          sessions[ad]++;
+        }
 
         if (random.nextDouble() < universe.clickThroughRate[ad]) {
           int clickMillis = Math.min(3_599_999, millis + 1000 + random.nextInt(60_000));
@@ -162,7 +184,7 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
           clickCount++;
           long clickId = mix(universe.seed ^ CLICK_SALT ^ eventIndex);
           if (random.nextDouble() < MALFORMED_SHARE * 20) {
-            clickOut.hex(clickId).ascii(",not-a-row\n");
+            clickOut.hex(clickId).bytes(NOT_A_ROW);
             malformed++;
           }
           writeClick(
@@ -191,7 +213,7 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
                 .character(',');
             conversionOut.hex(universe.userIdOf(user)).character(',');
             conversionOut.timestamp(prefix, conversionMillis).character(',');
-            conversionOut.ascii(CONVERSION_TYPES[type]).character(',');
+            conversionOut.bytes(CONVERSION_TYPES[type]).character(',');
             conversionOut.number(cents / 100).character('.').padded(cents % 100, 2).character('\n');
             conversions[ad]++;
             conversionCount++;
@@ -201,7 +223,7 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
         if (random.nextDouble() < TRACKER_SHARE) {
           trackerCount++;
           if (random.nextDouble() < MALFORMED_SHARE * 10) {
-            trackerOut.ascii("{\"event_id\":\"").hex(impressionId).ascii("\",\"ts\":\n");
+            trackerOut.bytes(JSON_EVENT_ID).hex(impressionId).bytes(JSON_CUT_OFF);
             malformed++;
           }
           writeTracker(trackerOut, impressionId, ad, user, address, domain, page, prefix, millis);
@@ -216,7 +238,7 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
     touch(conversionsFile, hour.plusHours(1));
     touch(trackerFile, hour.plusHours(1));
 
-    byte[] expected = expectedRows(impressions, clicks, conversions, adUsers, adAddresses);
+    byte[] expected = expectedRows(impressions, clicks, conversions, users, sessions);
     return new Result(
         hourIndex,
         events,
@@ -269,15 +291,15 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
         out.number(universe.adIds[ad]).character('\t');
         out.number(universe.campaignIds[universe.campaignOfAd(ad)]).character('\t');
         out.number(universe.advertiserIds[universe.advertiserOfAd(ad)]).character('\t');
-        out.ascii("2026-13-45T25:61:00.000Z\t");
-        out.hex(sequence).ascii("\t10.0.0.1\tunknown\timpression\thttps://example.com/\t-\n");
+        out.bytes(IMPOSSIBLE_TIMESTAMP);
+        out.hex(sequence).bytes(MALFORMED_TAIL);
       }
       default -> {
-        out.ascii("ad-").number(universe.adIds[ad]).character('\t');
+        out.bytes(AD_PREFIX).number(universe.adIds[ad]).character('\t');
         out.number(universe.campaignIds[universe.campaignOfAd(ad)]).character('\t');
         out.number(universe.advertiserIds[universe.advertiserOfAd(ad)]).character('\t');
         out.timestamp(prefix, millis).character('\t');
-        out.hex(sequence).ascii("\t10.0.0.1\tunknown\timpression\thttps://example.com/\t-\n");
+        out.hex(sequence).bytes(MALFORMED_TAIL);
       }
     }
   }
@@ -315,23 +337,21 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
       byte[] prefix,
       int millis)
       throws IOException {
-    out.ascii("{\"event_id\":\"").hex(mix(universe.seed ^ TRACKER_SALT ^ impressionId));
-    out.ascii("\",\"ts\":\"").timestamp(prefix, millis);
-    out.ascii("\",\"ad_id\":").number(universe.adIds[ad]);
-    out.ascii(",\"cookie_id\":\"af-").hex(universe.trackerCookieOf(user));
-    out.ascii("\",\"ip\":\"").ipv4(address);
-    out.ascii("\",\"site_domain\":\"").bytes(universe.domainNames[domain]);
-    out.ascii("\",\"page_url\":\"").bytes(universe.domainUrlPrefix[domain]).number(page);
-    out.ascii("\",\"user_agent\":\"").bytes(universe.userAgents[universe.userAgentOf(user)]);
-    out.ascii("\"}\n");
+    out.bytes(JSON_EVENT_ID).hex(mix(universe.seed ^ TRACKER_SALT ^ impressionId));
+    out.bytes(JSON_TS).timestamp(prefix, millis);
+    out.bytes(JSON_AD_ID).number(universe.adIds[ad]);
+    out.bytes(JSON_COOKIE_ID).hex(universe.trackerCookieOf(user));
+    out.bytes(JSON_IP).ipv4(address);
+    out.bytes(JSON_SITE_DOMAIN).bytes(universe.domainNames[domain]);
+    out.bytes(JSON_PAGE_URL).bytes(universe.domainUrlPrefix[domain]).number(page);
+    out.bytes(JSON_USER_AGENT).bytes(universe.userAgents[universe.userAgentOf(user)]);
+    out.bytes(JSON_END);
   }
 
   /** One CSV row per ad active in the hour, ascending by ad, with exact distinct counts. */
   private byte[] expectedRows(
-      int[] impressions, int[] clicks, int[] conversions, long[] adUsers, long[] adAddresses)
+      int[] impressions, int[] clicks, int[] conversions, int[] users, int[] sessions)
       throws IOException {
-    int[] users = distinctPerAd(adUsers);
-    int[] sessions = distinctPerAd(adAddresses);
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     String hourText = hour.format(EXPECTED_HOUR);
     try (AsciiWriter out = new AsciiWriter(bytes, 1 << 16)) {
@@ -350,23 +370,15 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
     return bytes.toByteArray();
   }
 
-  /** Distinct low halves per high half (the ad) of packed keys. Sorts the array in place. */
-  private static int[] distinctPerAd(long[] keys) {
-    Arrays.sort(keys);
-    int[] distinct = new int[AdUniverse.ADS];
-    for (int i = 0; i < keys.length; i++) {
-      if (i == 0 || keys[i] != keys[i - 1]) {
-        distinct[(int) (keys[i] >>> 32)]++;
-      }
-    }
-    return distinct;
-  }
-
   private Path file(String feed, String name, LocalDateTime delivery, String suffix)
       throws IOException {
     Path folder = landing.resolve(feed).resolve("dt=" + delivery.toLocalDate());
     Files.createDirectories(folder);
     return folder.resolve(name + "-" + delivery.format(FILE_HOUR) + suffix);
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   private static AsciiWriter open(Path file) throws IOException {

@@ -1,0 +1,127 @@
+package dev.adlake.cli;
+
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.generate.AdDataGenerator;
+import dev.adlake.core.generate.GenerationReport;
+import dev.adlake.core.generate.GeneratorOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code adlake bench}: benchmarks that check the performance targets on this machine. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks of performance targets, printed with this machine's core count.",
+    subcommands = {BenchCommand.Generate.class})
+final class BenchCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code adlake bench generate}: generator throughput against its target. */
+  @Command(
+      name = "generate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Time the data generator: ad-server TSV rows per second per core, on one thread and on",
+        "every core, median of several runs. Target: 1,000,000 rows/s per core."
+      },
+      footer = {"", "Example:", "  adlake bench generate --events 2000000 --runs 5"})
+  static final class Generate implements Callable<Integer> {
+    static final double TARGET_ROWS_PER_SECOND_PER_CORE = 1_000_000;
+
+    @ParentCommand BenchCommand bench;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--events",
+        defaultValue = "2000000",
+        description = "Impressions per run (default: ${DEFAULT-VALUE})")
+    long events;
+
+    @Option(
+        names = "--runs",
+        defaultValue = "3",
+        description = "Runs per setting (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Override
+    public Integer call() {
+      AdlakeCommand root = spec.root().commandLine().getCommand();
+      AdlakeConfig config = root.loadConfig();
+      Console console = new Console(spec.commandLine().getOut(), false);
+      int cores = Runtime.getRuntime().availableProcessors();
+      Path scratch = config.workDirectory().resolve("bench-generate");
+      console.line(
+          "bench generate: %s impressions a run, %d runs per setting, %d cores, %s",
+          Console.count(events),
+          runs,
+          cores,
+          System.getProperty("java.vm.name") + " " + Runtime.version());
+      console.line(
+          "peer: the target of %s ad-server TSV rows/s per core",
+          Console.count((long) TARGET_ROWS_PER_SECOND_PER_CORE));
+      boolean met = true;
+      for (int threads : cores == 1 ? new int[] {1} : new int[] {1, cores}) {
+        List<Double> perCore = new ArrayList<>();
+        for (int run = 0; run < runs + 1; run++) {
+          delete(scratch);
+          GenerationReport report =
+              AdDataGenerator.generate(
+                  new GeneratorOptions(
+                      GeneratorOptions.DEFAULT_SEED,
+                      GeneratorOptions.DEFAULT_START_DATE,
+                      1,
+                      events,
+                      scratch.resolve("landing"),
+                      scratch.resolve("expected"),
+                      threads),
+                  (done, total) -> {});
+          if (run > 0) { // the first run warms the JIT up
+            perCore.add(report.rowsPerSecondPerThread());
+          }
+        }
+        perCore.sort(Comparator.naturalOrder());
+        double median = perCore.get(perCore.size() / 2);
+        met &= median >= TARGET_ROWS_PER_SECOND_PER_CORE;
+        console.line(
+            "  %d thread(s): median %s rows/s per core (runs: %s) = %.2fx the target",
+            threads,
+            Console.count((long) median),
+            perCore.stream().map(value -> Console.count(value.longValue())).toList(),
+            median / TARGET_ROWS_PER_SECOND_PER_CORE);
+      }
+      delete(scratch);
+      console.line(met ? "target met" : "target NOT met");
+      return 0;
+    }
+
+    private static void delete(Path root) {
+      if (!Files.exists(root)) {
+        return;
+      }
+      try (Stream<Path> walk = Files.walk(root)) {
+        for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.adlake.cli;
+
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.ConfigKey;
+import dev.adlake.core.config.ConfigValues;
+import dev.adlake.core.config.SparkConfig;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code adlake config}: the configuration in force, or the reference of every key. */
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate and print the configuration in force, each value with its source.",
+      "Precedence: --set flag > ADLAKE_* environment > adlake.yaml > default."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  adlake config",
+      "  adlake --set metadata.jdbc-url=jdbc:postgresql://db:5432/adlake config",
+      "  adlake config --reference        every key with its default and description"
+    })
+final class ConfigCommand implements Callable<Integer> {
+  @ParentCommand AdlakeCommand root;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--reference",
+      description = "Print every key, its rule, default and meaning as Markdown")
+  boolean reference;
+
+  @Override
+  public Integer call() {
+    Console console = new Console(spec.commandLine().getOut(), false);
+    if (reference) {
+      console.line("| key | environment | default | rule | description |");
+      console.line("|---|---|---|---|---|");
+      for (ConfigKey<?> key : AdlakeConfig.declaredKeys()) {
+        console.line(
+            "| `%s` | `%s` | %s | %s | %s |",
+            key.name(),
+            key.environmentVariable(),
+            key.defaultText() == null ? "(unset)" : "`" + key.defaultText() + "`",
+            key.type().rule(),
+            key.description());
+      }
+      console.line(
+          "| `%s<property>` | | | any Spark property | Passed to Spark as is, e.g. `spark.conf.spark.executor.memory: 4g` |",
+          SparkConfig.PROPERTIES_PREFIX);
+      return 0;
+    }
+    AdlakeConfig config = root.loadConfig();
+    console.line("home:   %s", config.home());
+    console.line("file:   %s", config.configFile() == null ? "(none)" : config.configFile());
+    for (Map.Entry<String, ConfigValues.Resolved> entry : config.values().all().entrySet()) {
+      String text = entry.getKey().endsWith("password") ? "******" : entry.getValue().text();
+      console.line(
+          "%-26s %-50s %s",
+          entry.getKey(),
+          text,
+          entry.getValue().source().name().toLowerCase(Locale.ROOT) + originOf(entry.getValue()));
+    }
+    config
+        .values()
+        .sparkConf()
+        .forEach(
+            (name, value) ->
+                console.line(
+                    "%-26s %-50s %s",
+                    SparkConfig.PROPERTIES_PREFIX + name,
+                    value.text(),
+                    value.source().name().toLowerCase(Locale.ROOT)));
+    return 0;
+  }
+
+  private static String originOf(ConfigValues.Resolved value) {
+    return value.origin().startsWith("adlake") || value.origin().contains(" line ")
+        ? " (" + value.origin() + ")"
+        : "";
+  }
+}

@@ -1,0 +1,111 @@
+package dev.adlake.cli;
+
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.generate.AdDataGenerator;
+import dev.adlake.core.generate.GenerationReport;
+import dev.adlake.core.generate.GeneratorOptions;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code adlake generate}: lands synthetic ad data and its true answers. */
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Land realistic synthetic ad data and its true answers.",
+      "",
+      "Writes ad data from a fixed seed into the landing zone, and the true hourly figures per",
+      "ad into <home>/expected. The same options always give the same files.",
+      "",
+      "Feeds: adserver/events (TSV: impressions and clicks), tracker/clicks and",
+      "tracker/conversions (CSV), adtracker/impressions (JSON lines). Faults on purpose:",
+      "late and duplicated rows, malformed lines, an empty file."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  adlake generate                                  a day of 1,000,000 impressions",
+      "  adlake generate --events 20000000 --days 7       a week at the ad-metric design's scale",
+      "  adlake generate --seed 7 --start-date 2026-01-01"
+    })
+final class GenerateCommand implements Callable<Integer> {
+  @ParentCommand AdlakeCommand root;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--events",
+      defaultValue = "1000000",
+      description = "Impressions per day (default: ${DEFAULT-VALUE})")
+  long events;
+
+  @Option(names = "--days", defaultValue = "1", description = "Days (default: ${DEFAULT-VALUE})")
+  int days;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "" + GeneratorOptions.DEFAULT_SEED,
+      description = "Random seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(
+      names = "--start-date",
+      defaultValue = "2026-11-01",
+      description = "First day, UTC (default: ${DEFAULT-VALUE})")
+  LocalDate startDate;
+
+  @Option(names = "--threads", description = "Worker threads (default: the number of cores)")
+  Integer threads;
+
+  @Override
+  public Integer call() {
+    AdlakeConfig config = root.loadConfig();
+    Console console = new Console(spec.commandLine().getOut(), System.console() != null);
+    GeneratorOptions options =
+        new GeneratorOptions(
+            seed,
+            startDate,
+            days,
+            events,
+            config.landing().path(),
+            config.expectedDirectory(),
+            threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+    generate(options, console);
+    return 0;
+  }
+
+  static GenerationReport generate(GeneratorOptions options, Console console) {
+    console.line(
+        "Generating %d day(s) of %s impressions from %s (seed %d)",
+        options.days(), Console.count(options.eventsPerDay()), options.startDate(), options.seed());
+    Console.Progress progress = console.progress("hours");
+    GenerationReport report = AdDataGenerator.generate(options, progress::update);
+    console.line(
+        "  %s impressions, %s clicks, %s conversions, %s ad-tracker events",
+        Console.count(report.impressions()),
+        Console.count(report.clicks()),
+        Console.count(report.conversions()),
+        Console.count(report.trackerEvents()));
+    console.line(
+        "  faults on purpose: %s duplicate rows, %s late rows, %s malformed lines, %d empty file",
+        Console.count(report.duplicateRows()),
+        Console.count(report.lateRows()),
+        Console.count(report.malformedLines()),
+        report.emptyFiles());
+    console.line(
+        "  %d files, %.1f MB in %s: %s ad-server TSV rows/s per core (%d threads, %d cores)",
+        report.files(),
+        report.bytes() / 1e6,
+        Console.seconds(report.elapsed()),
+        Console.count((long) report.rowsPerSecondPerThread()),
+        report.threads(),
+        Runtime.getRuntime().availableProcessors());
+    console.line("  landing zone: %s", options.landing());
+    console.line("  true answers: %s", options.expected());
+    return report;
+  }
+}

@@ -1,0 +1,158 @@
+package dev.adlake.cli;
+
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.generate.GeneratedFeeds;
+import dev.adlake.core.generate.GeneratorOptions;
+import dev.adlake.core.job.Dataset;
+import dev.adlake.core.job.DatasetKind;
+import dev.adlake.core.job.Domain;
+import dev.adlake.core.job.JobDefinition;
+import dev.adlake.core.job.JobRunner;
+import dev.adlake.spark.Platform;
+import dev.adlake.spark.SparkJob;
+import dev.adlake.spark.ingest.HourlyTruthCheck;
+import java.time.LocalDate;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code adlake quickstart}: the whole pipeline that exists so far, end to end, on embedded
+ * services and a generated day, then a report of what it made and where to look.
+ */
+@Command(
+    name = "quickstart",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole pipeline end to end on embedded services and a generated day.",
+      "",
+      "Starts the embedded services, generates a day of ad data, runs every stage of the",
+      "pipeline and reports the tables it made, checked against the generator's true answers.",
+      "Running it again reuses the home folder: tables are replaced, never duplicated."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  adlake quickstart",
+      "  adlake quickstart --events 1000000",
+      "  adlake --home /tmp/try quickstart"
+    })
+final class QuickstartCommand implements Callable<Integer> {
+  @ParentCommand AdlakeCommand root;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--events",
+      defaultValue = "200000",
+      description = "Impressions in the generated day (default: ${DEFAULT-VALUE})")
+  long events;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "" + GeneratorOptions.DEFAULT_SEED,
+      description = "Random seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Override
+  public Integer call() {
+    AdlakeConfig config = root.loadConfig();
+    Console console = new Console(spec.commandLine().getOut(), System.console() != null);
+    long started = System.nanoTime();
+    console.line("adlake quickstart: home %s", config.home());
+    console.blank();
+
+    try (PlatformHandle handle =
+        new PlatformHandle(config, status -> console.line("  " + status))) {
+      Platform platform = handle.platform();
+      console.line("1. Services");
+      int earlierRuns = platform.runs().recent(Optional.empty(), 1000).size();
+      String kafka = platform.kafkaBootstrapServers();
+      console.line("  Kafka ready at %s", kafka);
+      console.line("  PostgreSQL ready: %s", platform.metadata().jdbcUrl());
+      if (earlierRuns > 0) {
+        console.line("  This home already holds %d recorded runs: reusing it", earlierRuns);
+      }
+      console.blank();
+
+      console.line("2. Data");
+      GenerateCommand.generate(
+          new GeneratorOptions(
+              seed,
+              LocalDate.of(2026, 11, 1),
+              1,
+              events,
+              config.landing().path(),
+              config.expectedDirectory(),
+              Runtime.getRuntime().availableProcessors()),
+          console);
+      console.blank();
+
+      console.line("3. Pipeline");
+      platform.spark();
+      Set<String> tables = new LinkedHashSet<>();
+      List<SparkJob> jobs = List.copyOf(platform.jobs().all());
+      int step = 0;
+      for (Domain domain : Domain.values()) {
+        for (SparkJob job : jobs) {
+          JobDefinition definition = job.definition();
+          if (definition.domain() != domain) {
+            continue;
+          }
+          step++;
+          long jobStarted = System.nanoTime();
+          JobRunner.Outcome outcome = platform.run(definition.name(), Map.of());
+          console.line(
+              "  [%d/%d] %-28s run %-4d %5.1f s  %s",
+              step,
+              jobs.size(),
+              definition.name(),
+              outcome.runId(),
+              (System.nanoTime() - jobStarted) / 1e9,
+              RunCommand.describe(outcome.result()));
+          definition.writes().stream()
+              .filter(dataset -> dataset.kind() == DatasetKind.TABLE)
+              .map(Dataset::name)
+              .forEach(tables::add);
+        }
+      }
+      console.blank();
+
+      console.line("4. Checked against the generator's true answers");
+      HourlyTruthCheck.Comparison comparison =
+          HourlyTruthCheck.impressions(
+              platform.spark(),
+              config.expectedDirectory().resolve(GeneratedFeeds.EXPECTED_HOURLY_FILE));
+      console.line(
+          "  impressions per ad and hour: %s of %s equal%s",
+          Console.count(comparison.matching()),
+          Console.count(comparison.rows()),
+          comparison.exact() ? "" : "; first differences: " + comparison.mismatches());
+      console.blank();
+
+      console.line("5. Tables in the lake (catalog '%s')", "lake");
+      for (String table : tables) {
+        long rows = platform.spark().table(table).count();
+        console.line("  %-34s %12s rows", table, Console.count(rows));
+      }
+      console.blank();
+
+      console.line("Done in %.0f s. Where to look:", (System.nanoTime() - started) / 1e9);
+      console.line("  landing zone   %s", config.landing().path());
+      console.line("  true answers   %s", config.expectedDirectory());
+      console.line("  warehouse      %s", config.lake().warehouse());
+      console.line("  logs           %s", config.logDirectory());
+      console.line("  adlake runs        the runs just recorded");
+      console.line("  adlake jobs        what each job reads and writes");
+      console.line("  adlake lineage     the data flow as a Mermaid flowchart");
+      return comparison.exact() ? 0 : 1;
+    }
+  }
+}
