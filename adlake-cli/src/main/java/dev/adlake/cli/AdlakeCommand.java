@@ -144,12 +144,7 @@ public final class AdlakeCommand implements Runnable {
             .normalize();
     System.setProperty("adlake.log.dir", home.resolve("logs").toString());
     System.setProperty("adlake.console.level", verbose ? "INFO" : "WARN");
-    Path temporary = home.resolve("work").resolve("tmp");
-    try {
-      java.nio.file.Files.createDirectories(temporary);
-      System.setProperty("java.io.tmpdir", temporary.toString());
-    } catch (java.io.IOException e) {
-      // The home is not writable; configuration loading reports it properly.
-    }
+    // Created once the configuration is valid (see PlatformHandle): nothing is written before.
+    System.setProperty("java.io.tmpdir", home.resolve("work").resolve("tmp").toString());
   }
 }

@@ -1,0 +1,135 @@
+package dev.adlake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The adlake command as a user runs it, in this JVM. */
+class AdlakeCommandIT {
+  record Result(int exitCode, String out, String err) {}
+
+  static Result adlake(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exitCode =
+        AdlakeCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+            .execute(args);
+    return new Result(exitCode, out.toString(), err.toString());
+  }
+
+  @Test
+  void invalidConfigurationFailsBeforeAnythingStartsListingEveryProblem(@TempDir Path directory)
+      throws IOException {
+    Path file =
+        Files.writeString(
+            directory.resolve("bad.yaml"),
+            """
+            metadata:
+              pool-size: -1
+            lake:
+              warehouse: "not a uri"
+            kafka:
+              bootstrap-servers: "localhost"
+            sparkk:
+              master: local[2]
+            """);
+    Path home = directory.resolve("home");
+    Result result = adlake("--home", home.toString(), "--config", file.toString(), "quickstart");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("Invalid configuration, 4 problems")
+        .contains("metadata.pool-size = '-1' (bad.yaml line 2): must be an integer from 1 to 200")
+        .contains("lake.warehouse = 'not a uri' (bad.yaml line 4)")
+        .contains("kafka.bootstrap-servers = 'localhost' (bad.yaml line 6)")
+        .contains("sparkk.master = 'local[2]' (bad.yaml line 8): unknown key");
+    assertThat(home).doesNotExist();
+  }
+
+  @Test
+  void quickstartRunsEndToEndAndASecondRunDoesNotDuplicate(@TempDir Path home) {
+    String[] quickstart = {
+      "--home", home.toString(), "--set", "spark.master=local[2]", "quickstart", "--events", "20000"
+    };
+    Result first = adlake(quickstart);
+    assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+    assertThat(first.out())
+        .contains("Starting PostgreSQL (embedded")
+        .contains("Starting Kafka (embedded")
+        .contains("Generating 1 day(s) of 20,000 impressions")
+        .containsPattern("impressions per ad and hour: ([\\d,]+) of \\1 equal")
+        .contains("raw.adserver__events ");
+    Map<String, Long> firstTables = tableCounts(first.out());
+    assertThat(firstTables).containsKeys("raw.adserver__events", "raw.tracker__clicks");
+    assertThat(firstTables.get("raw.adserver__events")).isGreaterThan(20_000);
+
+    Result second = adlake(quickstart);
+    assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).contains("This home already holds 4 recorded runs: reusing it");
+    assertThat(tableCounts(second.out())).isEqualTo(firstTables);
+    assertThat(home.resolve("postgres").resolve("PG_VERSION")).exists();
+
+    Result runs = adlake("--home", home.toString(), "runs");
+    assertThat(runs.exitCode()).isZero();
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(8);
+  }
+
+  @Test
+  void lineageIsAMermaidFlowchartOfTheRegisteredJobs() {
+    Result result = adlake("lineage", "--markdown");
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .startsWith("```mermaid\nflowchart LR\n")
+        .contains("subgraph domain_ingestion [Ingestion]")
+        .contains("job_load_adserver_events(load-adserver-events)")
+        .contains("files_adserver_events --> job_load_adserver_events")
+        .endsWith("```\n");
+  }
+
+  @Test
+  void everySubcommandHasHelpWithExamples() {
+    CommandLine root =
+        AdlakeCommand.commandLine(
+            new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    for (Map.Entry<String, CommandLine> subcommand : root.getSubcommands().entrySet()) {
+      if (subcommand.getKey().equals("help")) {
+        continue;
+      }
+      String usage = subcommand.getValue().getUsageMessage();
+      assertThat(usage).as(subcommand.getKey()).contains("Usage: adlake " + subcommand.getKey());
+      if (subcommand.getValue().getSubcommands().isEmpty()) {
+        assertThat(usage).as(subcommand.getKey()).containsPattern("Examples?:");
+      }
+    }
+    Result help = adlake("help", "generate");
+    assertThat(help.out()).contains("--events").contains("Examples:");
+  }
+
+  @Test
+  void unknownJobIsAUserErrorNamingTheKnownJobs(@TempDir Path home) {
+    Result result = adlake("--home", home.toString(), "run", "load-everything");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("No job named 'load-everything'; known jobs: load-adserver-events");
+  }
+
+  private static Map<String, Long> tableCounts(String out) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    Matcher matcher = Pattern.compile("(?m)^  (raw\\.\\S+)\\s+([\\d,]+) rows$").matcher(out);
+    while (matcher.find()) {
+      counts.put(matcher.group(1), Long.parseLong(matcher.group(2).replace(",", "")));
+    }
+    return counts;
+  }
+}
