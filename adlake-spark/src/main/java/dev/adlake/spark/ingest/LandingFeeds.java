@@ -32,7 +32,7 @@ public final class LandingFeeds {
           List.of("ad_id", "campaign_id", "advertiser_id", "timestamp", "impression_id", "event"),
           "timestamp",
           "raw.adserver__events",
-          "Ad-server impressions and clicks (TSV)");
+          "ad-server impressions and clicks (TSV)");
 
   public static final LandingFeed TRACKER_CLICKS =
       new LandingFeed(
@@ -52,7 +52,7 @@ public final class LandingFeeds {
           List.of("click_id", "ad_id", "timestamp"),
           "timestamp",
           "raw.tracker__clicks",
-          "Tracker clicks (CSV)");
+          "tracker clicks (CSV)");
 
   public static final LandingFeed TRACKER_CONVERSIONS =
       new LandingFeed(
@@ -72,7 +72,7 @@ public final class LandingFeeds {
           List.of("conversion_id", "ad_id", "timestamp"),
           "timestamp",
           "raw.tracker__conversions",
-          "Tracker conversions (CSV)");
+          "tracker conversions (CSV)");
 
   public static final LandingFeed ADTRACKER_IMPRESSIONS =
       new LandingFeed(
@@ -91,7 +91,7 @@ public final class LandingFeeds {
           List.of("event_id", "ts", "cookie_id"),
           "ts",
           "raw.adtracker__impressions",
-          "Ad-tracker pixel impressions (JSON lines)");
+          "ad-tracker pixel impressions (JSON lines)");
 
   public static List<LandingFeed> all() {
     return List.of(ADSERVER_EVENTS, TRACKER_CLICKS, TRACKER_CONVERSIONS, ADTRACKER_IMPRESSIONS);
