@@ -50,6 +50,9 @@ import picocli.CommandLine.ScopeType;
       "Exit codes: 0 done, 1 internal error, 2 invalid input or configuration, 3 external failure."
     })
 public final class AdlakeCommand implements Runnable {
+  /** Set when Ctrl-C stops the process: errors of the work cut short are then not reported. */
+  static volatile boolean stopping;
+
   @Option(
       names = "--home",
       scope = ScopeType.INHERIT,
@@ -98,6 +101,9 @@ public final class AdlakeCommand implements Runnable {
     commandLine.setExecutionExceptionHandler(
         (exception, command, parseResult) -> {
           AdlakeCommand root = command.getCommandSpec().root().commandLine().getCommand();
+          if (stopping) {
+            return 130;
+          }
           if (exception instanceof AdlakeException adlake) {
             err.println("Error: " + adlake.getMessage());
             if (root.verbose && adlake.getCause() != null) {

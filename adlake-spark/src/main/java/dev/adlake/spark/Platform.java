@@ -67,6 +67,12 @@ public final class Platform implements AutoCloseable {
       metadata =
           MetadataStore.open(
               jdbcUrl, user, config.metadata().password(), config.metadata().poolSize());
+      int abandoned = new JdbcRunLedger(metadata.dataSource()).failAbandoned();
+      if (abandoned > 0) {
+        status.accept(
+            "Marked %d run(s) as failed: their process ended before they finished"
+                .formatted(abandoned));
+      }
     }
     return metadata;
   }

@@ -112,6 +112,35 @@ public final class JdbcRunLedger implements RunLedger {
   }
 
   @Override
+  public int failAbandoned() {
+    String select = "SELECT run_id, pid FROM adlake.job_runs WHERE status = 'running' AND host = ?";
+    String update =
+        "UPDATE adlake.job_runs SET status = 'failed', ended_at = now(), error = ?"
+            + " WHERE run_id = ? AND status = 'running'";
+    int failed = 0;
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement running = connection.prepareStatement(select);
+        PreparedStatement mark = connection.prepareStatement(update)) {
+      running.setString(1, host);
+      try (ResultSet rows = running.executeQuery()) {
+        while (rows.next()) {
+          long pid = rows.getLong(2);
+          if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            continue;
+          }
+          mark.setString(
+              1, "Abandoned: process %d on %s ended before the run finished".formatted(pid, host));
+          mark.setLong(2, rows.getLong(1));
+          failed += mark.executeUpdate();
+        }
+      }
+    } catch (SQLException e) {
+      throw new ExternalFailureException("Cannot check for abandoned runs: " + e.getMessage(), e);
+    }
+    return failed;
+  }
+
+  @Override
   public Optional<Run> find(long runId) {
     List<Run> runs =
         query(

@@ -17,6 +17,12 @@ public interface RunLedger {
   /** Records a started run as failed with the error. */
   void fail(long runId, String error);
 
+  /**
+   * Marks as failed the runs left running by processes of this host that have ended (killed or
+   * crashed), and returns how many there were.
+   */
+  int failAbandoned();
+
   Optional<Run> find(long runId);
 
   /** The most recent runs first, optionally of one job. */

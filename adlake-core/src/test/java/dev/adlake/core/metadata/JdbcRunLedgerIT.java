@@ -89,6 +89,16 @@ class JdbcRunLedgerIT {
   }
 
   @Test
+  void theEmbeddedServerIsDurable() throws Exception {
+    try (var connection = store.dataSource().getConnection();
+        var statement = connection.createStatement();
+        var result = statement.executeQuery("SHOW fsync")) {
+      result.next();
+      assertThat(result.getString(1)).isEqualTo("on");
+    }
+  }
+
+  @Test
   void aRunEndsOnce() {
     JdbcRunLedger ledger = new JdbcRunLedger(store.dataSource());
     long runId = ledger.start(JOB, Map.of());
@@ -112,6 +122,35 @@ class JdbcRunLedgerIT {
     Run run = new JdbcRunLedger(store.dataSource()).find(runId).orElseThrow();
     assertThat(run.parameters()).containsEntry("day", "2026-11-01");
     assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
+  }
+
+  @Test
+  void runsOfEndedProcessesAreMarkedFailed() throws Exception {
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    long runId;
+    try (var connection = store.dataSource().getConnection();
+        var statement =
+            connection.prepareStatement(
+                "INSERT INTO adlake.job_runs (job_name, domain, status, host, pid)"
+                    + " VALUES ('ledger-test-job', 'maintenance', 'running', ?, ?) RETURNING run_id")) {
+      statement.setString(1, java.net.InetAddress.getLocalHost().getHostName());
+      statement.setLong(2, ended.pid());
+      try (var keys = statement.executeQuery()) {
+        keys.next();
+        runId = keys.getLong(1);
+      }
+    }
+    JdbcRunLedger ledger = new JdbcRunLedger(store.dataSource());
+    long alive = ledger.start(JOB, Map.of());
+
+    assertThat(ledger.failAbandoned()).isEqualTo(1);
+    Run abandoned = ledger.find(runId).orElseThrow();
+    assertThat(abandoned.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(abandoned.error())
+        .hasValueSatisfying(
+            error -> assertThat(error).startsWith("Abandoned: process " + ended.pid()));
+    assertThat(ledger.find(alive).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
   }
 
   @Test
