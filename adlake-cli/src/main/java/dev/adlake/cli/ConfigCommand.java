@@ -61,7 +61,7 @@ final class ConfigCommand implements Callable<Integer> {
     console.line("home:   %s", config.home());
     console.line("file:   %s", config.configFile() == null ? "(none)" : config.configFile());
     for (Map.Entry<String, ConfigValues.Resolved> entry : config.values().all().entrySet()) {
-      String text = entry.getKey().endsWith("password") ? "******" : entry.getValue().text();
+      String text = secret(entry.getKey()) ? "******" : entry.getValue().text();
       console.line(
           "%-26s %-50s %s",
           entry.getKey(),
@@ -79,6 +79,10 @@ final class ConfigCommand implements Callable<Integer> {
                     value.text(),
                     value.source().name().toLowerCase(Locale.ROOT)));
     return 0;
+  }
+
+  private static boolean secret(String key) {
+    return key.contains("password") || key.contains("secret");
   }
 
   private static String originOf(ConfigValues.Resolved value) {

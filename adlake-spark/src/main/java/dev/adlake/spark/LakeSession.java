@@ -17,6 +17,9 @@ import org.apache.spark.sql.SparkSession;
  * UI, UTC, and scratch space under the adlake home.
  */
 public final class LakeSession {
+  /** The Spark catalog class of every adlake catalog. */
+  public static final String CATALOG_IMPLEMENTATION = "org.apache.iceberg.spark.SparkCatalog";
+
   private LakeSession() {}
 
   /** The Spark properties adlake sets, before free-form {@code spark.conf.*} ones apply. */
@@ -38,15 +41,35 @@ public final class LakeSession {
     properties.put(
         "spark.sql.extensions",
         "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
-    properties.put(catalog, "org.apache.iceberg.spark.SparkCatalog");
-    properties.put(catalog + ".type", "jdbc");
-    properties.put(catalog + ".uri", metadata.jdbcUrl());
-    properties.put(catalog + ".jdbc.user", metadata.user());
-    metadata.password().ifPresent(password -> properties.put(catalog + ".jdbc.password", password));
-    properties.put(catalog + ".jdbc.schema-version", "V1");
-    properties.put(catalog + ".warehouse", config.lake().warehouse().toString());
+    properties.put(catalog, CATALOG_IMPLEMENTATION);
+    catalogProperties(config.lake(), metadata)
+        .forEach((name, value) -> properties.put(catalog + "." + name, value));
     properties.put("spark.sql.defaultCatalog", LakeConfig.CATALOG_NAME);
     properties.putAll(config.spark().properties());
+    return properties;
+  }
+
+  /**
+   * The properties of an Iceberg Spark catalog on the JDBC catalog in PostgreSQL, to be set under
+   * {@code spark.sql.catalog.NAME.} beside {@link #CATALOG_IMPLEMENTATION}; with S3 file IO for an
+   * {@code s3a://} warehouse.
+   */
+  public static Map<String, String> catalogProperties(LakeConfig lake, MetadataStore metadata) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("type", "jdbc");
+    properties.put("uri", metadata.jdbcUrl());
+    properties.put("jdbc.user", metadata.user());
+    metadata.password().ifPresent(password -> properties.put("jdbc.password", password));
+    properties.put("jdbc.schema-version", "V1");
+    properties.put("warehouse", lake.warehouse().toString());
+    if (lake.onS3()) {
+      properties.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+      properties.put("client.region", lake.s3Region());
+      properties.put("s3.path-style-access", String.valueOf(lake.s3PathStyleAccess()));
+      lake.s3Endpoint().ifPresent(endpoint -> properties.put("s3.endpoint", endpoint.toString()));
+      lake.s3AccessKeyId().ifPresent(key -> properties.put("s3.access-key-id", key));
+      lake.s3SecretAccessKey().ifPresent(key -> properties.put("s3.secret-access-key", key));
+    }
     return properties;
   }
 

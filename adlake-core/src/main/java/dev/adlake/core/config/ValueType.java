@@ -135,7 +135,7 @@ public interface ValueType<T> {
           throw new IllegalArgumentException("a file: URI needs an absolute path");
         }
         if (!uri.getScheme().equals("file") && (uri.getHost() == null || uri.getHost().isEmpty())) {
-          throw new IllegalArgumentException("a bucket name is missing");
+          throw new IllegalArgumentException("the host or bucket is missing");
         }
         return uri;
       }

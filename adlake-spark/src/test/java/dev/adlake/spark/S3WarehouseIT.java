@@ -1,0 +1,108 @@
+package dev.adlake.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.robothy.s3.rest.LocalS3;
+import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.ConfigLoader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * An s3a:// warehouse: Iceberg tables written to and read from a real S3 API (LocalS3 in memory, in
+ * this JVM), configured through the adlake keys a user sets.
+ */
+class S3WarehouseIT {
+  private static final String ACCESS_KEY = "adlake-access";
+  private static final String SECRET_KEY = "adlake-secret";
+  private static final String BUCKET = "ad-lake";
+  private static LocalS3 server;
+  private static S3Client client;
+  private static URI endpoint;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    server = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
+    server.start();
+    endpoint = URI.create("http://127.0.0.1:" + port);
+    client =
+        S3Client.builder()
+            .endpointOverride(endpoint)
+            .forcePathStyle(true)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+            .build();
+    client.createBucket(request -> request.bucket(BUCKET));
+  }
+
+  @AfterAll
+  static void stopS3() {
+    client.close();
+    server.shutdown();
+  }
+
+  @Test
+  void tablesLiveInTheBucket() {
+    Platform platform = TestPlatform.get();
+    AdlakeConfig s3Config =
+        ConfigLoader.load(
+            new ConfigLoader.Request(
+                Optional.of(platform.config().home()),
+                Optional.empty(),
+                Map.of(
+                    "ADLAKE_LAKE_WAREHOUSE",
+                    "s3a://" + BUCKET + "/warehouse",
+                    "ADLAKE_LAKE_S3_ENDPOINT",
+                    endpoint.toString(),
+                    "ADLAKE_LAKE_S3_PATH_STYLE_ACCESS",
+                    "true",
+                    "ADLAKE_LAKE_S3_ACCESS_KEY_ID",
+                    ACCESS_KEY,
+                    "ADLAKE_LAKE_S3_SECRET_ACCESS_KEY",
+                    SECRET_KEY),
+                Map.of(),
+                Path.of("").toAbsolutePath()));
+    SparkSession spark = platform.spark();
+    // A second catalog in the shared session, with the properties adlake gives its own catalog.
+    spark.conf().set("spark.sql.catalog.s3lake", LakeSession.CATALOG_IMPLEMENTATION);
+    LakeSession.catalogProperties(s3Config.lake(), platform.metadata())
+        .forEach((name, value) -> spark.conf().set("spark.sql.catalog.s3lake." + name, value));
+
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS s3lake.raw");
+    spark.sql("CREATE TABLE s3lake.raw.on_s3 (ad_id INT, impressions BIGINT) USING iceberg");
+    spark.sql("INSERT INTO s3lake.raw.on_s3 VALUES (100001, 42), (100002, 7)");
+
+    assertThat(spark.sql("SELECT sum(impressions) FROM s3lake.raw.on_s3").first().getLong(0))
+        .isEqualTo(49);
+    List<String> keys =
+        client.listObjectsV2(request -> request.bucket(BUCKET)).contents().stream()
+            .map(S3Object::key)
+            .toList();
+    assertThat(keys)
+        .anyMatch(key -> key.startsWith("warehouse/raw/on_s3/data/") && key.endsWith(".parquet"))
+        .anyMatch(
+            key ->
+                key.startsWith("warehouse/raw/on_s3/metadata/") && key.endsWith(".metadata.json"));
+  }
+}
