@@ -11,6 +11,7 @@ import java.util.Locale;
 final class Console {
   private final PrintWriter out;
   private final boolean interactive;
+  private boolean pendingStatus;
 
   Console(PrintWriter out, boolean interactive) {
     this.out = out;
@@ -18,8 +19,24 @@ final class Console {
   }
 
   void line(String text) {
+    if (pendingStatus) {
+      out.print("\r\033[K");
+      pendingStatus = false;
+    }
     out.println(text);
     out.flush();
+  }
+
+  /**
+   * A status shown on a terminal until the next line replaces it, such as "running..." while a step
+   * works; not printed elsewhere, where the next line says all.
+   */
+  void status(String text) {
+    if (interactive) {
+      out.print(text);
+      out.flush();
+      pendingStatus = true;
+    }
   }
 
   void line(String format, Object... arguments) {

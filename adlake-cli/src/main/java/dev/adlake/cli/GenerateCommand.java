@@ -97,7 +97,8 @@ final class GenerateCommand implements Callable<Integer> {
         Console.count(report.malformedLines()),
         report.emptyFiles());
     console.line(
-        "  %d files, %.1f MB in %s: %s ad-server TSV rows/s per core (%d threads, %d cores)",
+        "  %d files, %.1f MB in %s: %s ad-server TSV rows/s per core (%d threads, %d cores;"
+            + " 'adlake bench generate' measures it warmed up)",
         report.files(),
         report.bytes() / 1e6,
         Console.seconds(report.elapsed()),

@@ -107,6 +107,7 @@ final class QuickstartCommand implements Callable<Integer> {
             continue;
           }
           step++;
+          console.status("  [%d/%d] %s running...".formatted(step, jobs.size(), definition.name()));
           long jobStarted = System.nanoTime();
           JobRunner.Outcome outcome = platform.run(definition.name(), Map.of());
           console.line(

@@ -2,7 +2,10 @@ package dev.adlake.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.ConfigLoader;
 import dev.adlake.kafka.KafkaTopics;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -10,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded services start and do real work: PostgreSQL, Spark with Iceberg, Kafka. */
 class PlatformIT {
@@ -86,6 +91,33 @@ class PlatformIT {
       }
     }
     assertThat(values).hasSize(10).contains("value-0", "value-9");
+  }
+
+  @Test
+  void configuredServicesAreUsedAndNothingEmbeddedStarts(@TempDir Path home) {
+    Platform shared = TestPlatform.get();
+    String servers = shared.kafkaBootstrapServers();
+    AdlakeConfig external =
+        ConfigLoader.load(
+            new ConfigLoader.Request(
+                Optional.of(home),
+                Optional.empty(),
+                Map.of(
+                    "ADLAKE_METADATA_JDBC_URL", shared.metadata().jdbcUrl(),
+                    "ADLAKE_METADATA_USER", shared.metadata().user(),
+                    "ADLAKE_KAFKA_BOOTSTRAP_SERVERS", servers),
+                Map.of(),
+                home));
+    List<String> started = new ArrayList<>();
+    try (Platform platform = new Platform(external, started::add)) {
+      assertThat(platform.metadata().jdbcUrl()).isEqualTo(shared.metadata().jdbcUrl());
+      assertThat(platform.runs().recent(Optional.empty(), 1)).isNotNull();
+      assertThat(platform.kafkaBootstrapServers()).isEqualTo(servers);
+    }
+    assertThat(started)
+        .containsExactly("Connecting to PostgreSQL at " + shared.metadata().jdbcUrl());
+    assertThat(home.resolve("postgres")).doesNotExist();
+    assertThat(home.resolve("kafka")).doesNotExist();
   }
 
   @Test
