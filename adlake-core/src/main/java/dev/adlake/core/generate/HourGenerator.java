@@ -146,18 +146,20 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
           malformed++;
           adServerRows++;
         }
-        writeEvent(
-            target, ad, user, address, domain, page, prefix, millis, impressionId, IMPRESSION);
-        adServerRows++;
-        if (isLate) {
-          lateRows++;
-        }
-        if (isDuplicate) {
-          writeEvent(
-              late, ad, user, address, domain, page, prefix, millis, impressionId, IMPRESSION);
-          adServerRows++;
-          duplicateRows++;
-        }
+        AsciiWriter copy = isDuplicate ? late : null;
+        int eventRows = isDuplicate ? 2 : 1;
+        deliver(
+            target,
+            copy,
+            ad,
+            user,
+            address,
+            domain,
+            page,
+            prefix,
+            millis,
+            impressionId,
+            IMPRESSION);
         impressions[ad]++;
         if (adUsers.add((long) ad << 32 | user)) {
           users[ad]++;
@@ -168,18 +170,19 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
 
         if (random.nextDouble() < universe.clickThroughRate[ad]) {
           int clickMillis = Math.min(3_599_999, millis + 1000 + random.nextInt(60_000));
-          writeEvent(
-              target, ad, user, address, domain, page, prefix, clickMillis, impressionId, CLICK);
-          adServerRows++;
-          if (isLate) {
-            lateRows++;
-          }
-          if (isDuplicate) {
-            writeEvent(
-                late, ad, user, address, domain, page, prefix, clickMillis, impressionId, CLICK);
-            adServerRows++;
-            duplicateRows++;
-          }
+          deliver(
+              target,
+              copy,
+              ad,
+              user,
+              address,
+              domain,
+              page,
+              prefix,
+              clickMillis,
+              impressionId,
+              CLICK);
+          eventRows += isDuplicate ? 2 : 1;
           clicks[ad]++;
           clickCount++;
           long clickId = mix(universe.seed ^ CLICK_SALT ^ eventIndex);
@@ -220,6 +223,10 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
           }
         }
 
+        adServerRows += eventRows;
+        duplicateRows += isDuplicate ? eventRows / 2 : 0;
+        lateRows += isLate ? eventRows : 0;
+
         if (random.nextDouble() < TRACKER_SHARE) {
           trackerCount++;
           if (random.nextDouble() < MALFORMED_SHARE * 10) {
@@ -252,6 +259,26 @@ final class HourGenerator implements Callable<HourGenerator.Result> {
         5,
         bytes,
         expected);
+  }
+
+  /** Writes an event row to its file, and again to the late file when it is duplicated. */
+  private void deliver(
+      AsciiWriter target,
+      AsciiWriter copy,
+      int ad,
+      int user,
+      int address,
+      int domain,
+      int page,
+      byte[] prefix,
+      int millis,
+      long impressionId,
+      byte[] event)
+      throws IOException {
+    writeEvent(target, ad, user, address, domain, page, prefix, millis, impressionId, event);
+    if (copy != null) {
+      writeEvent(copy, ad, user, address, domain, page, prefix, millis, impressionId, event);
+    }
   }
 
   private void writeEvent(
