@@ -19,12 +19,13 @@ import picocli.CommandLine.Spec;
     description = "List the jobs by domain, with what they read, write and accept.",
     footer = {"", "Example:", "  adlake jobs"})
 final class JobsCommand implements Callable<Integer> {
+  @picocli.CommandLine.ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     Console console = new Console(spec.commandLine().getOut(), false);
-    List<JobDefinition> jobs = SparkJobs.registry().definitions();
+    List<JobDefinition> jobs = SparkJobs.registry(root.loadConfig()).definitions();
     for (Domain domain : Domain.values()) {
       List<JobDefinition> inDomain = jobs.stream().filter(job -> job.domain() == domain).toList();
       if (inDomain.isEmpty()) {

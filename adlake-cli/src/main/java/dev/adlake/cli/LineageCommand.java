@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       "  adlake lineage | mmdc -i - -o lineage.svg      render with mermaid-cli"
     })
 final class LineageCommand implements Callable<Integer> {
+  @picocli.CommandLine.ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
 
   @Option(names = "--markdown", description = "Wrap the flowchart in a ```mermaid code block")
@@ -31,7 +32,7 @@ final class LineageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String mermaid = Lineage.mermaid(SparkJobs.registry().definitions());
+    String mermaid = Lineage.mermaid(SparkJobs.registry(root.loadConfig()).definitions());
     var out = spec.commandLine().getOut();
     out.print(markdown ? "```mermaid\n" + mermaid + "```\n" : mermaid);
     out.flush();

@@ -20,8 +20,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  adlake run load-adserver-events",
-      "  adlake run load-adserver-events -p max-reject-ratio=0.05",
+      "  adlake run ingest-adserver-events",
       "  adlake jobs          lists the jobs and their parameters"
     })
 final class RunCommand implements Callable<Integer> {

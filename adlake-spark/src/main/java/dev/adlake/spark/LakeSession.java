@@ -61,6 +61,8 @@ public final class LakeSession {
     properties.put("jdbc.user", metadata.user());
     metadata.password().ifPresent(password -> properties.put("jdbc.password", password));
     properties.put("jdbc.schema-version", "V1");
+    // Several processes commit to the same tables; each must see the others' commits at once.
+    properties.put("cache-enabled", "false");
     properties.put("warehouse", lake.warehouse().toString());
     if (lake.onS3()) {
       properties.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");

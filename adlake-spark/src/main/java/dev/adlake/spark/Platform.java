@@ -6,6 +6,8 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobRegistry;
 import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.ledger.JdbcLoadLedger;
+import dev.adlake.core.ledger.LoadLedger;
 import dev.adlake.core.metadata.EmbeddedPostgresServer;
 import dev.adlake.core.metadata.JdbcRunLedger;
 import dev.adlake.core.metadata.MetadataStore;
@@ -23,7 +25,7 @@ import org.apache.spark.sql.SparkSession;
 public final class Platform implements AutoCloseable {
   private final AdlakeConfig config;
   private final Consumer<String> status;
-  private final JobRegistry<SparkJob> jobs = SparkJobs.registry();
+  private final JobRegistry<SparkJob> jobs;
   private EmbeddedPostgresServer postgres;
   private MetadataStore metadata;
   private SparkSession spark;
@@ -35,6 +37,7 @@ public final class Platform implements AutoCloseable {
   public Platform(AdlakeConfig config, Consumer<String> status) {
     this.config = requireNonNull(config, "config is null");
     this.status = requireNonNull(status, "status is null");
+    this.jobs = SparkJobs.registry(config);
   }
 
   public AdlakeConfig config() {
@@ -81,6 +84,10 @@ public final class Platform implements AutoCloseable {
     return new JdbcRunLedger(metadata().dataSource());
   }
 
+  public LoadLedger loads() {
+    return new JdbcLoadLedger(metadata().dataSource());
+  }
+
   /** Spark with the lake catalog; starts PostgreSQL first, since the catalog lives there. */
   public synchronized SparkSession spark() {
     if (spark == null) {
@@ -112,7 +119,7 @@ public final class Platform implements AutoCloseable {
         .run(
             job.definition(),
             resolved,
-            runId -> job.run(new JobContext(session, config, runId), resolved));
+            runId -> job.run(new JobContext(session, config, metadata(), runId), resolved));
   }
 
   @Override

@@ -1,16 +1,19 @@
 package dev.adlake.spark;
 
+import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.job.JobRegistry;
-import dev.adlake.spark.ingest.LandingFeeds;
-import dev.adlake.spark.ingest.LandingLoadJob;
+import dev.adlake.spark.ingest.IngestJob;
 
-/** Every Spark job of the platform, registered once: the source of `adlake jobs` and lineage. */
+/**
+ * Every Spark job of the platform, registered once: the source of `adlake jobs` and lineage.
+ * Ingestion has a job per configured feed.
+ */
 public final class SparkJobs {
   private SparkJobs() {}
 
-  public static JobRegistry<SparkJob> registry() {
+  public static JobRegistry<SparkJob> registry(AdlakeConfig config) {
     JobRegistry<SparkJob> registry = new JobRegistry<>(SparkJob::definition);
-    LandingFeeds.all().forEach(feed -> registry.register(new LandingLoadJob(feed)));
+    config.feeds().forEach(feed -> registry.register(new IngestJob(feed)));
     return registry;
   }
 }

@@ -1,5 +1,7 @@
 package dev.adlake.core.config;
 
+import dev.adlake.core.NotFoundException;
+import dev.adlake.core.feed.Feed;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,8 @@ public record AdlakeConfig(
     KafkaConfig kafka,
     SparkConfig spark,
     LandingConfig landing,
+    IngestConfig ingest,
+    List<Feed> feeds,
     ConfigValues values) {
 
   /** Every declared key, grouped by component, in the order the reference lists them. */
@@ -26,12 +30,13 @@ public record AdlakeConfig(
     keys.addAll(MetadataConfig.keys());
     keys.addAll(LakeConfig.keys());
     keys.addAll(LandingConfig.keys());
+    keys.addAll(IngestConfig.keys());
     keys.addAll(KafkaConfig.keys());
     keys.addAll(SparkConfig.keys());
     return List.copyOf(keys);
   }
 
-  static AdlakeConfig from(Path home, Path configFile, ConfigValues values) {
+  static AdlakeConfig from(Path home, Path configFile, ConfigValues values, List<Feed> feeds) {
     return new AdlakeConfig(
         home,
         configFile,
@@ -40,7 +45,22 @@ public record AdlakeConfig(
         KafkaConfig.from(values),
         SparkConfig.from(values),
         LandingConfig.from(values),
+        IngestConfig.from(values),
+        List.copyOf(feeds),
         values);
+  }
+
+  /** The feed of that name. */
+  public Feed feed(String name) {
+    return feeds.stream()
+        .filter(feed -> feed.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "No feed named '%s'; feeds: %s"
+                        .formatted(
+                            name, String.join(", ", feeds.stream().map(Feed::name).toList()))));
   }
 
   /** The embedded PostgreSQL data directory. */

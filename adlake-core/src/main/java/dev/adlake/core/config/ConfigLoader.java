@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.adlake.core.feed.Feed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,10 +136,13 @@ public final class ConfigLoader {
     given.putAll(flagValues);
 
     TreeMap<String, ConfigValues.Resolved> sparkConf = new TreeMap<>();
+    Map<String, FeedsConfig.Given> feedValues = new LinkedHashMap<>();
     for (Map.Entry<String, Raw> entry : given.entrySet()) {
       String name = entry.getKey();
       Raw raw = entry.getValue();
-      if (name.startsWith(SparkConfig.PROPERTIES_PREFIX)
+      if (name.startsWith(FeedsConfig.PREFIX)) {
+        feedValues.put(name, new FeedsConfig.Given(raw.text(), raw.origin()));
+      } else if (name.startsWith(SparkConfig.PROPERTIES_PREFIX)
           && name.length() > SparkConfig.PROPERTIES_PREFIX.length()) {
         sparkConf.put(
             name.substring(SparkConfig.PROPERTIES_PREFIX.length()),
@@ -172,13 +176,20 @@ public final class ConfigLoader {
       }
     }
 
+    double maxRejectRatio =
+        resolved.containsKey(IngestConfig.MAX_REJECT_RATIO.name())
+            ? (Double) resolved.get(IngestConfig.MAX_REJECT_RATIO.name()).value()
+            : 0.05;
+    List<Feed> feeds = FeedsConfig.parse(feedValues, maxRejectRatio, problems);
+
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }
     return AdlakeConfig.from(
         home,
         Files.isRegularFile(configFile) ? configFile : null,
-        new ConfigValues(resolved, sparkConf));
+        new ConfigValues(resolved, sparkConf),
+        feeds);
   }
 
   /** Flattens a YAML mapping into dotted keys; lists become comma-separated text. */

@@ -95,6 +95,11 @@ public final class AdDataGenerator {
               .resolve("dt=" + options.startDate())
               .resolve("events-" + options.startDate().toString().replace("-", "") + "-empty.tsv");
       Files.write(empty, new byte[0]);
+      // A fixed time, as every generated file has, so a second generation is the same object.
+      Files.setLastModifiedTime(
+          empty,
+          java.nio.file.attribute.FileTime.from(
+              options.startDate().atStartOfDay().toInstant(java.time.ZoneOffset.UTC)));
       GenerationReport report =
           summarize(results, Duration.ofNanos(System.nanoTime() - started), options.threads());
       writeExpected(options, results, report);

@@ -10,8 +10,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Compares the lake with the generator's true answers: distinct impressions per ad and hour in
- * {@code raw.adserver__events} against {@code hourly_ad_metrics.csv}.
+ * Compares the lake with the generator's true answers: distinct impressions per ad and hour in the
+ * ad-server events table against {@code hourly_ad_metrics.csv}.
  */
 public final class HourlyTruthCheck {
   /** How many (hour, ad) rows agree, of those in either side, with a few that do not. */
@@ -23,7 +23,11 @@ public final class HourlyTruthCheck {
 
   private HourlyTruthCheck() {}
 
-  public static Comparison impressions(SparkSession spark, Path expectedFile) {
+  /**
+   * @param table the ad-server events table, with {@code event_time}, {@code ad_id}, {@code event}
+   *     and {@code impression_id}
+   */
+  public static Comparison impressions(SparkSession spark, String table, Path expectedFile) {
     Dataset<Row> expected =
         spark
             .read()
@@ -38,7 +42,7 @@ public final class HourlyTruthCheck {
         spark.sql(
             "SELECT date_format(date_trunc('HOUR', event_time), \"yyyy-MM-dd'T'HH:00:00'Z'\") AS hour,"
                 + " ad_id, count(DISTINCT impression_id) AS actual FROM "
-                + LandingFeeds.ADSERVER_EVENTS.table()
+                + table
                 + " WHERE event = 'impression' GROUP BY 1, 2");
     Dataset<Row> joined =
         expected

@@ -1,0 +1,125 @@
+package dev.adlake.cli;
+
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.feed.Feed;
+import dev.adlake.core.feed.LocalLandingStore;
+import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.ledger.LoadStatus;
+import dev.adlake.spark.Platform;
+import dev.adlake.spark.ingest.IngestJob;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code adlake ingest}: loads every new file of the feeds, once, tracked in the load ledger. */
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Load every new file in the landing zone into its feed's table, once.",
+      "",
+      "Each file is recorded in the load ledger, loaded in one Iceberg commit, then moved to",
+      "the archive folder (or, failed, to the error folder). Files under no feed are reported",
+      "and left alone. Several ingest processes may run at once: none loads a file another has."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  adlake ingest                          every feed, once over what is waiting",
+      "  adlake ingest --feed adserver-events",
+      "  adlake ingest --watch                  keep running, picking up files as they land",
+      "  adlake loads                           what was loaded, with counts and errors"
+    })
+final class IngestCommand implements Callable<Integer> {
+  @ParentCommand AdlakeCommand root;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--feed", paramLabel = "FEED", description = "Only this feed; repeatable")
+  List<String> feeds = new ArrayList<>();
+
+  @Option(
+      names = "--watch",
+      description = "Keep running and ingest files as they land (Ctrl-C stops)")
+  boolean watch;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    AdlakeConfig config = root.loadConfig();
+    Console console = new Console(spec.commandLine().getOut(), System.console() != null);
+    List<Feed> selected =
+        feeds.isEmpty() ? config.feeds() : feeds.stream().map(config::feed).toList();
+    try (PlatformHandle handle =
+        new PlatformHandle(config, status -> console.line("  " + status))) {
+      Platform platform = handle.platform();
+      do {
+        ingest(platform, selected, console);
+        if (watch) {
+          Thread.sleep(config.ingest().pollIntervalSeconds() * 1000L);
+        }
+      } while (watch);
+    }
+    return 0;
+  }
+
+  /** Runs the ingest job of each feed and prints a line per load and a summary. */
+  static void ingest(Platform platform, List<Feed> feeds, Console console) {
+    for (Feed feed : feeds) {
+      IngestJob job = (IngestJob) platform.jobs().get("ingest-" + feed.name());
+      job.withProgress(line -> console.line("    " + line));
+      JobRunner.Outcome outcome = platform.run(job.definition().name(), Map.of());
+      Map<String, Long> figures = outcome.result().figures();
+      if (figures.get("files_new") > 0 || figures.get("loads_recovered") > 0) {
+        console.line(
+            "  %-24s %s new file(s), %s archived, %s errored; %s rows in, %s written, %s rejected (run %d)",
+            feed.name(),
+            figures.get("files_new"),
+            figures.get("files_archived"),
+            figures.get("files_errored"),
+            Console.count(outcome.result().rowsIn()),
+            Console.count(outcome.result().rowsOut()),
+            Console.count(figures.get("rows_rejected")),
+            outcome.runId());
+      }
+      if (figures.get("files_already_loaded") > 0) {
+        console.line(
+            "  %-24s %d file(s) left in place: already loaded (same key, size and time)",
+            feed.name(), figures.get("files_already_loaded"));
+      }
+      if (figures.get("files_already_errored") > 0) {
+        console.line(
+            "  %-24s %d file(s) left in place: they errored before; see 'adlake loads --status"
+                + " errored', fix the cause, then 'adlake loads retry'",
+            feed.name(), figures.get("files_already_errored"));
+      }
+    }
+    List<String> unmatched =
+        new LocalLandingStore(platform.config().landing().path())
+            .list().stream()
+                .map(object -> object.key())
+                .filter(key -> platform.config().feeds().stream().noneMatch(feed -> feed.owns(key)))
+                .toList();
+    if (!unmatched.isEmpty()) {
+      console.line(
+          "  %d file(s) under no feed's prefix, left alone: %s",
+          unmatched.size(),
+          unmatched.stream().limit(5).collect(Collectors.joining(", "))
+              + (unmatched.size() > 5 ? ", ..." : ""));
+    }
+  }
+
+  /** "archived 121, errored 1" for the loads of the feeds. */
+  static String byStatus(Platform platform) {
+    Map<LoadStatus, Long> counts = platform.loads().countByStatus(Optional.empty());
+    return counts.entrySet().stream()
+        .map(entry -> entry.getKey().sql() + " " + entry.getValue())
+        .collect(Collectors.joining(", "));
+  }
+}

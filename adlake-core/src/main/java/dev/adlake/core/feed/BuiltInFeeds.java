@@ -1,0 +1,78 @@
+package dev.adlake.core.feed;
+
+import dev.adlake.core.generate.GeneratedFeeds;
+import java.util.List;
+import java.util.Optional;
+
+/** The feeds adlake loads when none are configured: the ones the generator lands. */
+public final class BuiltInFeeds {
+  private BuiltInFeeds() {}
+
+  public static List<Feed> all(double maxRejectRatio) {
+    return List.of(
+        new Feed(
+            "adserver-events",
+            GeneratedFeeds.ADSERVER_EVENTS,
+            FileFormat.TSV,
+            Optional.of(
+                FeedSchema.parse(
+                    "ad_id int not null, campaign_id int not null, advertiser_id int not null,"
+                        + " timestamp timestamp not null, impression_id string not null, ip string,"
+                        + " user_id string, event string not null, url string, user_agent string")),
+            SchemaEvolution.FAIL,
+            "raw.adserver__events",
+            Optional.of("timestamp"),
+            LoadMode.APPEND,
+            false,
+            List.of(),
+            maxRejectRatio),
+        new Feed(
+            "tracker-clicks",
+            GeneratedFeeds.TRACKER_CLICKS,
+            FileFormat.CSV,
+            Optional.of(
+                FeedSchema.parse(
+                    "click_id string not null, impression_id string, ad_id int not null,"
+                        + " campaign_id int, advertiser_id int, user_id string, ip string,"
+                        + " timestamp timestamp not null, url string")),
+            SchemaEvolution.FAIL,
+            "raw.tracker__clicks",
+            Optional.of("timestamp"),
+            LoadMode.APPEND,
+            true,
+            List.of(),
+            maxRejectRatio),
+        new Feed(
+            "tracker-conversions",
+            GeneratedFeeds.TRACKER_CONVERSIONS,
+            FileFormat.CSV,
+            Optional.of(
+                FeedSchema.parse(
+                    "conversion_id string not null, click_id string, ad_id int not null,"
+                        + " campaign_id int, advertiser_id int, user_id string,"
+                        + " timestamp timestamp not null, conversion_type string, value decimal(12,2)")),
+            SchemaEvolution.FAIL,
+            "raw.tracker__conversions",
+            Optional.of("timestamp"),
+            LoadMode.APPEND,
+            true,
+            List.of(),
+            maxRejectRatio),
+        new Feed(
+            "adtracker-impressions",
+            GeneratedFeeds.ADTRACKER_IMPRESSIONS,
+            FileFormat.JSON,
+            Optional.of(
+                FeedSchema.parse(
+                    "event_id string not null, ts timestamp not null, ad_id int,"
+                        + " cookie_id string not null, ip string, site_domain string,"
+                        + " page_url string, user_agent string")),
+            SchemaEvolution.FAIL,
+            "raw.adtracker__impressions",
+            Optional.of("ts"),
+            LoadMode.APPEND,
+            false,
+            List.of(),
+            maxRejectRatio));
+  }
+}

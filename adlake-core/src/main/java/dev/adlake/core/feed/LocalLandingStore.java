@@ -1,0 +1,118 @@
+package dev.adlake.core.feed;
+
+import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.NotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** A landing zone in a local folder. Hidden files and files being written (*.tmp) are skipped. */
+public final class LocalLandingStore implements LandingStore {
+  private final Path root;
+
+  public LocalLandingStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public List<StoredObject> list() {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    List<StoredObject> objects = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path path : walk.filter(Files::isRegularFile).sorted().toList()) {
+        String name = path.getFileName().toString();
+        if (name.startsWith(".") || name.endsWith(".tmp")) {
+          continue;
+        }
+        BasicFileAttributes attributes;
+        try {
+          attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException movedMeanwhile) {
+          continue;
+        }
+        objects.add(
+            new StoredObject(
+                keyOf(path), attributes.size(), attributes.lastModifiedTime().toInstant()));
+      }
+    } catch (IOException e) {
+      throw new ExternalFailureException(
+          "Cannot list the landing zone %s: %s".formatted(root, e.getMessage()), e);
+    }
+    objects.sort(Comparator.comparing(StoredObject::key));
+    return objects;
+  }
+
+  @Override
+  public InputStream open(String key) {
+    try {
+      return Files.newInputStream(root.resolve(key));
+    } catch (NoSuchFileException e) {
+      throw new NotFoundException("Cannot read %s: it is no longer in %s".formatted(key, root));
+    } catch (IOException e) {
+      throw new ExternalFailureException("Cannot read %s: %s".formatted(key, e.getMessage()), e);
+    }
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return Files.isRegularFile(root.resolve(key));
+  }
+
+  @Override
+  public Path moveTo(String key, Path targetRoot, String suffixIfTaken) {
+    Path source = root.resolve(key);
+    Path target = targetRoot.resolve(key);
+    try {
+      Files.createDirectories(target.getParent());
+      if (Files.exists(target)) {
+        target = target.resolveSibling(target.getFileName() + suffixIfTaken);
+      }
+      move(source, target);
+      return target;
+    } catch (IOException e) {
+      throw new ExternalFailureException(
+          "Cannot move %s to %s: %s".formatted(source, target, e.getMessage()), e);
+    }
+  }
+
+  @Override
+  public void restore(Path stored, String key) {
+    Path target = root.resolve(key);
+    try {
+      Files.createDirectories(target.getParent());
+      move(stored, target);
+    } catch (IOException e) {
+      throw new ExternalFailureException(
+          "Cannot move %s back to %s: %s".formatted(stored, target, e.getMessage()), e);
+    }
+  }
+
+  private static void move(Path source, Path target) throws IOException {
+    try {
+      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      // Another file system: copy, then remove the source only once the copy is complete.
+      Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+      Files.delete(source);
+    }
+  }
+
+  private String keyOf(Path path) {
+    return root.relativize(path).toString().replace('\\', '/');
+  }
+
+  public Path root() {
+    return root;
+  }
+}

@@ -1,0 +1,339 @@
+package dev.adlake.spark.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.adlake.core.feed.Column;
+import dev.adlake.core.feed.ColumnType;
+import dev.adlake.core.feed.Feed;
+import dev.adlake.core.feed.FeedSchema;
+import dev.adlake.core.feed.FileReadException;
+import dev.adlake.core.feed.LandingStore;
+import dev.adlake.core.feed.RowSink;
+import dev.adlake.core.feed.SchemaEvolution;
+import dev.adlake.core.feed.TextFeedReader;
+import dev.adlake.core.ledger.Load;
+import dev.adlake.core.ledger.LoadCounts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Loads one file of a feed into its table in one Iceberg commit that carries the load id, with its
+ * rejected lines (line number, raw line, reason) in the rejects table. A newer version of a file
+ * already loaded replaces that file's rows in the same commit.
+ */
+final class FileLoader {
+  static final String RESCUED = "_rescued";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What reading and writing a file gave, or why the file cannot be loaded. */
+  record Outcome(
+      String checksum, LoadCounts counts, Optional<String> message, Optional<String> error) {}
+
+  private record Rejected(long line, String raw, String reason) {}
+
+  private final SparkSession spark;
+  private final LandingStore landing;
+
+  FileLoader(SparkSession spark, LandingStore landing) {
+    this.spark = spark;
+    this.landing = landing;
+  }
+
+  Outcome load(Feed feed, Load load, boolean replacesEarlierVersion) throws IOException {
+    String key = load.objectKey();
+    String fileName = key.substring(key.lastIndexOf('/') + 1);
+    if (!feed.accepts(fileName)) {
+      return failure(
+          "",
+          "Cannot load %s: unknown format, the file name does not end in %s (feed %s is %s)"
+              .formatted(
+                  key,
+                  String.join(" or ", feed.extensions()),
+                  feed.name(),
+                  feed.format().name().toLowerCase()));
+    }
+    if (!feed.format().textual()) {
+      return failure(
+          "",
+          "Cannot load %s: %s files are not supported yet by adlake ingest"
+              .formatted(key, feed.format().name().toLowerCase()));
+    }
+
+    List<Object[]> values = new ArrayList<>();
+    List<Long> lines = new ArrayList<>();
+    List<Rejected> rejected = new ArrayList<>();
+    CRC32C crc = new CRC32C();
+    TextFeedReader.Result read;
+    try (InputStream raw = new CheckedInputStream(landing.open(key), crc)) {
+      read =
+          TextFeedReader.read(
+              feed,
+              feed.schema(),
+              raw,
+              key,
+              new RowSink() {
+                @Override
+                public void row(long line, Object[] row) {
+                  values.add(row);
+                  lines.add(line);
+                }
+
+                @Override
+                public void reject(long line, String rawLine, String reason) {
+                  rejected.add(new Rejected(line, rawLine, reason));
+                }
+              });
+    } catch (FileReadException e) {
+      return failure(HexFormat.of().toHexDigits((int) crc.getValue()), e.getMessage());
+    }
+    String checksum = HexFormat.of().toHexDigits((int) crc.getValue());
+    long total = values.size() + rejected.size();
+    LoadCounts counts = new LoadCounts(total, values.size(), rejected.size(), null);
+    if (total == 0) {
+      return new Outcome(
+          checksum, counts, Optional.of("empty file: nothing to load"), Optional.empty());
+    }
+    if ((double) rejected.size() / total > feed.maxRejectRatio()) {
+      Rejected first = rejected.get(0);
+      return new Outcome(
+          checksum,
+          new LoadCounts(total, 0, rejected.size(), null),
+          Optional.empty(),
+          Optional.of(
+              "Cannot load %s: %d of %d rows (%.2f%%) are rejected, above the limit of %.2f%%; first: line %d: %s"
+                  .formatted(
+                      key,
+                      rejected.size(),
+                      total,
+                      100.0 * rejected.size() / total,
+                      100.0 * feed.maxRejectRatio(),
+                      first.line(),
+                      first.reason())));
+    }
+
+    FeedSchema schema = read.schema();
+    if (feed.schema().isEmpty()) {
+      Optional<String> refused = evolve(feed, schema, values);
+      if (refused.isPresent()) {
+        return failure(checksum, refused.get());
+      }
+      schema = evolvedSchema;
+    }
+    FeedTables.ensure(spark, feed, schema);
+    if (feed.schema().isEmpty() && feed.evolution() == SchemaEvolution.ADD_COLUMNS) {
+      addMissingColumns(feed, schema);
+    }
+
+    StructType rowSchema = FeedTables.rowSchema(feed, schema);
+    if (feed.schema().isEmpty() && feed.evolution() == SchemaEvolution.RESCUE) {
+      rowSchema = rowSchema.add(RESCUED, org.apache.spark.sql.types.DataTypes.StringType, true);
+    }
+    List<Row> rows = new ArrayList<>(values.size());
+    for (int i = 0; i < values.size(); i++) {
+      rows.add(toRow(values.get(i), schema, load.id(), key, lines.get(i), rescuedJson(i)));
+    }
+    List<Row> rejectRows = new ArrayList<>(rejected.size());
+    for (Rejected reject : rejected) {
+      rejectRows.add(
+          RowFactory.create(load.id(), key, reject.line(), reject.raw(), reject.reason()));
+    }
+
+    // Rejects first, replacing any of an interrupted earlier attempt: idempotent. The data
+    // commit that follows is the one that marks the load as done.
+    try {
+      spark
+          .createDataFrame(rejectRows, FeedTables.rejectSchema())
+          .writeTo(feed.rejectsTable())
+          .overwrite(col(FeedTables.LOAD_ID).equalTo(lit(load.id())));
+
+      Dataset<Row> data = alignToTable(feed.table(), spark.createDataFrame(rows, rowSchema));
+      var writer =
+          data.writeTo(feed.table())
+              .option("snapshot-property." + FeedTables.LOAD_PROPERTY, String.valueOf(load.id()))
+              .option("snapshot-property.adlake.rows-read", String.valueOf(total))
+              .option("snapshot-property.adlake.rows-rejected", String.valueOf(rejected.size()));
+      if (replacesEarlierVersion) {
+        writer.overwrite(col(FeedTables.OBJECT_KEY).equalTo(lit(key)));
+      } else {
+        writer.append();
+      }
+    } catch (NoSuchTableException e) {
+      throw new IllegalStateException(
+          "Table %s vanished while loading %s".formatted(feed.table(), key), e);
+    }
+    Long snapshotId =
+        IcebergCommits.snapshotOf(spark, feed.table(), load.id())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "The commit of load " + load.id() + " is not in " + feed.table()));
+    return new Outcome(
+        checksum,
+        new LoadCounts(total, values.size(), rejected.size(), snapshotId),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  private FeedSchema evolvedSchema;
+  private List<String> rescuedNames = List.of();
+  private List<Object[]> rescuedValues = List.of();
+
+  /**
+   * For a feed whose schema comes from its files: compares the file's columns with the table's and
+   * applies the feed's evolution mode. Returns the reason when the file is refused.
+   */
+  private Optional<String> evolve(Feed feed, FeedSchema fileSchema, List<Object[]> values) {
+    evolvedSchema = fileSchema;
+    rescuedNames = List.of();
+    rescuedValues = List.of();
+    if (!spark.catalog().tableExists(feed.table())) {
+      return Optional.empty();
+    }
+    Set<String> tableColumns = new LinkedHashSet<>(List.of(spark.table(feed.table()).columns()));
+    List<String> unknown =
+        fileSchema.names().stream()
+            .filter(name -> !tableColumns.contains(FeedTables.tableColumn(feed, name)))
+            .toList();
+    if (unknown.isEmpty()) {
+      return Optional.empty();
+    }
+    switch (feed.evolution()) {
+      case FAIL -> {
+        return Optional.of(
+            "Cannot load into %s: the file has columns the table lacks: %s (feed %s refuses new columns)"
+                .formatted(feed.table(), String.join(", ", unknown), feed.name()));
+      }
+      case RESCUE -> {
+        List<Column> kept = new ArrayList<>();
+        List<Integer> keptIndexes = new ArrayList<>();
+        List<Integer> rescuedIndexes = new ArrayList<>();
+        for (int i = 0; i < fileSchema.columns().size(); i++) {
+          if (unknown.contains(fileSchema.columns().get(i).name())) {
+            rescuedIndexes.add(i);
+          } else {
+            kept.add(fileSchema.columns().get(i));
+            keptIndexes.add(i);
+          }
+        }
+        List<Object[]> rescued = new ArrayList<>(values.size());
+        for (int r = 0; r < values.size(); r++) {
+          Object[] row = values.get(r);
+          Object[] keptRow = new Object[keptIndexes.size()];
+          Object[] rescuedRow = new Object[rescuedIndexes.size()];
+          for (int i = 0; i < keptRow.length; i++) {
+            keptRow[i] = row[keptIndexes.get(i)];
+          }
+          for (int i = 0; i < rescuedRow.length; i++) {
+            rescuedRow[i] = row[rescuedIndexes.get(i)];
+          }
+          values.set(r, keptRow);
+          rescued.add(rescuedRow);
+        }
+        evolvedSchema = new FeedSchema(kept);
+        rescuedNames = unknown;
+        rescuedValues = rescued;
+        return Optional.empty();
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private String rescuedJson(int row) {
+    if (rescuedNames.isEmpty()) {
+      return null;
+    }
+    ObjectNode node = JSON.createObjectNode();
+    Object[] rescued = rescuedValues.get(row);
+    for (int i = 0; i < rescuedNames.size(); i++) {
+      if (rescued[i] != null) {
+        node.put(rescuedNames.get(i), rescued[i].toString());
+      }
+    }
+    return node.isEmpty() ? null : node.toString();
+  }
+
+  private void addMissingColumns(Feed feed, FeedSchema schema) {
+    Set<String> tableColumns = new LinkedHashSet<>(List.of(spark.table(feed.table()).columns()));
+    for (Column column : schema.columns()) {
+      String name = FeedTables.tableColumn(feed, column.name());
+      if (!tableColumns.contains(name)) {
+        spark.sql(
+            "ALTER TABLE %s ADD COLUMNS (`%s` %s)"
+                .formatted(feed.table(), name, FeedTables.sparkType(column).sql().toLowerCase()));
+      }
+    }
+  }
+
+  /** Orders columns as the table has them; table columns the file lacks are null. */
+  private Dataset<Row> alignToTable(String table, Dataset<Row> data) {
+    StructType tableSchema = spark.table(table).schema();
+    Set<String> have = new LinkedHashSet<>(List.of(data.columns()));
+    List<org.apache.spark.sql.Column> columns = new ArrayList<>();
+    for (StructField field : tableSchema.fields()) {
+      columns.add(
+          have.contains(field.name())
+              ? col(field.name()).cast(field.dataType()).as(field.name())
+              : lit(null).cast(field.dataType()).as(field.name()));
+    }
+    return data.select(columns.toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  private Row toRow(
+      Object[] values, FeedSchema schema, long loadId, String key, long line, String rescued) {
+    int extra = rescued == null && rescuedNames.isEmpty() ? 3 : 4;
+    Object[] row = new Object[values.length + extra];
+    for (int i = 0; i < values.length; i++) {
+      row[i] = sparkValue(values[i], schema.columns().get(i).type());
+    }
+    row[values.length] = loadId;
+    row[values.length + 1] = key;
+    row[values.length + 2] = line;
+    if (extra == 4) {
+      row[values.length + 3] = rescued;
+    }
+    return RowFactory.create(row);
+  }
+
+  private static Object sparkValue(Object value, ColumnType type) {
+    if (value instanceof Instant instant) {
+      return Timestamp.from(instant);
+    }
+    if (value instanceof LocalDate date) {
+      return Date.valueOf(date);
+    }
+    if (value instanceof BigDecimal decimal) {
+      return decimal;
+    }
+    return value;
+  }
+
+  private static Outcome failure(String checksum, String error) {
+    return new Outcome(
+        checksum, new LoadCounts(0, 0, 0, null), Optional.empty(), Optional.of(error));
+  }
+}

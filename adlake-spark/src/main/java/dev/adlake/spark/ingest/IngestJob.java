@@ -1,0 +1,77 @@
+package dev.adlake.spark.ingest;
+
+import dev.adlake.core.feed.Feed;
+import dev.adlake.core.feed.LocalLandingStore;
+import dev.adlake.core.job.Dataset;
+import dev.adlake.core.job.Domain;
+import dev.adlake.core.job.JobDefinition;
+import dev.adlake.core.job.JobKind;
+import dev.adlake.core.job.JobParameters;
+import dev.adlake.core.job.JobResult;
+import dev.adlake.core.ledger.JdbcLoadLedger;
+import dev.adlake.spark.JobContext;
+import dev.adlake.spark.SparkJob;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Ingests one feed: every new file in its landing prefix is recorded in the load ledger, loaded
+ * once into the feed's table and moved to the archive (or the error folder).
+ */
+public final class IngestJob implements SparkJob {
+  private final Feed feed;
+  private final JobDefinition definition;
+  private Consumer<String> progress = line -> {};
+
+  public IngestJob(Feed feed) {
+    this.feed = feed;
+    this.definition =
+        new JobDefinition(
+            "ingest-" + feed.name(),
+            Domain.INGESTION,
+            JobKind.BATCH,
+            "Loads each new %s file of %s into %s, once, tracked in the load ledger"
+                .formatted(feed.format().name().toLowerCase(), feed.prefix(), feed.table()),
+            List.of(Dataset.files(feed.prefix())),
+            List.of(Dataset.table(feed.table()), Dataset.table(feed.rejectsTable())),
+            List.of());
+  }
+
+  public Feed feed() {
+    return feed;
+  }
+
+  /** Where a line per load goes while the job runs. */
+  public IngestJob withProgress(Consumer<String> progress) {
+    this.progress = progress;
+    return this;
+  }
+
+  @Override
+  public JobDefinition definition() {
+    return definition;
+  }
+
+  @Override
+  public JobResult run(JobContext context, JobParameters parameters) {
+    Ingestion ingestion =
+        new Ingestion(
+            context.spark(),
+            context.config(),
+            new JdbcLoadLedger(context.metadata().dataSource()),
+            new LocalLandingStore(context.config().landing().path()),
+            progress);
+    Ingestion.Report report = ingestion.run(List.of(feed));
+    Map<String, Long> figures = new LinkedHashMap<>();
+    figures.put("files_new", (long) report.discovered());
+    figures.put("files_already_loaded", (long) report.alreadyLoaded());
+    figures.put("files_already_errored", (long) report.alreadyErrored());
+    figures.put("files_archived", (long) report.archived());
+    figures.put("files_errored", (long) report.errored());
+    figures.put("loads_recovered", (long) report.recovered());
+    figures.put("rows_rejected", report.rowsRejected());
+    return new JobResult(report.rowsRead(), report.rowsWritten(), figures);
+  }
+}

@@ -1,0 +1,272 @@
+package dev.adlake.spark.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.adlake.core.AdlakeException;
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.feed.Feed;
+import dev.adlake.core.feed.LandingStore;
+import dev.adlake.core.ledger.Load;
+import dev.adlake.core.ledger.LoadCounts;
+import dev.adlake.core.ledger.LoadLedger;
+import dev.adlake.core.ledger.LoadStatus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tracked file ingestion: discovers objects in the landing zone, records each in the load ledger,
+ * loads each once into its feed's table, then moves it to the archive (or, failed, to the error
+ * folder). Never deletes a file.
+ *
+ * <p>Exactly once: a load's Iceberg commit carries its id. A process that dies after the commit and
+ * before the ledger knows leaves the load "ingesting"; the next run finds the commit and completes
+ * the load instead of writing it again.
+ */
+public final class Ingestion {
+  private static final Logger LOG = LoggerFactory.getLogger(Ingestion.class);
+
+  /** For tests of crash recovery: halt the process at this point (after-commit, after-move). */
+  static final String CRASH_POINT_PROPERTY = "adlake.test.crash-point";
+
+  /** What one pass did. */
+  public record Report(
+      int discovered,
+      int alreadyLoaded,
+      int alreadyErrored,
+      List<String> unmatched,
+      int recovered,
+      int archived,
+      int errored,
+      long rowsRead,
+      long rowsWritten,
+      long rowsRejected) {}
+
+  private final SparkSession spark;
+  private final AdlakeConfig config;
+  private final LoadLedger ledger;
+  private final LandingStore landing;
+  private final Consumer<String> progress;
+
+  public Ingestion(
+      SparkSession spark,
+      AdlakeConfig config,
+      LoadLedger ledger,
+      LandingStore landing,
+      Consumer<String> progress) {
+    this.spark = requireNonNull(spark, "spark is null");
+    this.config = requireNonNull(config, "config is null");
+    this.ledger = requireNonNull(ledger, "ledger is null");
+    this.landing = requireNonNull(landing, "landing is null");
+    this.progress = requireNonNull(progress, "progress is null");
+  }
+
+  /** Recovers abandoned loads, discovers new objects and loads every ready one of the feeds. */
+  public Report run(List<Feed> feeds) {
+    int recovered = recover();
+    int[] discovery = new int[3];
+    List<String> unmatched = discover(feeds, discovery);
+    List<String> names = feeds.stream().map(Feed::name).toList();
+    long[] rows = new long[3];
+    int archived = 0;
+    int errored = 0;
+    Optional<Load> claimed;
+    while ((claimed = ledger.claim(names)).isPresent()) {
+      Load load = claimed.get();
+      Load done = ingest(config.feed(load.feed()), load);
+      if (done.status() == LoadStatus.ARCHIVED) {
+        archived++;
+      } else if (done.status() == LoadStatus.ERRORED) {
+        errored++;
+      }
+      rows[0] += done.rowsRead().orElse(0L);
+      rows[1] += done.rowsWritten().orElse(0L);
+      rows[2] += done.rowsRejected().orElse(0L);
+      progress.accept(describe(done));
+    }
+    return new Report(
+        discovery[0],
+        discovery[1],
+        unmatched,
+        recovered,
+        archived,
+        errored,
+        rows[0],
+        rows[1],
+        rows[2]);
+  }
+
+  /**
+   * Lists the landing zone and records new objects of the feeds; counts new, already loaded and
+   * already errored objects; returns the keys under no feed.
+   */
+  private List<String> discover(List<Feed> feeds, int[] counts) {
+    List<String> unmatched = new ArrayList<>();
+    for (LandingStore.StoredObject object : landing.list()) {
+      Optional<Feed> feed =
+          config.feeds().stream().filter(candidate -> candidate.owns(object.key())).findFirst();
+      if (feed.isEmpty()) {
+        unmatched.add(object.key());
+        continue;
+      }
+      if (!feeds.contains(feed.get())) {
+        continue;
+      }
+      if (ledger
+          .discover(feed.get().name(), object.key(), object.size(), object.modifiedAt())
+          .isPresent()) {
+        counts[0]++;
+      } else {
+        counts[1]++;
+      }
+    }
+    if (!unmatched.isEmpty()) {
+      LOG.warn(
+          "{} file(s) under no feed's prefix were left as they are: {}",
+          unmatched.size(),
+          unmatched);
+    }
+    return unmatched;
+  }
+
+  /** Loads a claimed file and moves it away; returns the load as it ends. */
+  private Load ingest(Feed feed, Load load) {
+    boolean replaces =
+        !ledger.committedVersions(feed.name(), load.objectKey(), load.id()).isEmpty();
+    FileLoader.Outcome outcome;
+    try {
+      outcome = new FileLoader(spark, landing).load(feed, load, replaces);
+    } catch (CommitFailedException e) {
+      // Another process committed to the table at the same moment too often: try again later.
+      LOG.warn(
+          "Commit of load {} conflicted; it goes back to ready: {}", load.id(), e.getMessage());
+      return ledger.transition(load.id(), LoadStatus.INGESTING, LoadStatus.READY);
+    } catch (IOException | AdlakeException e) {
+      LOG.warn("Load {} of {} failed", load.id(), load.objectKey(), e);
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      outcome =
+          new FileLoader.Outcome(
+              "",
+              new LoadCounts(0, 0, 0, null),
+              Optional.empty(),
+              Optional.of("Cannot load %s: %s".formatted(load.objectKey(), reason)));
+    }
+    if (outcome.error().isPresent()) {
+      Load failed =
+          ledger.failed(
+              load.id(),
+              Optional.of(outcome.checksum()).filter(text -> !text.isEmpty()),
+              Optional.of(outcome.counts()),
+              outcome.error().get());
+      return moveAway(failed);
+    }
+    crashIf("after-commit");
+    Load committed =
+        ledger.committed(load.id(), outcome.checksum(), outcome.counts(), outcome.message());
+    return moveAway(committed);
+  }
+
+  /** Moves a committed file to the archive, a failed one to the error folder. */
+  private Load moveAway(Load load) {
+    boolean archive = load.status() == LoadStatus.READY_FOR_ARCHIVING;
+    LoadStatus working = archive ? LoadStatus.ARCHIVING : LoadStatus.ERRORING;
+    LoadStatus done = archive ? LoadStatus.ARCHIVED : LoadStatus.ERRORED;
+    Path root = archive ? config.ingest().archivePath() : config.ingest().errorPath();
+    Load moving = ledger.transition(load.id(), load.status(), working);
+    Path stored;
+    if (landing.exists(moving.objectKey())) {
+      stored = landing.moveTo(moving.objectKey(), root, ".load-" + moving.id());
+      crashIf("after-move");
+    } else {
+      // Moved by an earlier attempt that died before recording it.
+      Path plain = root.resolve(moving.objectKey());
+      Path suffixed = plain.resolveSibling(plain.getFileName() + ".load-" + moving.id());
+      stored = java.nio.file.Files.exists(suffixed) ? suffixed : plain;
+    }
+    return ledger.stored(moving.id(), working, done, stored.toString());
+  }
+
+  /**
+   * Completes or resets the loads that processes of this host left behind when they died: a load
+   * whose commit is in the lake is completed, one without goes back to ready.
+   */
+  private int recover() {
+    int recovered = 0;
+    for (Load load : ledger.abandoned()) {
+      Load next;
+      switch (load.status()) {
+        case INGESTING -> {
+          Feed feed = config.feed(load.feed());
+          Optional<IcebergCommits.Commit> commit =
+              IcebergCommits.find(spark, feed.table(), load.id());
+          if (commit.isPresent()) {
+            IcebergCommits.Commit found = commit.get();
+            next =
+                ledger.committed(
+                    load.id(),
+                    load.checksum().orElse(""),
+                    new LoadCounts(
+                        found.rowsRead(),
+                        found.rowsWritten(),
+                        found.rowsRejected(),
+                        found.snapshotId()),
+                    Optional.of(
+                        "completed after its process died; its commit was already in the lake"));
+            next = moveAway(next);
+          } else {
+            next = ledger.transition(load.id(), LoadStatus.INGESTING, LoadStatus.READY);
+          }
+        }
+        case ARCHIVING ->
+            next =
+                moveAway(
+                    ledger.transition(
+                        load.id(), LoadStatus.ARCHIVING, LoadStatus.READY_FOR_ARCHIVING));
+        case ERRORING ->
+            next =
+                moveAway(
+                    ledger.transition(
+                        load.id(), LoadStatus.ERRORING, LoadStatus.READY_FOR_ERRORING));
+        case READY_FOR_ARCHIVING, READY_FOR_ERRORING -> next = moveAway(load);
+        default -> {
+          continue;
+        }
+      }
+      recovered++;
+      progress.accept(
+          "recovered load %d (%s): now %s"
+              .formatted(load.id(), load.objectKey(), next.status().sql()));
+    }
+    return recovered;
+  }
+
+  private static void crashIf(String point) {
+    if (point.equals(System.getProperty(CRASH_POINT_PROPERTY))) {
+      LOG.error("Halting at crash point {} as asked by {}", point, CRASH_POINT_PROPERTY);
+      Runtime.getRuntime().halt(137);
+    }
+  }
+
+  static String describe(Load load) {
+    String counts =
+        "%s read, %s written, %s rejected"
+            .formatted(
+                load.rowsRead().orElse(0L),
+                load.rowsWritten().orElse(0L),
+                load.rowsRejected().orElse(0L));
+    return "load %d %s: %s (%s)%s"
+        .formatted(
+            load.id(),
+            load.objectKey(),
+            load.status().sql(),
+            counts,
+            load.error().or(load::message).map(text -> " " + text).orElse(""));
+  }
+}
