@@ -94,6 +94,7 @@ public final class Ingestion {
     return new Report(
         discovery[0],
         discovery[1],
+        discovery[2],
         unmatched,
         recovered,
         archived,
@@ -119,11 +120,13 @@ public final class Ingestion {
       if (!feeds.contains(feed.get())) {
         continue;
       }
-      if (ledger
-          .discover(feed.get().name(), object.key(), object.size(), object.modifiedAt())
-          .isPresent()) {
+      LoadLedger.Discovery discovery =
+          ledger.discover(feed.get().name(), object.key(), object.size(), object.modifiedAt());
+      if (discovery.isNew()) {
         counts[0]++;
-      } else {
+      } else if (discovery.load().status() == LoadStatus.ERRORED) {
+        counts[2]++;
+      } else if (discovery.load().status() == LoadStatus.ARCHIVED) {
         counts[1]++;
       }
     }
