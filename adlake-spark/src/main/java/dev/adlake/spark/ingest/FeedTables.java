@@ -3,6 +3,7 @@ package dev.adlake.spark.ingest;
 import dev.adlake.core.feed.Column;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.FeedSchema;
+import dev.adlake.core.feed.SchemaEvolution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +75,7 @@ final class FeedTables {
 
   /** Creates the feed's table and rejects table unless they exist. */
   static void ensure(SparkSession spark, Feed feed, FeedSchema schema) {
+    boolean rescues = feed.schema().isEmpty() && feed.evolution() == SchemaEvolution.RESCUE;
     spark.sql("CREATE NAMESPACE IF NOT EXISTS " + namespace(feed.table()));
     StringBuilder columns = new StringBuilder();
     for (StructField field : rowSchema(feed, schema).fields()) {
@@ -86,10 +88,16 @@ final class FeedTables {
           .append("` ")
           .append(field.dataType().sql().toLowerCase(Locale.ROOT));
     }
+    if (rescues) {
+      columns.append(", `").append(FileLoader.RESCUED).append("` string");
+    }
     String partitioning = feed.eventTime().isPresent() ? " PARTITIONED BY (days(event_time))" : "";
     spark.sql(
         ("CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg%s TBLPROPERTIES ('format-version'='2',"
-                + " 'commit.retry.num-retries'='20', 'adlake.feed'='%s', 'adlake.load-mode'='%s')")
+                + " 'commit.retry.num-retries'='20',"
+                // Exact bounds on the key let a newer version of a file replace its rows.
+                + " 'write.metadata.metrics.column._object_key'='full',"
+                + " 'adlake.feed'='%s', 'adlake.load-mode'='%s')")
             .formatted(
                 feed.table(),
                 columns,

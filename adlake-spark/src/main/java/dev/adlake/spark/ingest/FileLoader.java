@@ -148,12 +148,13 @@ final class FileLoader {
     }
 
     StructType rowSchema = FeedTables.rowSchema(feed, schema);
-    if (feed.schema().isEmpty() && feed.evolution() == SchemaEvolution.RESCUE) {
+    boolean rescues = feed.schema().isEmpty() && feed.evolution() == SchemaEvolution.RESCUE;
+    if (rescues) {
       rowSchema = rowSchema.add(RESCUED, org.apache.spark.sql.types.DataTypes.StringType, true);
     }
     List<Row> rows = new ArrayList<>(values.size());
     for (int i = 0; i < values.size(); i++) {
-      rows.add(toRow(values.get(i), schema, load.id(), key, lines.get(i), rescuedJson(i)));
+      rows.add(toRow(values.get(i), schema, load.id(), key, lines.get(i), rescues, rescuedJson(i)));
     }
     List<Row> rejectRows = new ArrayList<>(rejected.size());
     for (Rejected reject : rejected) {
@@ -304,8 +305,14 @@ final class FileLoader {
   }
 
   private Row toRow(
-      Object[] values, FeedSchema schema, long loadId, String key, long line, String rescued) {
-    int extra = rescued == null && rescuedNames.isEmpty() ? 3 : 4;
+      Object[] values,
+      FeedSchema schema,
+      long loadId,
+      String key,
+      long line,
+      boolean rescues,
+      String rescued) {
+    int extra = rescues ? 4 : 3;
     Object[] row = new Object[values.length + extra];
     for (int i = 0; i < values.length; i++) {
       row[i] = sparkValue(values[i], schema.columns().get(i).type());

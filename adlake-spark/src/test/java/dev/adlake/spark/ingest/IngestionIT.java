@@ -1,0 +1,464 @@
+package dev.adlake.spark.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.ConfigLoader;
+import dev.adlake.core.feed.LocalLandingStore;
+import dev.adlake.core.generate.AdDataGenerator;
+import dev.adlake.core.generate.GeneratedFeeds;
+import dev.adlake.core.generate.GenerationReport;
+import dev.adlake.core.generate.GeneratorOptions;
+import dev.adlake.core.ledger.JdbcLoadLedger;
+import dev.adlake.core.ledger.Load;
+import dev.adlake.core.ledger.LoadLedger;
+import dev.adlake.core.ledger.LoadStatus;
+import dev.adlake.spark.Platform;
+import dev.adlake.spark.TestPlatform;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** Tracked ingestion against real PostgreSQL and Spark, checked against the generator's truth. */
+class IngestionIT {
+  private static int next;
+
+  /** A config on the shared platform's services, with its own landing, archive and feeds. */
+  private static AdlakeConfig config(String name, Map<String, String> feeds) {
+    Platform platform = TestPlatform.get();
+    Path root = platform.config().home().resolve("ingestion-it").resolve(name + "-" + next++);
+    Map<String, String> overrides = new LinkedHashMap<>(feeds);
+    overrides.put("landing.path", root.resolve("landing").toString());
+    overrides.put("ingest.archive-path", root.resolve("archive").toString());
+    overrides.put("ingest.error-path", root.resolve("error").toString());
+    return ConfigLoader.load(
+        new ConfigLoader.Request(
+            Optional.of(platform.config().home()), Optional.empty(), Map.of(), overrides, root));
+  }
+
+  private static Ingestion ingestion(AdlakeConfig config) {
+    Platform platform = TestPlatform.get();
+    return new Ingestion(
+        platform.spark(),
+        config,
+        ledger(),
+        new LocalLandingStore(config.landing().path()),
+        line -> {});
+  }
+
+  private static LoadLedger ledger() {
+    return new JdbcLoadLedger(TestPlatform.get().metadata().dataSource());
+  }
+
+  private static Map<String, String> feed(String name, String table, String... properties) {
+    Map<String, String> feed = new LinkedHashMap<>();
+    feed.put("feeds." + name + ".table", table);
+    for (int i = 0; i < properties.length; i += 2) {
+      feed.put("feeds." + name + "." + properties[i], properties[i + 1]);
+    }
+    return feed;
+  }
+
+  private static Path land(AdlakeConfig config, String key, String content) throws IOException {
+    Path file = config.landing().path().resolve(key);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    return file;
+  }
+
+  @Test
+  void generatedDayLoadsOnceMatchingTheTruthAndEveryFileIsArchived() throws IOException {
+    AdlakeConfig config =
+        config(
+            "generated",
+            Map.of(
+                "feeds.events.prefix",
+                GeneratedFeeds.ADSERVER_EVENTS,
+                "feeds.events.format",
+                "tsv",
+                "feeds.events.table",
+                "it_generated.adserver__events",
+                "feeds.events.event-time",
+                "timestamp",
+                "feeds.events.schema",
+                "ad_id int not null, campaign_id int not null, advertiser_id int not null,"
+                    + " timestamp timestamp not null, impression_id string not null, ip string,"
+                    + " user_id string, event string not null, url string, user_agent string"));
+    GenerationReport report =
+        AdDataGenerator.generate(
+            new GeneratorOptions(
+                7L,
+                LocalDate.of(2026, 11, 1),
+                1,
+                20_000,
+                config.landing().path(),
+                config.expectedDirectory().resolveSibling("expected-it"),
+                2),
+            (done, total) -> {});
+    Path expected =
+        config
+            .expectedDirectory()
+            .resolveSibling("expected-it")
+            .resolve(GeneratedFeeds.EXPECTED_HOURLY_FILE);
+    long eventFiles;
+    try (var files = Files.walk(config.landing().path().resolve(GeneratedFeeds.ADSERVER_EVENTS))) {
+      eventFiles = files.filter(Files::isRegularFile).count();
+    }
+
+    Ingestion.Report first = ingestion(config).run(config.feeds());
+
+    assertThat(first.discovered()).isEqualTo(eventFiles);
+    assertThat(first.archived()).isEqualTo(eventFiles);
+    assertThat(first.errored()).isZero();
+    assertThat(first.rowsRead()).isEqualTo(report.adServerRows());
+    assertThat(first.unmatched()).isNotEmpty().allMatch(key -> !key.startsWith("adserver/"));
+    SparkSession spark = TestPlatform.get().spark();
+    HourlyTruthCheck.Comparison comparison =
+        HourlyTruthCheck.impressions(spark, "it_generated.adserver__events", expected);
+    assertThat(comparison.mismatches()).isEmpty();
+    assertThat(comparison.exact()).isTrue();
+    // Every event file is in the archive, once, and no longer in the landing zone.
+    try (var archived =
+        Files.walk(config.ingest().archivePath().resolve(GeneratedFeeds.ADSERVER_EVENTS))) {
+      assertThat(archived.filter(Files::isRegularFile).count()).isEqualTo(eventFiles);
+    }
+    try (var left = Files.walk(config.landing().path().resolve(GeneratedFeeds.ADSERVER_EVENTS))) {
+      assertThat(left.filter(Files::isRegularFile).count()).isZero();
+    }
+    // Rejected lines are kept with file, line number and reason.
+    List<Row> rejects =
+        spark
+            .sql(
+                "SELECT _object_key, line, raw_line, reason FROM it_generated.adserver__events__rejects")
+            .collectAsList();
+    assertThat(rejects).hasSize((int) first.rowsRejected()).isNotEmpty();
+    assertThat(rejects)
+        .extracting(row -> row.getString(3))
+        .anyMatch(reason -> reason.startsWith("line has 3 fields, expected 10"))
+        .anyMatch(
+            reason ->
+                reason.startsWith("field timestamp: '2026-13-45T25:61:00.000Z' is not a timestamp"))
+        .anyMatch(reason -> reason.startsWith("field ad_id: 'ad-"));
+    assertThat(rejects)
+        .allMatch(row -> row.getLong(1) > 0 && row.getString(0).startsWith("adserver/events/"));
+    long rows = spark.table("it_generated.adserver__events").count();
+
+    // The same files landing again are not loaded twice.
+    AdDataGenerator.generate(
+        new GeneratorOptions(
+            7L,
+            LocalDate.of(2026, 11, 1),
+            1,
+            20_000,
+            config.landing().path(),
+            config.expectedDirectory().resolveSibling("expected-it"),
+            2),
+        (done, total) -> {});
+    Ingestion.Report second = ingestion(config).run(config.feeds());
+    assertThat(second.discovered()).isZero();
+    assertThat(second.alreadyLoaded()).isEqualTo(eventFiles);
+    assertThat(spark.table("it_generated.adserver__events").count()).isEqualTo(rows);
+  }
+
+  @Test
+  void aChangedFileUnderTheSameKeyReplacesTheRowsOfTheOldOne() throws IOException {
+    AdlakeConfig config =
+        config(
+            "changed",
+            feed(
+                "daily",
+                "it_changed.dmap__agg_sample",
+                "prefix",
+                "cubic/dmap/agg_sample/",
+                "format",
+                "csv",
+                "schema",
+                "day date not null, station string not null, riders int not null"));
+    Path file =
+        land(
+            config,
+            "cubic/dmap/agg_sample/20220304.csv",
+            "day,station,riders\n2022-03-04,alewife,10\n2022-03-04,harvard,20\n2022-03-04,kendall,30\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2022-03-05T01:00:00Z")));
+    ingestion(config).run(config.feeds());
+    assertThat(sum("it_changed.dmap__agg_sample")).isEqualTo(60);
+
+    file =
+        land(
+            config,
+            "cubic/dmap/agg_sample/20220304.csv",
+            "day,station,riders\n2022-03-04,alewife,11\n2022-03-04,harvard,22\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2022-03-05T02:00:00Z")));
+    Ingestion.Report report = ingestion(config).run(config.feeds());
+
+    assertThat(report.archived()).isEqualTo(1);
+    assertThat(sum("it_changed.dmap__agg_sample")).isEqualTo(33);
+    assertThat(TestPlatform.get().spark().table("it_changed.dmap__agg_sample").count())
+        .isEqualTo(2);
+    // Both versions are kept in the archive.
+    try (var archived =
+        Files.list(config.ingest().archivePath().resolve("cubic/dmap/agg_sample"))) {
+      assertThat(archived.map(path -> path.getFileName().toString()).sorted().toList())
+          .hasSize(2)
+          .first()
+          .isEqualTo("20220304.csv");
+    }
+  }
+
+  @Test
+  void badInputEndsInAClearStatusAndNothingIsLost() throws IOException {
+    AdlakeConfig config =
+        config(
+            "bad",
+            feed(
+                "partner",
+                "it_bad.partner__feed",
+                "prefix",
+                "partner/feed/",
+                "format",
+                "csv",
+                "schema",
+                "id int not null, name string",
+                "max-reject-ratio",
+                "0.2"));
+    land(config, "partner/feed/empty.csv", "");
+    Path corrupt = config.landing().path().resolve("partner/feed/corrupt.csv.gz");
+    Files.write(corrupt, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3});
+    land(config, "partner/feed/notes.xml", "<a/>");
+    land(config, "partner/feed/mostly-bad.csv", "id,name\n1,a\nx,b\ny,c\n");
+    land(
+        config,
+        "partner/feed/good.csv",
+        "id,name\n1,one\n2,two\n3,three\n4,four\n5,five\n,missing\n");
+    gzip(
+        config.landing().path().resolve("partner/feed/zipped.csv.gz"), "id,name\n6,six\n7,seven\n");
+    land(config, "elsewhere/unknown.csv", "id\n1\n");
+
+    Ingestion.Report report = ingestion(config).run(config.feeds());
+
+    assertThat(report.unmatched()).containsExactly("elsewhere/unknown.csv");
+    assertThat(config.landing().path().resolve("elsewhere/unknown.csv")).exists();
+    Map<String, Load> loads = new LinkedHashMap<>();
+    for (Load load :
+        ledger().list(Optional.empty(), Optional.of("partner"), Optional.empty(), 100)) {
+      loads.put(load.objectKey().substring("partner/feed/".length()), load);
+    }
+    assertThat(loads.get("empty.csv").status()).isEqualTo(LoadStatus.ARCHIVED);
+    assertThat(loads.get("empty.csv").message()).contains("empty file: nothing to load");
+    assertThat(loads.get("corrupt.csv.gz").status()).isEqualTo(LoadStatus.ERRORED);
+    assertThat(loads.get("corrupt.csv.gz").error())
+        .hasValueSatisfying(error -> assertThat(error).contains("corrupt gzip"));
+    assertThat(loads.get("notes.xml").status()).isEqualTo(LoadStatus.ERRORED);
+    assertThat(loads.get("notes.xml").error())
+        .hasValueSatisfying(error -> assertThat(error).contains("unknown format"));
+    assertThat(loads.get("mostly-bad.csv").status()).isEqualTo(LoadStatus.ERRORED);
+    assertThat(loads.get("mostly-bad.csv").error())
+        .hasValueSatisfying(
+            error ->
+                assertThat(error)
+                    .contains("2 of 3 rows (66.67%) are rejected, above the limit of 20.00%")
+                    .contains("line 3: field id: 'x' is not an integer"));
+    assertThat(loads.get("good.csv").status()).isEqualTo(LoadStatus.ARCHIVED);
+    assertThat(loads.get("good.csv").rowsRejected()).contains(1L);
+    assertThat(loads.get("zipped.csv.gz").rowsWritten()).contains(2L);
+    // Failed files are in the error folder, loaded ones in the archive; none is deleted.
+    assertThat(config.ingest().errorPath().resolve("partner/feed/corrupt.csv.gz")).exists();
+    assertThat(config.ingest().errorPath().resolve("partner/feed/notes.xml")).exists();
+    assertThat(config.ingest().errorPath().resolve("partner/feed/mostly-bad.csv")).exists();
+    assertThat(config.ingest().archivePath().resolve("partner/feed/good.csv")).exists();
+    // Nothing of the refused file was committed.
+    SparkSession spark = TestPlatform.get().spark();
+    assertThat(
+            spark
+                .sql(
+                    "SELECT count(*) FROM it_bad.partner__feed WHERE _object_key LIKE '%mostly-bad%'")
+                .first()
+                .getLong(0))
+        .isZero();
+    assertThat(spark.table("it_bad.partner__feed").count()).isEqualTo(7);
+    Row reject =
+        spark.sql("SELECT line, raw_line, reason FROM it_bad.partner__feed__rejects").first();
+    assertThat(reject.getLong(0)).isEqualTo(7);
+    assertThat(reject.getString(1)).isEqualTo(",missing");
+    assertThat(reject.getString(2)).isEqualTo("required field id is missing");
+  }
+
+  @Test
+  void aLoadWhoseProcessDiedAfterCommittingIsCompletedNotWrittenAgain() throws Exception {
+    AdlakeConfig config =
+        config(
+            "crash",
+            feed(
+                "crash",
+                "it_crash.partner__crash",
+                "prefix",
+                "partner/crash/",
+                "format",
+                "csv",
+                "schema",
+                "id int not null"));
+    land(config, "partner/crash/a.csv", "id\n1\n2\n3\n");
+    LoadLedger ledger = ledger();
+    Load discovered =
+        ledger
+            .discover(
+                "crash",
+                "partner/crash/a.csv",
+                Files.size(config.landing().path().resolve("partner/crash/a.csv")),
+                Files.getLastModifiedTime(config.landing().path().resolve("partner/crash/a.csv"))
+                    .toInstant())
+            .load();
+    Load claimed = ledger.claim(List.of("crash")).orElseThrow();
+    assertThat(claimed.id()).isEqualTo(discovered.id());
+    // The commit happens; then the process "dies" before telling the ledger.
+    new FileLoader(TestPlatform.get().spark(), new LocalLandingStore(config.landing().path()))
+        .load(config.feed("crash"), claimed, false);
+    pretendClaimantDied(claimed.id());
+
+    Ingestion.Report report = ingestion(config).run(config.feeds());
+
+    assertThat(report.recovered()).isEqualTo(1);
+    Load recovered = ledger.find(claimed.id()).orElseThrow();
+    assertThat(recovered.status()).isEqualTo(LoadStatus.ARCHIVED);
+    assertThat(recovered.message())
+        .hasValueSatisfying(
+            message -> assertThat(message).contains("completed after its process died"));
+    assertThat(recovered.snapshotId()).isPresent();
+    assertThat(TestPlatform.get().spark().table("it_crash.partner__crash").count()).isEqualTo(3);
+  }
+
+  @Test
+  void aLoadWhoseProcessDiedBeforeCommittingIsLoadedAgain() throws Exception {
+    AdlakeConfig config =
+        config(
+            "early",
+            feed(
+                "early",
+                "it_early.partner__early",
+                "prefix",
+                "partner/early/",
+                "format",
+                "csv",
+                "schema",
+                "id int not null"));
+    Path file = land(config, "partner/early/a.csv", "id\n1\n2\n");
+    LoadLedger ledger = ledger();
+    ledger.discover(
+        "early",
+        "partner/early/a.csv",
+        Files.size(file),
+        Files.getLastModifiedTime(file).toInstant());
+    Load claimed = ledger.claim(List.of("early")).orElseThrow();
+    pretendClaimantDied(claimed.id());
+
+    ingestion(config).run(config.feeds());
+
+    Load done = ledger.find(claimed.id()).orElseThrow();
+    assertThat(done.status()).isEqualTo(LoadStatus.ARCHIVED);
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(TestPlatform.get().spark().table("it_early.partner__early").count()).isEqualTo(2);
+  }
+
+  @Test
+  void inferredSchemasEvolveAsTheFeedSays() throws IOException {
+    AdlakeConfig config =
+        config(
+            "evolve",
+            merge(
+                feed(
+                    "grow",
+                    "it_evolve.grow",
+                    "prefix",
+                    "partner/grow/",
+                    "format",
+                    "csv",
+                    "evolution",
+                    "add-columns"),
+                feed(
+                    "keep",
+                    "it_evolve.keep",
+                    "prefix",
+                    "partner/keep/",
+                    "format",
+                    "json",
+                    "evolution",
+                    "rescue"),
+                feed(
+                    "strict",
+                    "it_evolve.strict",
+                    "prefix",
+                    "partner/strict/",
+                    "format",
+                    "csv",
+                    "evolution",
+                    "fail")));
+    land(config, "partner/grow/1.csv", "id,name\n1,a\n");
+    land(config, "partner/keep/1.json", "{\"id\":\"1\",\"name\":\"a\"}\n");
+    land(config, "partner/strict/1.csv", "id,name\n1,a\n");
+    ingestion(config).run(config.feeds());
+    land(config, "partner/grow/2.csv", "id,name,country\n2,b,FR\n");
+    land(config, "partner/keep/2.json", "{\"id\":\"2\",\"name\":\"b\",\"country\":\"FR\"}\n");
+    land(config, "partner/strict/2.csv", "id,name,country\n2,b,FR\n");
+    ingestion(config).run(config.feeds());
+
+    SparkSession spark = TestPlatform.get().spark();
+    assertThat(spark.sql("SELECT country FROM it_evolve.grow WHERE id = '2'").first().getString(0))
+        .isEqualTo("FR");
+    assertThat(spark.sql("SELECT _rescued FROM it_evolve.keep WHERE id = '2'").first().getString(0))
+        .isEqualTo("{\"country\":\"FR\"}");
+    Load refused =
+        ledger()
+            .list(Optional.of(LoadStatus.ERRORED), Optional.of("strict"), Optional.empty(), 5)
+            .get(0);
+    assertThat(refused.error())
+        .hasValueSatisfying(
+            error -> assertThat(error).contains("the file has columns the table lacks: country"));
+  }
+
+  @SafeVarargs
+  private static Map<String, String> merge(Map<String, String>... maps) {
+    Map<String, String> merged = new LinkedHashMap<>();
+    for (Map<String, String> map : maps) {
+      merged.putAll(map);
+    }
+    return merged;
+  }
+
+  private static long sum(String table) {
+    return TestPlatform.get().spark().sql("SELECT sum(riders) FROM " + table).first().getLong(0);
+  }
+
+  private static void gzip(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Marks a load as claimed by a process that has ended, as after a kill. */
+  static void pretendClaimantDied(long loadId) throws Exception {
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    try (var connection = TestPlatform.get().metadata().dataSource().getConnection();
+        var statement =
+            connection.prepareStatement(
+                "UPDATE adlake.loads SET claimed_pid = ? WHERE load_id = ?")) {
+      statement.setLong(1, ended.pid());
+      statement.setLong(2, loadId);
+      statement.executeUpdate();
+    }
+  }
+}
