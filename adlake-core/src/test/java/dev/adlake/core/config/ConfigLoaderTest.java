@@ -3,6 +3,8 @@ package dev.adlake.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.adlake.core.feed.Feed;
+import dev.adlake.core.feed.LoadMode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -152,6 +154,61 @@ class ConfigLoaderTest {
     assertThat(config.spark().properties())
         .containsEntry("spark.executor.memory", "4g")
         .containsEntry("spark.sql.adaptive.enabled", "false");
+  }
+
+  @Test
+  void feedsAreDeclaredInTheFileAndCheckedProperty() throws IOException {
+    write(
+        """
+        feeds:
+          ods-sample:
+            prefix: cubic/ods_qlik/EDW.SAMPLE/
+            format: csv
+            schema: "id int not null, name string, updated_at timestamp"
+            event-time: updated_at
+            mode: full-snapshot
+          dmap:
+            prefix: cubic/dmap/agg_sample/
+            format: csv
+        """);
+    AdlakeConfig config = load(Map.of(), Map.of());
+    assertThat(config.feeds()).extracting(Feed::name).containsExactly("ods-sample", "dmap");
+    Feed ods = config.feed("ods-sample");
+    assertThat(ods.table()).isEqualTo("raw.cubic__ods_qlik__edw_sample");
+    assertThat(ods.mode()).isEqualTo(LoadMode.FULL_SNAPSHOT);
+    assertThat(ods.header()).isTrue();
+    assertThat(ods.maxRejectRatio()).isEqualTo(0.05);
+    assertThat(config.feed("dmap").schema()).isEmpty();
+
+    write(
+        """
+        feeds:
+          broken:
+            format: xml
+            schema: "id intt"
+            colour: blue
+          changes:
+            prefix: x/
+            format: csv
+            mode: change-records
+        """);
+    assertThatThrownBy(() -> load(Map.of(), Map.of()))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining(
+            "feeds.broken.colour = 'blue' (adlake.yaml line 5): unknown feed property")
+        .hasMessageContaining("feeds.broken.prefix: is required")
+        .hasMessageContaining(
+            "feeds.broken.format = 'xml' (adlake.yaml line 3): must be one of tsv, csv, json, avro, parquet")
+        .hasMessageContaining("feeds.broken.schema = 'id intt'")
+        .hasMessageContaining("feeds.changes.key: is required for change records");
+  }
+
+  @Test
+  void withoutFeedsTheGeneratedOnesAreUsed() {
+    assertThat(load(Map.of(), Map.of()).feeds())
+        .extracting(Feed::name)
+        .containsExactly(
+            "adserver-events", "tracker-clicks", "tracker-conversions", "adtracker-impressions");
   }
 
   @Test
