@@ -69,14 +69,17 @@ class AdlakeCommandIT {
         .contains("Starting Kafka (embedded")
         .contains("Generating 1 day(s) of 20,000 impressions")
         .containsPattern("impressions per ad and hour: ([\\d,]+) of \\1 equal")
-        .contains("raw.adserver__events ");
+        .contains("raw.adserver__events ")
+        .containsPattern("loads by status: archived \\d+");
     Map<String, Long> firstTables = tableCounts(first.out());
     assertThat(firstTables).containsKeys("raw.adserver__events", "raw.tracker__clicks");
     assertThat(firstTables.get("raw.adserver__events")).isGreaterThan(20_000);
 
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
-    assertThat(second.out()).contains("This home already holds 4 recorded runs: reusing it");
+    assertThat(second.out())
+        .contains("This home already holds 4 recorded runs: reusing it")
+        .contains("file(s) left in place: already loaded");
     assertThat(tableCounts(second.out())).isEqualTo(firstTables);
     assertThat(home.resolve("postgres").resolve("PG_VERSION")).exists();
 
@@ -92,8 +95,8 @@ class AdlakeCommandIT {
     assertThat(result.out())
         .startsWith("```mermaid\nflowchart LR\n")
         .contains("subgraph domain_ingestion [Ingestion]")
-        .contains("job_load_adserver_events(load-adserver-events)")
-        .contains("files_adserver_events --> job_load_adserver_events")
+        .contains("job_ingest_adserver_events(ingest-adserver-events)")
+        .contains("files_adserver_events --> job_ingest_adserver_events")
         .endsWith("```\n");
   }
 
@@ -121,7 +124,7 @@ class AdlakeCommandIT {
     Result result = adlake("--home", home.toString(), "run", "load-everything");
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err())
-        .contains("No job named 'load-everything'; known jobs: load-adserver-events");
+        .contains("No job named 'load-everything'; known jobs: ingest-adserver-events");
   }
 
   private static Map<String, Long> tableCounts(String out) {
