@@ -160,6 +160,16 @@ final class FeedsConfig {
               properties.get("event-time").origin(),
               "is not a column of the feed's schema"));
     }
+    Optional<String> appliesTo =
+        Optional.ofNullable(properties.get("applies-to")).map(given -> given.text().trim());
+    if (mode == LoadMode.CHANGE_RECORDS && appliesTo.isEmpty()) {
+      problems.add(
+          new ConfigProblem(
+              key + "applies-to",
+              null,
+              null,
+              "is required for change records: the feed whose table the changes update"));
+    }
     if (mode == LoadMode.CHANGE_RECORDS && keyColumns.isEmpty()) {
       problems.add(
           new ConfigProblem(
@@ -192,6 +202,7 @@ final class FeedsConfig {
             mode,
             header,
             keyColumns,
+            appliesTo,
             ratio));
   }
 

@@ -1,10 +1,14 @@
 package dev.adlake.core.feed;
 
 import dev.adlake.core.generate.GeneratedFeeds;
+import dev.adlake.core.generate.ReferenceDataGenerator;
 import java.util.List;
 import java.util.Optional;
 
-/** The feeds adlake loads when none are configured: the ones the generator lands. */
+/**
+ * The feeds adlake loads when none are configured: the ones the generator lands, one or more of
+ * each load mode.
+ */
 public final class BuiltInFeeds {
   private BuiltInFeeds() {}
 
@@ -25,6 +29,7 @@ public final class BuiltInFeeds {
             LoadMode.APPEND,
             false,
             List.of(),
+            Optional.empty(),
             maxRejectRatio),
         new Feed(
             "tracker-clicks",
@@ -41,6 +46,7 @@ public final class BuiltInFeeds {
             LoadMode.APPEND,
             true,
             List.of(),
+            Optional.empty(),
             maxRejectRatio),
         new Feed(
             "tracker-conversions",
@@ -57,6 +63,7 @@ public final class BuiltInFeeds {
             LoadMode.APPEND,
             true,
             List.of(),
+            Optional.empty(),
             maxRejectRatio),
         new Feed(
             "adtracker-impressions",
@@ -73,6 +80,69 @@ public final class BuiltInFeeds {
             LoadMode.APPEND,
             false,
             List.of(),
+            Optional.empty(),
+            maxRejectRatio),
+        new Feed(
+            "ods-sample",
+            ReferenceDataGenerator.ODS_PREFIX,
+            FileFormat.CSV,
+            Optional.of(FeedSchema.parse(ODS_COLUMNS + ", updated_at timestamp")),
+            SchemaEvolution.FAIL,
+            Feed.tableNameFor("raw", ReferenceDataGenerator.ODS_PREFIX),
+            Optional.empty(),
+            LoadMode.FULL_SNAPSHOT,
+            true,
+            List.of("id"),
+            Optional.empty(),
+            maxRejectRatio),
+        new Feed(
+            "ods-sample-changes",
+            ReferenceDataGenerator.ODS_CHANGES_PREFIX,
+            FileFormat.CSV,
+            Optional.of(
+                FeedSchema.parse(
+                    "header__change_seq bigint not null, header__change_oper string not null,"
+                        + " header__timestamp timestamp, "
+                        + ODS_COLUMNS
+                        + ", updated_at timestamp")),
+            SchemaEvolution.FAIL,
+            Feed.tableNameFor("raw", ReferenceDataGenerator.ODS_CHANGES_PREFIX),
+            Optional.empty(),
+            LoadMode.CHANGE_RECORDS,
+            true,
+            List.of("id"),
+            Optional.of("ods-sample"),
+            maxRejectRatio),
+        new Feed(
+            "dmap-agg-sample",
+            ReferenceDataGenerator.DMAP_PREFIX,
+            FileFormat.CSV,
+            Optional.of(
+                FeedSchema.parse(
+                    "service_date date not null, station string not null, riders int")),
+            SchemaEvolution.FAIL,
+            Feed.tableNameFor("raw", ReferenceDataGenerator.DMAP_PREFIX),
+            Optional.empty(),
+            LoadMode.APPEND,
+            true,
+            List.of(),
+            Optional.empty(),
+            maxRejectRatio),
+        new Feed(
+            "infobase-attributes",
+            ReferenceDataGenerator.SNAPSHOTS_PREFIX,
+            FileFormat.CSV,
+            Optional.of(
+                FeedSchema.parse("customer_user_id string not null, segment string, score int")),
+            SchemaEvolution.FAIL,
+            "raw.omc__infobase_attributes",
+            Optional.empty(),
+            LoadMode.DATED_SNAPSHOT,
+            true,
+            List.of(),
+            Optional.empty(),
             maxRejectRatio));
   }
+
+  private static final String ODS_COLUMNS = "id int not null, name string, fare decimal(8,2)";
 }

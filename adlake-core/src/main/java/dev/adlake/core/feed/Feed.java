@@ -19,6 +19,7 @@ import java.util.Optional;
  *     partitioning
  * @param header whether text files start with a header line
  * @param key the columns identifying a row, for change records
+ * @param appliesTo for change records, the feed whose table the changes are applied to
  * @param maxRejectRatio the largest share of rejected rows a file may have and still load
  */
 public record Feed(
@@ -32,6 +33,7 @@ public record Feed(
     LoadMode mode,
     boolean header,
     List<String> key,
+    Optional<String> appliesTo,
     double maxRejectRatio) {
   public Feed {
     requireNonNull(name, "name is null");
@@ -41,6 +43,11 @@ public record Feed(
     key = List.copyOf(key);
     prefix = prefix.endsWith("/") ? prefix : prefix + "/";
   }
+
+  /** Qlik's change-record columns: the order of changes and the operation (I, U, D, B). */
+  public static final String CHANGE_SEQUENCE = "header__change_seq";
+
+  public static final String CHANGE_OPERATION = "header__change_oper";
 
   /** The table of rejected rows, beside the feed's table. */
   public String rejectsTable() {

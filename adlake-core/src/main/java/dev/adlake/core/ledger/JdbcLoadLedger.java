@@ -96,6 +96,49 @@ public final class JdbcLoadLedger implements LoadLedger {
   }
 
   @Override
+  public Optional<FeedLock> tryLock(String feed) {
+    Connection connection = null;
+    try {
+      connection = dataSource.getConnection();
+      boolean locked;
+      try (PreparedStatement statement =
+          connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+        statement.setString(1, "adlake.feed:" + feed);
+        try (ResultSet result = statement.executeQuery()) {
+          result.next();
+          locked = result.getBoolean(1);
+        }
+      }
+      if (!locked) {
+        connection.close();
+        return Optional.empty();
+      }
+      Connection held = connection;
+      return Optional.of(
+          () -> {
+            try (held;
+                PreparedStatement unlock =
+                    held.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+              unlock.setString(1, "adlake.feed:" + feed);
+              unlock.execute();
+            } catch (SQLException e) {
+              // Closing the connection ends the session, which releases the lock anyway.
+            }
+          });
+    } catch (SQLException e) {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException ignored) {
+          // Already failing.
+        }
+      }
+      throw new ExternalFailureException(
+          "Cannot lock feed %s: %s".formatted(feed, e.getMessage()), e);
+    }
+  }
+
+  @Override
   public Load transition(long loadId, LoadStatus from, LoadStatus to) {
     return update(
         loadId,
@@ -182,6 +225,30 @@ public final class JdbcLoadLedger implements LoadLedger {
             "find abandoned loads",
             true);
     return candidates;
+  }
+
+  @Override
+  public void recordSnapshot(String table, Instant snapshot, String snapshotKey, long loadId) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement generation =
+            connection.prepareStatement(
+                "INSERT INTO adlake.table_snapshots (table_name, snapshot, snapshot_key)"
+                    + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+        PreparedStatement member =
+            connection.prepareStatement(
+                "INSERT INTO adlake.load_snapshots (load_id, snapshot) VALUES (?, ?)"
+                    + " ON CONFLICT DO NOTHING")) {
+      generation.setString(1, table);
+      generation.setTimestamp(2, Timestamp.from(snapshot));
+      generation.setString(3, snapshotKey);
+      generation.executeUpdate();
+      member.setLong(1, loadId);
+      member.setTimestamp(2, Timestamp.from(snapshot));
+      member.executeUpdate();
+    } catch (SQLException e) {
+      throw new ExternalFailureException(
+          "Cannot record the snapshot of %s: %s".formatted(table, e.getMessage()), e);
+    }
   }
 
   @Override

@@ -27,6 +27,18 @@ public interface LoadLedger {
    */
   Optional<Load> claim(Collection<String> feeds);
 
+  /** A lock on a feed, held while its files are loaded in order; released on close. */
+  interface FeedLock extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Takes the lock of a feed whose files must be loaded one at a time and in order (snapshots,
+   * change records), or empty when another process holds it. Never waits.
+   */
+  Optional<FeedLock> tryLock(String feed);
+
   /** Moves a load from one status to the next; fails when it is not in {@code from}. */
   Load transition(long loadId, LoadStatus from, LoadStatus to);
 
@@ -44,6 +56,12 @@ public interface LoadLedger {
    * have ended: they were killed or crashed.
    */
   List<Load> abandoned();
+
+  /**
+   * Records the generation of a full-snapshot table a load belongs to (the ingestion design's table
+   * and load snapshot tables). Recording it again changes nothing.
+   */
+  void recordSnapshot(String table, Instant snapshot, String snapshotKey, long loadId);
 
   Optional<Load> find(long loadId);
 

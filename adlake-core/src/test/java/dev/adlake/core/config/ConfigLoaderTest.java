@@ -191,6 +191,7 @@ class ConfigLoaderTest {
             prefix: x/
             format: csv
             mode: change-records
+            applies-to: nowhere
         """);
     assertThatThrownBy(() -> load(Map.of(), Map.of()))
         .isInstanceOf(InvalidConfigurationException.class)
@@ -201,6 +202,7 @@ class ConfigLoaderTest {
             "feeds.broken.format = 'xml' (adlake.yaml line 3): must be one of tsv, csv, json, avro, parquet")
         .hasMessageContaining("feeds.broken.schema = 'id intt'")
         .hasMessageContaining("feeds.changes.key: is required for change records");
+    // A reference to a feed that does not exist is only checked once the feeds parse.
   }
 
   @Test

@@ -32,6 +32,7 @@ class TextFeedReaderTest {
         LoadMode.APPEND,
         header,
         List.of(),
+        Optional.empty(),
         0.1);
   }
 

@@ -25,12 +25,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
+import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -62,7 +65,14 @@ final class FileLoader {
     this.landing = landing;
   }
 
-  Outcome load(Feed feed, Load load, boolean replacesEarlierVersion) throws IOException {
+  /**
+   * Loads a file.
+   *
+   * @param replacesEarlierVersion an earlier version of the same key was loaded (append feeds)
+   * @param appliesTo for change records, the feed whose table they update
+   */
+  Outcome load(Feed feed, Load load, boolean replacesEarlierVersion, Optional<Feed> appliesTo)
+      throws IOException {
     String key = load.objectKey();
     String fileName = key.substring(key.lastIndexOf('/') + 1);
     if (!feed.accepts(fileName)) {
@@ -163,39 +173,200 @@ final class FileLoader {
     }
 
     // Rejects first, replacing any of an interrupted earlier attempt: idempotent. The data
-    // commit that follows is the one that marks the load as done.
+    // commit that follows carries the load id and is the one that marks the load as done.
+    Map<String, String> summary = new LinkedHashMap<>();
+    summary.put(FeedTables.LOAD_PROPERTY, String.valueOf(load.id()));
+    summary.put("adlake.rows-read", String.valueOf(total));
+    summary.put("adlake.rows-written", String.valueOf(values.size()));
+    summary.put("adlake.rows-rejected", String.valueOf(rejected.size()));
+    Dataset<Row> data = spark.createDataFrame(rows, rowSchema);
+    String markerTable = feed.table();
+    Optional<String> message = Optional.empty();
     try {
       spark
           .createDataFrame(rejectRows, FeedTables.rejectSchema())
           .writeTo(feed.rejectsTable())
           .overwrite(col(FeedTables.LOAD_ID).equalTo(lit(load.id())));
-
-      Dataset<Row> data = alignToTable(feed.table(), spark.createDataFrame(rows, rowSchema));
-      var writer =
-          data.writeTo(feed.table())
-              .option("snapshot-property." + FeedTables.LOAD_PROPERTY, String.valueOf(load.id()))
-              .option("snapshot-property.adlake.rows-read", String.valueOf(total))
-              .option("snapshot-property.adlake.rows-rejected", String.valueOf(rejected.size()));
-      if (replacesEarlierVersion) {
-        writer.overwrite(col(FeedTables.OBJECT_KEY).equalTo(lit(key)));
-      } else {
-        writer.append();
+      switch (feed.mode()) {
+        case APPEND -> {
+          var writer = alignToTable(feed.table(), data).writeTo(feed.table());
+          withSummary(
+              summary,
+              () -> {
+                if (replacesEarlierVersion) {
+                  writer.overwrite(col(FeedTables.OBJECT_KEY).equalTo(lit(key)));
+                } else {
+                  writer.append();
+                }
+              });
+        }
+        case FULL_SNAPSHOT -> {
+          boolean starts = fileName.matches("(?i)LOAD0*1\\..*");
+          String generation =
+              starts
+                  ? load.modifiedAt().toString()
+                  : currentGeneration(feed.table()).orElse(load.modifiedAt().toString());
+          summary.put(GENERATION_PROPERTY, generation);
+          var writer = alignToTable(feed.table(), data).writeTo(feed.table());
+          withSummary(
+              summary,
+              () -> {
+                if (starts) {
+                  writer.overwrite(lit(true));
+                } else {
+                  writer.append();
+                }
+              });
+          message =
+              Optional.of((starts ? "started" : "added to") + " the snapshot of " + generation);
+        }
+        case DATED_SNAPSHOT -> {
+          String date =
+              snapshotDate(key)
+                  .orElseThrow(
+                      () ->
+                          new FileReadException(
+                              "Cannot load %s: it is not in a snapshot_dt=YYYY-MM-DD folder"
+                                  .formatted(key)));
+          boolean starts = !currentGeneration(feed.table()).map(date::equals).orElse(false);
+          summary.put(GENERATION_PROPERTY, date);
+          var writer = alignToTable(feed.table(), data).writeTo(feed.table());
+          withSummary(
+              summary,
+              () -> {
+                if (starts) {
+                  writer.overwrite(lit(true));
+                } else {
+                  writer.append();
+                }
+              });
+          // The date chosen is recorded with the table, as a property and as its comment.
+          spark.sql(
+              "ALTER TABLE %s SET TBLPROPERTIES ('adlake.snapshot-dt'='%s')"
+                  .formatted(feed.table(), date));
+          spark.sql(
+              "COMMENT ON TABLE %s IS 'Loaded from snapshot_dt=%s'".formatted(feed.table(), date));
+          message = Optional.of((starts ? "started" : "added to") + " snapshot_dt=" + date);
+        }
+        case CHANGE_RECORDS -> {
+          Feed target = appliesTo.orElseThrow();
+          markerTable = target.table();
+          FeedTables.ensure(
+              spark,
+              target,
+              target
+                  .schema()
+                  .orElseThrow(
+                      () ->
+                          new FileReadException(
+                              "Cannot apply %s: feed %s needs a declared schema"
+                                  .formatted(key, target.name()))));
+          alignToTable(feed.table(), data)
+              .writeTo(feed.table())
+              .overwrite(col(FeedTables.LOAD_ID).equalTo(lit(load.id())));
+          merge(feed, target, data, load.id(), summary);
+          message = Optional.of("applied to " + target.table());
+        }
       }
     } catch (NoSuchTableException e) {
       throw new IllegalStateException(
           "Table %s vanished while loading %s".formatted(feed.table(), key), e);
     }
+    String marked = markerTable;
     Long snapshotId =
-        IcebergCommits.snapshotOf(spark, feed.table(), load.id())
+        IcebergCommits.snapshotOf(spark, markerTable, load.id())
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        "The commit of load " + load.id() + " is not in " + feed.table()));
+                        "The commit of load " + load.id() + " is not in " + marked));
     return new Outcome(
         checksum,
         new LoadCounts(total, values.size(), rejected.size(), snapshotId),
-        Optional.empty(),
+        message,
         Optional.empty());
+  }
+
+  /** Snapshot-summary property of snapshot feeds: the generation the table holds. */
+  static final String GENERATION_PROPERTY = "adlake.generation";
+
+  private interface Write {
+    void run() throws NoSuchTableException;
+  }
+
+  /** Runs a write whose Iceberg commit carries the given snapshot-summary properties. */
+  private static void withSummary(Map<String, String> summary, Write write)
+      throws NoSuchTableException {
+    CommitMetadata.withCommitProperties(
+        summary,
+        () -> {
+          write.run();
+          return null;
+        },
+        NoSuchTableException.class);
+  }
+
+  /** The generation of the table's latest commit, for snapshot feeds. */
+  private Optional<String> currentGeneration(String table) {
+    List<Row> rows =
+        spark
+            .sql(
+                "SELECT summary['%s'] FROM %s.snapshots ORDER BY committed_at DESC LIMIT 1"
+                    .formatted(GENERATION_PROPERTY, table))
+            .collectAsList();
+    return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0).getString(0));
+  }
+
+  static Optional<String> snapshotDate(String key) {
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile("(?:^|/)snapshot_dt=(\\d{4}-\\d{2}-\\d{2})/").matcher(key);
+    return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+  }
+
+  /**
+   * Applies a file of change records to the target table in one MERGE: per key the last change by
+   * sequence wins; deletes remove the row, inserts and updates set it. Before-images are skipped.
+   */
+  private void merge(
+      Feed changes, Feed target, Dataset<Row> data, long loadId, Map<String, String> summary)
+      throws NoSuchTableException {
+    String view = "adlake_changes_" + loadId;
+    data.createOrReplaceTempView(view);
+    try {
+      List<String> columns = new ArrayList<>();
+      for (StructField field : spark.table(target.table()).schema().fields()) {
+        columns.add(field.name());
+      }
+      String on =
+          String.join(
+              " AND ", changes.key().stream().map(k -> "t.`%s` = s.`%s`".formatted(k, k)).toList());
+      String partition = String.join(", ", changes.key().stream().map(k -> "`" + k + "`").toList());
+      String set =
+          String.join(", ", columns.stream().map(c -> "t.`%s` = s.`%s`".formatted(c, c)).toList());
+      String names = String.join(", ", columns.stream().map(c -> "`" + c + "`").toList());
+      String values = String.join(", ", columns.stream().map(c -> "s.`" + c + "`").toList());
+      String sql =
+          ("MERGE INTO %s t USING (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY %s"
+                  + " ORDER BY `%s` DESC) AS _rank FROM %s WHERE upper(`%s`) <> 'B') WHERE _rank = 1) s"
+                  + " ON %s"
+                  + " WHEN MATCHED AND upper(s.`%s`) = 'D' THEN DELETE"
+                  + " WHEN MATCHED THEN UPDATE SET %s"
+                  + " WHEN NOT MATCHED AND upper(s.`%s`) <> 'D' THEN INSERT (%s) VALUES (%s)")
+              .formatted(
+                  target.table(),
+                  partition,
+                  Feed.CHANGE_SEQUENCE,
+                  view,
+                  Feed.CHANGE_OPERATION,
+                  on,
+                  Feed.CHANGE_OPERATION,
+                  set,
+                  Feed.CHANGE_OPERATION,
+                  names,
+                  values);
+      withSummary(summary, () -> spark.sql(sql));
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
   }
 
   private FeedSchema evolvedSchema;

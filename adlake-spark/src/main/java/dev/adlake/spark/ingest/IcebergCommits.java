@@ -8,7 +8,8 @@ import org.apache.spark.sql.SparkSession;
 /** Finds the commit a load made, by the load id it carries in its snapshot summary. */
 final class IcebergCommits {
   /** A commit found: its snapshot and the counts it recorded. */
-  record Commit(long snapshotId, long rowsRead, long rowsWritten, long rowsRejected) {}
+  record Commit(
+      long snapshotId, long rowsRead, long rowsWritten, long rowsRejected, String generation) {}
 
   private IcebergCommits() {}
 
@@ -23,8 +24,8 @@ final class IcebergCommits {
     List<Row> rows =
         spark
             .sql(
-                ("SELECT snapshot_id, summary['adlake.rows-read'], summary['added-records'],"
-                        + " summary['adlake.rows-rejected'] FROM %s.snapshots"
+                ("SELECT snapshot_id, summary['adlake.rows-read'], summary['adlake.rows-written'],"
+                        + " summary['adlake.rows-rejected'], summary['adlake.generation'] FROM %s.snapshots"
                         + " WHERE summary['%s'] = '%d' ORDER BY committed_at DESC LIMIT 1")
                     .formatted(table, FeedTables.LOAD_PROPERTY, loadId))
             .collectAsList();
@@ -37,7 +38,8 @@ final class IcebergCommits {
             row.getLong(0),
             number(row.getString(1)),
             number(row.getString(2)),
-            number(row.getString(3))));
+            number(row.getString(3)),
+            row.getString(4)));
   }
 
   private static long number(String text) {

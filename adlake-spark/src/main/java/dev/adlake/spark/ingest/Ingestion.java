@@ -6,6 +6,7 @@ import dev.adlake.core.AdlakeException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.LandingStore;
+import dev.adlake.core.feed.LoadMode;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadCounts;
 import dev.adlake.core.ledger.LoadLedger;
@@ -54,6 +55,13 @@ public final class Ingestion {
   private final LoadLedger ledger;
   private final LandingStore landing;
   private final Consumer<String> progress;
+  private Optional<java.time.LocalDate> snapshotDate = Optional.empty();
+
+  /** Loads this snapshot_dt of dated-snapshot feeds instead of the latest. */
+  public Ingestion forcingSnapshotDate(Optional<java.time.LocalDate> date) {
+    this.snapshotDate = date;
+    return this;
+  }
 
   public Ingestion(
       SparkSession spark,
@@ -73,24 +81,26 @@ public final class Ingestion {
     int recovered = recover();
     int[] discovery = new int[3];
     List<String> unmatched = discover(feeds, discovery);
-    List<String> names = feeds.stream().map(Feed::name).toList();
     long[] rows = new long[3];
-    int archived = 0;
-    int errored = 0;
-    Optional<Load> claimed;
-    while ((claimed = ledger.claim(names)).isPresent()) {
-      Load load = claimed.get();
-      Load done = ingest(config.feed(load.feed()), load);
-      if (done.status() == LoadStatus.ARCHIVED) {
-        archived++;
-      } else if (done.status() == LoadStatus.ERRORED) {
-        errored++;
+    int[] outcomes = new int[2];
+    for (Feed feed : feeds) {
+      if (feed.mode() == LoadMode.APPEND) {
+        loadReady(feed, rows, outcomes);
+        continue;
       }
-      rows[0] += done.rowsRead().orElse(0L);
-      rows[1] += done.rowsWritten().orElse(0L);
-      rows[2] += done.rowsRejected().orElse(0L);
-      progress.accept(describe(done));
+      // Snapshots and change records are loaded one file at a time, in order.
+      Optional<LoadLedger.FeedLock> lock = ledger.tryLock(feed.name());
+      if (lock.isEmpty()) {
+        progress.accept(
+            "feed %s is being loaded by another process; skipped".formatted(feed.name()));
+        continue;
+      }
+      try (LoadLedger.FeedLock held = lock.get()) {
+        loadReady(feed, rows, outcomes);
+      }
     }
+    int archived = outcomes[0];
+    int errored = outcomes[1];
     return new Report(
         discovery[0],
         discovery[1],
@@ -104,13 +114,54 @@ public final class Ingestion {
         rows[2]);
   }
 
+  private void loadReady(Feed feed, long[] rows, int[] outcomes) {
+    Optional<Load> claimed;
+    while ((claimed = ledger.claim(List.of(feed.name()))).isPresent()) {
+      Load done = ingest(feed, claimed.get());
+      if (done.status() == LoadStatus.ARCHIVED) {
+        outcomes[0]++;
+      } else if (done.status() == LoadStatus.ERRORED) {
+        outcomes[1]++;
+      }
+      rows[0] += done.rowsRead().orElse(0L);
+      rows[1] += done.rowsWritten().orElse(0L);
+      rows[2] += done.rowsRejected().orElse(0L);
+      progress.accept(describe(done));
+    }
+  }
+
   /**
    * Lists the landing zone and records new objects of the feeds; counts new, already loaded and
    * already errored objects; returns the keys under no feed.
    */
   private List<String> discover(List<Feed> feeds, int[] counts) {
     List<String> unmatched = new ArrayList<>();
-    for (LandingStore.StoredObject object : landing.list()) {
+    List<LandingStore.StoredObject> objects = landing.list();
+    java.util.Map<String, String> chosenDates = new java.util.HashMap<>();
+    for (Feed feed : feeds) {
+      if (feed.mode() == LoadMode.DATED_SNAPSHOT) {
+        Optional<String> chosen =
+            snapshotDate
+                .map(Object::toString)
+                .or(
+                    () ->
+                        objects.stream()
+                            .filter(object -> feed.owns(object.key()))
+                            .map(object -> FileLoader.snapshotDate(object.key()))
+                            .flatMap(Optional::stream)
+                            .max(String::compareTo));
+        chosen.ifPresent(date -> chosenDates.put(feed.name(), date));
+        chosen.ifPresent(
+            date ->
+                progress.accept(
+                    "feed %s: snapshot_dt=%s (%s)"
+                        .formatted(
+                            feed.name(),
+                            date,
+                            snapshotDate.isPresent() ? "as asked" : "the latest")));
+      }
+    }
+    for (LandingStore.StoredObject object : objects) {
       Optional<Feed> feed =
           config.feeds().stream().filter(candidate -> candidate.owns(object.key())).findFirst();
       if (feed.isEmpty()) {
@@ -118,6 +169,11 @@ public final class Ingestion {
         continue;
       }
       if (!feeds.contains(feed.get())) {
+        continue;
+      }
+      String chosen = chosenDates.get(feed.get().name());
+      if (chosen != null
+          && !FileLoader.snapshotDate(object.key()).map(chosen::equals).orElse(false)) {
         continue;
       }
       LoadLedger.Discovery discovery =
@@ -142,10 +198,12 @@ public final class Ingestion {
   /** Loads a claimed file and moves it away; returns the load as it ends. */
   private Load ingest(Feed feed, Load load) {
     boolean replaces =
-        !ledger.committedVersions(feed.name(), load.objectKey(), load.id()).isEmpty();
+        feed.mode() == LoadMode.APPEND
+            && !ledger.committedVersions(feed.name(), load.objectKey(), load.id()).isEmpty();
+    Optional<Feed> appliesTo = feed.appliesTo().map(config::feed);
     FileLoader.Outcome outcome;
     try {
-      outcome = new FileLoader(spark, landing).load(feed, load, replaces);
+      outcome = new FileLoader(spark, landing).load(feed, load, replaces, appliesTo);
     } catch (CommitFailedException e) {
       // Another process committed to the table at the same moment too often: try again later.
       LOG.warn(
@@ -173,6 +231,7 @@ public final class Ingestion {
     if (outcome.counts().snapshotId() != null) {
       crashIf("after-commit");
     }
+    recordGeneration(feed, load);
     Load committed =
         ledger.committed(load.id(), outcome.checksum(), outcome.counts(), outcome.message());
     return moveAway(committed);
@@ -210,9 +269,10 @@ public final class Ingestion {
         case INGESTING -> {
           Feed feed = config.feed(load.feed());
           Optional<IcebergCommits.Commit> commit =
-              IcebergCommits.find(spark, feed.table(), load.id());
+              IcebergCommits.find(spark, markerTable(feed), load.id());
           if (commit.isPresent()) {
             IcebergCommits.Commit found = commit.get();
+            recordGeneration(feed, load);
             next =
                 ledger.committed(
                     load.id(),
@@ -250,6 +310,28 @@ public final class Ingestion {
               .formatted(load.id(), load.objectKey(), next.status().sql()));
     }
     return recovered;
+  }
+
+  /** The table whose commit marks a load of the feed as done. */
+  private String markerTable(Feed feed) {
+    return feed.appliesTo().map(target -> config.feed(target).table()).orElse(feed.table());
+  }
+
+  /** For full snapshots: records the generation the load's commit belongs to. */
+  private void recordGeneration(Feed feed, Load load) {
+    if (feed.mode() != LoadMode.FULL_SNAPSHOT) {
+      return;
+    }
+    IcebergCommits.find(spark, feed.table(), load.id())
+        .map(IcebergCommits.Commit::generation)
+        .filter(generation -> generation != null)
+        .ifPresent(
+            generation ->
+                ledger.recordSnapshot(
+                    feed.table(),
+                    java.time.Instant.parse(generation),
+                    load.objectKey(),
+                    load.id()));
   }
 
   private static void crashIf(String point) {

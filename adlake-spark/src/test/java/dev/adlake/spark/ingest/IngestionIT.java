@@ -9,6 +9,7 @@ import dev.adlake.core.generate.AdDataGenerator;
 import dev.adlake.core.generate.GeneratedFeeds;
 import dev.adlake.core.generate.GenerationReport;
 import dev.adlake.core.generate.GeneratorOptions;
+import dev.adlake.core.generate.ReferenceDataGenerator;
 import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadLedger;
@@ -325,7 +326,7 @@ class IngestionIT {
     assertThat(claimed.id()).isEqualTo(discovered.id());
     // The commit happens; then the process "dies" before telling the ledger.
     new FileLoader(TestPlatform.get().spark(), new LocalLandingStore(config.landing().path()))
-        .load(config.feed("crash"), claimed, false);
+        .load(config.feed("crash"), claimed, false, Optional.empty());
     pretendClaimantDied(claimed.id());
 
     Ingestion.Report report = ingestion(config).run(config.feeds());
@@ -426,6 +427,86 @@ class IngestionIT {
     assertThat(refused.error())
         .hasValueSatisfying(
             error -> assertThat(error).contains("the file has columns the table lacks: country"));
+  }
+
+  @Test
+  void everyLoadModeEndsInItsTrueState() throws Exception {
+    AdlakeConfig config = config("modes", Map.of());
+    Path expected = config.landing().path().resolveSibling("expected");
+    ReferenceDataGenerator.generate(5L, config.landing().path(), expected, 60);
+
+    Ingestion.Report report = ingestion(config).run(config.feeds());
+
+    assertThat(report.errored()).isZero();
+    SparkSession spark = TestPlatform.get().spark();
+    // Full snapshot, then change records applied in order: the true final state.
+    List<String> actual =
+        spark
+            .sql("SELECT id, name, fare FROM raw.cubic__ods_qlik__edw_sample ORDER BY id")
+            .collectAsList()
+            .stream()
+            .map(
+                row ->
+                    row.getInt(0)
+                        + ","
+                        + row.getString(1)
+                        + ","
+                        + row.getDecimal(2).toPlainString())
+            .toList();
+    List<String> truth =
+        Files.readAllLines(expected.resolve(ReferenceDataGenerator.EXPECTED_ODS_FILE));
+    assertThat(actual).isEqualTo(truth.subList(1, truth.size()));
+    assertThat(spark.table("raw.cubic__ods_qlik__edw_sample__ct").count()).isPositive();
+    try (var connection = TestPlatform.get().metadata().dataSource().getConnection();
+        var statement = connection.createStatement();
+        var result =
+            statement.executeQuery(
+                "SELECT count(*) FROM adlake.table_snapshots WHERE table_name = 'raw.cubic__ods_qlik__edw_sample'")) {
+      result.next();
+      assertThat(result.getLong(1)).isEqualTo(1);
+    }
+    // Daily files appended.
+    Map<?, ?> reference =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue(
+                expected.resolve(ReferenceDataGenerator.EXPECTED_REFERENCE_FILE).toFile(),
+                Map.class);
+    assertThat(
+            spark
+                .sql("SELECT count(*), sum(riders) FROM raw.cubic__dmap__agg_sample")
+                .first()
+                .toString())
+        .isEqualTo("[" + reference.get("dmap_rows") + "," + reference.get("dmap_riders") + "]");
+    // Dated snapshots: the latest is the table, and the table says which it is.
+    assertThat(spark.table("raw.omc__infobase_attributes").count())
+        .isEqualTo(((Number) reference.get("snapshot_latest_rows")).longValue());
+    assertThat(tableProperty("raw.omc__infobase_attributes", "adlake.snapshot-dt"))
+        .isEqualTo("2025-10-22");
+    assertThat(
+            spark
+                .sql("DESCRIBE TABLE EXTENDED raw.omc__infobase_attributes")
+                .collectAsList()
+                .stream()
+                .filter(row -> row.getString(0).equals("Comment"))
+                .map(row -> row.getString(1))
+                .findFirst())
+        .contains("Loaded from snapshot_dt=2025-10-22");
+
+    // A given date can be forced: the older snapshot replaces the table.
+    ingestion(config)
+        .forcingSnapshotDate(Optional.of(LocalDate.of(2025, 10, 15)))
+        .run(config.feeds());
+    assertThat(tableProperty("raw.omc__infobase_attributes", "adlake.snapshot-dt"))
+        .isEqualTo("2025-10-15");
+    assertThat(spark.table("raw.omc__infobase_attributes").count()).isEqualTo(30);
+  }
+
+  private static String tableProperty(String table, String key) {
+    return TestPlatform.get()
+        .spark()
+        .sql("SHOW TBLPROPERTIES %s ('%s')".formatted(table, key))
+        .first()
+        .getString(1);
   }
 
   @SafeVarargs
