@@ -4,6 +4,7 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.generate.AdDataGenerator;
 import dev.adlake.core.generate.GenerationReport;
 import dev.adlake.core.generate.GeneratorOptions;
+import dev.adlake.core.generate.ReferenceDataGenerator;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +35,9 @@ import picocli.CommandLine.Spec;
       "  adlake generate --seed 7 --start-date 2026-01-01"
     })
 final class GenerateCommand implements Callable<Integer> {
+  /** Rows of the ODS full load; the other reference feeds scale with it. */
+  static final int REFERENCE_ROWS = 200;
+
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
 
@@ -105,6 +109,14 @@ final class GenerateCommand implements Callable<Integer> {
         Console.count((long) report.rowsPerSecondPerThread()),
         report.threads(),
         Runtime.getRuntime().availableProcessors());
+    ReferenceDataGenerator.generate(
+        options.seed(), options.landing(), options.expected(), REFERENCE_ROWS);
+    console.line(
+        "  reference feeds of every load mode: an ODS full load and its change files (%s),"
+            + " daily DMAP files (%s), dated snapshots (%s)",
+        ReferenceDataGenerator.ODS_PREFIX,
+        ReferenceDataGenerator.DMAP_PREFIX,
+        ReferenceDataGenerator.SNAPSHOTS_PREFIX);
     console.line("  landing zone: %s", options.landing());
     console.line("  true answers: %s", options.expected());
     return report;

@@ -72,20 +72,27 @@ class AdlakeCommandIT {
         .contains("raw.adserver__events ")
         .containsPattern("loads by status: archived \\d+");
     Map<String, Long> firstTables = tableCounts(first.out());
-    assertThat(firstTables).containsKeys("raw.adserver__events", "raw.tracker__clicks");
+    assertThat(firstTables)
+        .containsKeys(
+            "raw.adserver__events",
+            "raw.tracker__clicks",
+            "raw.cubic__ods_qlik__edw_sample",
+            "raw.cubic__dmap__agg_sample",
+            "raw.omc__infobase_attributes");
     assertThat(firstTables.get("raw.adserver__events")).isGreaterThan(20_000);
 
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 4 recorded runs: reusing it")
+        .contains("This home already holds 8 recorded runs: reusing it")
         .contains("file(s) left in place: already loaded");
     assertThat(tableCounts(second.out())).isEqualTo(firstTables);
     assertThat(home.resolve("postgres").resolve("PG_VERSION")).exists();
 
     Result runs = adlake("--home", home.toString(), "runs");
     assertThat(runs.exitCode()).isZero();
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(8);
+    // One run per feed and quickstart: eight feeds, two quickstarts.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(16);
   }
 
   @Test
