@@ -2,11 +2,13 @@ package dev.adlake.cli;
 
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
+import dev.adlake.core.feed.LoadMode;
 import dev.adlake.core.feed.LocalLandingStore;
 import dev.adlake.core.job.JobRunner;
 import dev.adlake.core.ledger.LoadStatus;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.ingest.IngestJob;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,7 @@ import picocli.CommandLine.Spec;
       "  adlake ingest                          every feed, once over what is waiting",
       "  adlake ingest --feed adserver-events",
       "  adlake ingest --watch                  keep running, picking up files as they land",
+      "  adlake ingest --feed infobase-attributes --snapshot-date 2025-10-15   reprocess a date",
       "  adlake loads                           what was loaded, with counts and errors"
     })
 final class IngestCommand implements Callable<Integer> {
@@ -50,6 +53,12 @@ final class IngestCommand implements Callable<Integer> {
       description = "Keep running and ingest files as they land (Ctrl-C stops)")
   boolean watch;
 
+  @Option(
+      names = "--snapshot-date",
+      paramLabel = "YYYY-MM-DD",
+      description = "For dated-snapshot feeds: load this snapshot_dt instead of the latest")
+  LocalDate snapshotDate;
+
   @Override
   public Integer call() throws InterruptedException {
     AdlakeConfig config = root.loadConfig();
@@ -60,7 +69,7 @@ final class IngestCommand implements Callable<Integer> {
         new PlatformHandle(config, status -> console.line("  " + status))) {
       Platform platform = handle.platform();
       do {
-        ingest(platform, selected, console);
+        ingest(platform, selected, Optional.ofNullable(snapshotDate), console);
         if (watch) {
           Thread.sleep(config.ingest().pollIntervalSeconds() * 1000L);
         }
@@ -70,11 +79,16 @@ final class IngestCommand implements Callable<Integer> {
   }
 
   /** Runs the ingest job of each feed and prints a line per load and a summary. */
-  static void ingest(Platform platform, List<Feed> feeds, Console console) {
+  static void ingest(
+      Platform platform, List<Feed> feeds, Optional<LocalDate> snapshotDate, Console console) {
     for (Feed feed : feeds) {
       IngestJob job = (IngestJob) platform.jobs().get("ingest-" + feed.name());
       job.withProgress(line -> console.line("    " + line));
-      JobRunner.Outcome outcome = platform.run(job.definition().name(), Map.of());
+      Map<String, String> parameters =
+          feed.mode() == LoadMode.DATED_SNAPSHOT && snapshotDate.isPresent()
+              ? Map.of(IngestJob.SNAPSHOT_DATE.name(), snapshotDate.get().toString())
+              : Map.of();
+      JobRunner.Outcome outcome = platform.run(job.definition().name(), parameters);
       Map<String, Long> figures = outcome.result().figures();
       if (figures.get("files_new") > 0 || figures.get("loads_recovered") > 0) {
         console.line(

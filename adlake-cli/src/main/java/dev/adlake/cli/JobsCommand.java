@@ -42,7 +42,9 @@ final class JobsCommand implements Callable<Integer> {
               "      -p %s=<%s> (default %s): %s",
               parameter.name(),
               parameter.type().rule(),
-              parameter.required() ? "none, required" : parameter.defaultText(),
+              parameter.required()
+                  ? "none, required"
+                  : parameter.defaultText() == null ? "none" : parameter.defaultText(),
               parameter.description());
         }
       }

@@ -99,7 +99,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
       console.line("3. Ingestion: each file once, tracked in the load ledger");
       platform.spark();
-      IngestCommand.ingest(platform, config.feeds(), console);
+      IngestCommand.ingest(platform, config.feeds(), Optional.empty(), console);
       console.line("  loads by status: %s", IngestCommand.byStatus(platform));
       console.blank();
 
@@ -159,7 +159,7 @@ final class QuickstartCommand implements Callable<Integer> {
       for (String table : tables) {
         if (platform.spark().catalog().tableExists(table)) {
           long rows = platform.spark().table(table).count();
-          console.line("  %-34s %12s rows", table, Console.count(rows));
+          console.line("  %-46s %10s rows", table, Console.count(rows));
         }
       }
       console.blank();

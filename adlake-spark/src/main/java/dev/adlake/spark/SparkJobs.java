@@ -13,7 +13,12 @@ public final class SparkJobs {
 
   public static JobRegistry<SparkJob> registry(AdlakeConfig config) {
     JobRegistry<SparkJob> registry = new JobRegistry<>(SparkJob::definition);
-    config.feeds().forEach(feed -> registry.register(new IngestJob(feed)));
+    config
+        .feeds()
+        .forEach(
+            feed ->
+                registry.register(
+                    new IngestJob(feed, feed.appliesTo().map(name -> config.feed(name).table()))));
     return registry;
   }
 }

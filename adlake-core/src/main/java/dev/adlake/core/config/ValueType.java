@@ -89,6 +89,24 @@ public interface ValueType<T> {
     };
   }
 
+  static ValueType<java.time.LocalDate> date() {
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "a date, YYYY-MM-DD";
+      }
+
+      @Override
+      public java.time.LocalDate parse(String text) {
+        try {
+          return java.time.LocalDate.parse(text.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+          throw new IllegalArgumentException();
+        }
+      }
+    };
+  }
+
   static ValueType<Boolean> bool() {
     return new ValueType<>() {
       @Override

@@ -5,10 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.adlake.core.config.ValueType;
 
 /**
- * A parameter a job accepts, with its type, default (null: required) and a one-line description.
+ * A parameter a job accepts, with its type, default, whether it must be given, and a one-line
+ * description. An optional parameter without a default is simply absent when not given.
  */
 public record JobParameter<T>(
-    String name, ValueType<T> type, String defaultText, String description) {
+    String name, ValueType<T> type, String defaultText, boolean required, String description) {
   public JobParameter {
     requireNonNull(name, "name is null");
     requireNonNull(type, "type is null");
@@ -18,12 +19,14 @@ public record JobParameter<T>(
     }
   }
 
+  /** A parameter that takes its default when not given; without a default it is absent. */
   public static <T> JobParameter<T> optional(
       String name, ValueType<T> type, String defaultText, String description) {
-    return new JobParameter<>(name, type, defaultText, description);
+    return new JobParameter<>(name, type, defaultText, false, description);
   }
 
-  public boolean required() {
-    return defaultText == null;
+  /** A parameter that must be given. */
+  public static <T> JobParameter<T> required(String name, ValueType<T> type, String description) {
+    return new JobParameter<>(name, type, null, true, description);
   }
 }

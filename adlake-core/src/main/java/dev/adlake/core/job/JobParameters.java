@@ -42,7 +42,9 @@ public final class JobParameters {
     for (JobParameter<?> parameter : declared.values()) {
       String text = given.getOrDefault(parameter.name(), parameter.defaultText());
       if (text == null) {
-        problems.add("parameter '%s' is required".formatted(parameter.name()));
+        if (parameter.required()) {
+          problems.add("parameter '%s' is required".formatted(parameter.name()));
+        }
         continue;
       }
       try {

@@ -1,11 +1,14 @@
 package dev.adlake.spark.ingest;
 
+import dev.adlake.core.config.ValueType;
 import dev.adlake.core.feed.Feed;
+import dev.adlake.core.feed.LoadMode;
 import dev.adlake.core.feed.LocalLandingStore;
 import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobKind;
+import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.ledger.JdbcLoadLedger;
@@ -14,6 +17,7 @@ import dev.adlake.spark.SparkJob;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -21,11 +25,21 @@ import java.util.function.Consumer;
  * once into the feed's table and moved to the archive (or the error folder).
  */
 public final class IngestJob implements SparkJob {
+  public static final JobParameter<java.time.LocalDate> SNAPSHOT_DATE =
+      JobParameter.optional(
+          "snapshot-date",
+          ValueType.date(),
+          null,
+          "For dated-snapshot feeds: load this snapshot_dt instead of the latest");
+
   private final Feed feed;
   private final JobDefinition definition;
   private Consumer<String> progress = line -> {};
 
-  public IngestJob(Feed feed) {
+  /**
+   * @param target for change records, the table they update
+   */
+  public IngestJob(Feed feed, Optional<String> target) {
     this.feed = feed;
     this.definition =
         new JobDefinition(
@@ -35,8 +49,17 @@ public final class IngestJob implements SparkJob {
             "Loads each new %s file of %s into %s, once, tracked in the load ledger"
                 .formatted(feed.format().name().toLowerCase(), feed.prefix(), feed.table()),
             List.of(Dataset.files(feed.prefix())),
-            List.of(Dataset.table(feed.table()), Dataset.table(feed.rejectsTable())),
-            List.of());
+            writes(feed, target),
+            feed.mode() == LoadMode.DATED_SNAPSHOT ? List.of(SNAPSHOT_DATE) : List.of());
+  }
+
+  /** The feed's table and rejects; for change records, also the table they update. */
+  private static List<Dataset> writes(Feed feed, Optional<String> target) {
+    List<Dataset> writes = new java.util.ArrayList<>();
+    writes.add(Dataset.table(feed.table()));
+    writes.add(Dataset.table(feed.rejectsTable()));
+    target.ifPresent(table -> writes.add(Dataset.table(table)));
+    return writes;
   }
 
   public Feed feed() {
@@ -63,6 +86,9 @@ public final class IngestJob implements SparkJob {
             new JdbcLoadLedger(context.metadata().dataSource()),
             new LocalLandingStore(context.config().landing().path()),
             progress);
+    if (feed.mode() == LoadMode.DATED_SNAPSHOT) {
+      ingestion.forcingSnapshotDate(parameters.find(SNAPSHOT_DATE));
+    }
     Ingestion.Report report = ingestion.run(List.of(feed));
     Map<String, Long> figures = new LinkedHashMap<>();
     figures.put("files_new", (long) report.discovered());
