@@ -119,7 +119,10 @@ public final class Platform implements AutoCloseable {
         .run(
             job.definition(),
             resolved,
-            runId -> job.run(new JobContext(session, config, metadata(), runId), resolved));
+            runId ->
+                job.run(
+                    new JobContext(session, config, metadata(), this::kafkaBootstrapServers, runId),
+                    resolved));
   }
 
   @Override

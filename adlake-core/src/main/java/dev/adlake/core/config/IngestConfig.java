@@ -5,7 +5,25 @@ import java.util.List;
 
 /** How files are ingested: where loaded and failed files are moved, limits and polling. */
 public record IngestConfig(
-    Path archivePath, Path errorPath, double maxRejectRatio, int pollIntervalSeconds) {
+    Path archivePath,
+    Path errorPath,
+    double maxRejectRatio,
+    int pollIntervalSeconds,
+    String discovery,
+    String notificationsTopic) {
+  public static final ConfigKey<String> DISCOVERY =
+      ConfigKey.of(
+          "ingest.discovery",
+          ValueType.oneOf("listing", "kafka"),
+          "listing",
+          "How new files are found: listing the landing zone, or object-created notifications (S3"
+              + " event JSON) read from a Kafka topic");
+  public static final ConfigKey<String> NOTIFICATIONS_TOPIC =
+      ConfigKey.of(
+          "ingest.notifications-topic",
+          ValueType.string(),
+          "adlake.object-created",
+          "Kafka topic of object-created notifications, with ingest.discovery: kafka");
   public static final ConfigKey<Path> ARCHIVE_PATH =
       ConfigKey.of(
           "ingest.archive-path",
@@ -32,7 +50,13 @@ public record IngestConfig(
           "How often 'adlake ingest --watch' looks for new files");
 
   static List<ConfigKey<?>> keys() {
-    return List.of(ARCHIVE_PATH, ERROR_PATH, MAX_REJECT_RATIO, POLL_INTERVAL_SECONDS);
+    return List.of(
+        ARCHIVE_PATH,
+        ERROR_PATH,
+        MAX_REJECT_RATIO,
+        POLL_INTERVAL_SECONDS,
+        DISCOVERY,
+        NOTIFICATIONS_TOPIC);
   }
 
   static IngestConfig from(ConfigValues values) {
@@ -40,6 +64,8 @@ public record IngestConfig(
         values.get(ARCHIVE_PATH),
         values.get(ERROR_PATH),
         values.get(MAX_REJECT_RATIO),
-        values.get(POLL_INTERVAL_SECONDS));
+        values.get(POLL_INTERVAL_SECONDS),
+        values.get(DISCOVERY),
+        values.get(NOTIFICATIONS_TOPIC));
   }
 }

@@ -21,6 +21,9 @@ public interface LandingStore {
   /** True when the object is there. */
   boolean exists(String key);
 
+  /** The object as listing would show it, or empty when it is not there. */
+  java.util.Optional<StoredObject> stat(String key);
+
   /**
    * Moves an object under another root, keeping its key as the path there; when that name is taken
    * (an earlier version of the same key), a suffix keeps both. Returns the stored path.

@@ -70,6 +70,23 @@ public final class LocalLandingStore implements LandingStore {
   }
 
   @Override
+  public java.util.Optional<StoredObject> stat(String key) {
+    try {
+      BasicFileAttributes attributes =
+          Files.readAttributes(root.resolve(key), BasicFileAttributes.class);
+      if (!attributes.isRegularFile()) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(
+          new StoredObject(key, attributes.size(), attributes.lastModifiedTime().toInstant()));
+    } catch (NoSuchFileException e) {
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new ExternalFailureException("Cannot read %s: %s".formatted(key, e.getMessage()), e);
+    }
+  }
+
+  @Override
   public Path moveTo(String key, Path targetRoot, String suffixIfTaken) {
     Path source = root.resolve(key);
     Path target = targetRoot.resolve(key);

@@ -12,6 +12,7 @@ import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.ledger.JdbcLoadLedger;
+import dev.adlake.kafka.KafkaNotificationSource;
 import dev.adlake.spark.JobContext;
 import dev.adlake.spark.SparkJob;
 import java.util.LinkedHashMap;
@@ -89,7 +90,17 @@ public final class IngestJob implements SparkJob {
     if (feed.mode() == LoadMode.DATED_SNAPSHOT) {
       ingestion.forcingSnapshotDate(parameters.find(SNAPSHOT_DATE));
     }
-    Ingestion.Report report = ingestion.run(List.of(feed));
+    Ingestion.Report report;
+    if (context.config().ingest().discovery().equals("kafka")) {
+      try (KafkaNotificationSource notifications =
+          new KafkaNotificationSource(
+              context.kafkaBootstrapServers().get(),
+              context.config().ingest().notificationsTopic())) {
+        report = ingestion.withNotifications(notifications).run(List.of(feed));
+      }
+    } else {
+      report = ingestion.run(List.of(feed));
+    }
     Map<String, Long> figures = new LinkedHashMap<>();
     figures.put("files_new", (long) report.discovered());
     figures.put("files_already_loaded", (long) report.alreadyLoaded());

@@ -7,6 +7,8 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.LandingStore;
 import dev.adlake.core.feed.LoadMode;
+import dev.adlake.core.feed.NotificationSource;
+import dev.adlake.core.feed.ObjectCreated;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadCounts;
 import dev.adlake.core.ledger.LoadLedger;
@@ -56,6 +58,13 @@ public final class Ingestion {
   private final LandingStore landing;
   private final Consumer<String> progress;
   private Optional<java.time.LocalDate> snapshotDate = Optional.empty();
+  private NotificationSource notifications;
+
+  /** Finds new objects from these notifications instead of listing the landing zone. */
+  public Ingestion withNotifications(NotificationSource notifications) {
+    this.notifications = notifications;
+    return this;
+  }
 
   /** Loads this snapshot_dt of dated-snapshot feeds instead of the latest. */
   public Ingestion forcingSnapshotDate(Optional<java.time.LocalDate> date) {
@@ -136,7 +145,8 @@ public final class Ingestion {
    */
   private List<String> discover(List<Feed> feeds, int[] counts) {
     List<String> unmatched = new ArrayList<>();
-    List<LandingStore.StoredObject> objects = landing.list();
+    List<LandingStore.StoredObject> objects =
+        notifications == null ? landing.list() : notifiedObjects();
     java.util.Map<String, String> chosenDates = new java.util.HashMap<>();
     for (Feed feed : feeds) {
       if (feed.mode() == LoadMode.DATED_SNAPSHOT) {
@@ -186,6 +196,10 @@ public final class Ingestion {
         counts[1]++;
       }
     }
+    if (notifications != null) {
+      // Recorded in the ledger: the notifications are done with.
+      notifications.acknowledge();
+    }
     if (!unmatched.isEmpty()) {
       LOG.warn(
           "{} file(s) under no feed's prefix were left as they are: {}",
@@ -193,6 +207,33 @@ public final class Ingestion {
           unmatched);
     }
     return unmatched;
+  }
+
+  /**
+   * The objects named by the notifications waiting now, as the landing zone shows them; objects no
+   * longer there (already moved) are skipped.
+   */
+  private List<LandingStore.StoredObject> notifiedObjects() {
+    List<LandingStore.StoredObject> objects = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<NotificationSource.Message> messages;
+    java.time.Duration wait = java.time.Duration.ofSeconds(2);
+    while (!(messages = notifications.poll(wait)).isEmpty()) {
+      wait = java.time.Duration.ofMillis(200);
+      for (NotificationSource.Message message : messages) {
+        if (message.unreadable() != null) {
+          LOG.warn("Skipped an unreadable notification: {}", message.unreadable());
+          progress.accept("skipped an unreadable notification: " + message.unreadable());
+          continue;
+        }
+        for (ObjectCreated created : message.objects()) {
+          if (seen.add(created.key())) {
+            landing.stat(created.key()).ifPresent(objects::add);
+          }
+        }
+      }
+    }
+    return objects;
   }
 
   /** Loads a claimed file and moves it away; returns the load as it ends. */
