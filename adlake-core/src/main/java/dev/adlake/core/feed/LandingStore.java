@@ -18,6 +18,9 @@ public interface LandingStore {
   /** Opens an object's bytes; a missing object is an error naming its key. */
   InputStream open(String key);
 
+  /** Where an engine that reads by path finds the object. */
+  java.net.URI uri(String key);
+
   /** True when the object is there. */
   boolean exists(String key);
 

@@ -65,6 +65,11 @@ public final class LocalLandingStore implements LandingStore {
   }
 
   @Override
+  public java.net.URI uri(String key) {
+    return root.resolve(key).toUri();
+  }
+
+  @Override
   public boolean exists(String key) {
     return Files.isRegularFile(root.resolve(key));
   }

@@ -226,6 +226,54 @@ public final class TextFeedReader {
     return new Result(schema, List.of(), lineNumber);
   }
 
+  /**
+   * Reads records of a binary format (Avro, Parquet), given as field name to value, by the same
+   * rules as text: typed by the declared schema, or all columns as strings from the first record's
+   * fields. A record's number stands for its line.
+   */
+  public static Result readRecords(
+      Optional<FeedSchema> declared, Iterator<Map<String, Object>> records, RowSink sink) {
+    FeedSchema schema = declared.orElse(null);
+    long number = 0;
+    while (records.hasNext()) {
+      Map<String, Object> record = records.next();
+      number++;
+      if (schema == null) {
+        schema = inferred(List.copyOf(record.keySet()));
+      }
+      Object[] values = new Object[schema.columns().size()];
+      String reason = null;
+      for (int i = 0; i < values.length && reason == null; i++) {
+        Column column = schema.columns().get(i);
+        reason = convert(column, recordText(record.get(column.name()), column.type()), values, i);
+      }
+      if (reason != null) {
+        sink.reject(number, record.toString(), reason);
+      } else {
+        sink.row(number, values);
+      }
+    }
+    return new Result(
+        schema == null ? declared.orElse(new FeedSchema(List.of())) : schema, List.of(), number);
+  }
+
+  /** A binary value as the text the column's parser reads; epoch millis stand for timestamps. */
+  private static String recordText(Object value, ColumnType type) {
+    if (value == null) {
+      return "";
+    }
+    if (value instanceof java.sql.Timestamp timestamp) {
+      return timestamp.toInstant().toString();
+    }
+    if (value instanceof java.util.Date date && !(value instanceof java.sql.Date)) {
+      return date.toInstant().toString();
+    }
+    if (type == ColumnType.TIMESTAMP && value instanceof Long millis) {
+      return java.time.Instant.ofEpochMilli(millis).toString();
+    }
+    return value.toString();
+  }
+
   private static String text(JsonNode value) {
     return value.isValueNode() ? value.asText() : value.toString();
   }

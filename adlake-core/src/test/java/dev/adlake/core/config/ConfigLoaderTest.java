@@ -210,7 +210,14 @@ class ConfigLoaderTest {
     assertThat(load(Map.of(), Map.of()).feeds())
         .extracting(Feed::name)
         .containsExactly(
-            "adserver-events", "tracker-clicks", "tracker-conversions", "adtracker-impressions");
+            "adserver-events",
+            "tracker-clicks",
+            "tracker-conversions",
+            "adtracker-impressions",
+            "ods-sample",
+            "ods-sample-changes",
+            "dmap-agg-sample",
+            "infobase-attributes");
   }
 
   @Test

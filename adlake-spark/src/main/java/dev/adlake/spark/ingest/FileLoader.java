@@ -85,37 +85,34 @@ final class FileLoader {
                   feed.name(),
                   feed.format().name().toLowerCase()));
     }
-    if (!feed.format().textual()) {
-      return failure(
-          "",
-          "Cannot load %s: %s files are not supported yet by adlake ingest"
-              .formatted(key, feed.format().name().toLowerCase()));
-    }
-
     List<Object[]> values = new ArrayList<>();
     List<Long> lines = new ArrayList<>();
     List<Rejected> rejected = new ArrayList<>();
     CRC32C crc = new CRC32C();
     TextFeedReader.Result read;
+    RowSink sink =
+        new RowSink() {
+          @Override
+          public void row(long line, Object[] row) {
+            values.add(row);
+            lines.add(line);
+          }
+
+          @Override
+          public void reject(long line, String rawLine, String reason) {
+            rejected.add(new Rejected(line, rawLine, reason));
+          }
+        };
     try (InputStream raw = new CheckedInputStream(landing.open(key), crc)) {
       read =
-          TextFeedReader.read(
-              feed,
-              feed.schema(),
-              raw,
-              key,
-              new RowSink() {
-                @Override
-                public void row(long line, Object[] row) {
-                  values.add(row);
-                  lines.add(line);
-                }
-
-                @Override
-                public void reject(long line, String rawLine, String reason) {
-                  rejected.add(new Rejected(line, rawLine, reason));
-                }
-              });
+          switch (feed.format()) {
+            case AVRO -> readAvro(feed, raw, key, sink);
+            case PARQUET -> {
+              raw.transferTo(java.io.OutputStream.nullOutputStream());
+              yield readParquet(feed, key, sink);
+            }
+            default -> TextFeedReader.read(feed, feed.schema(), raw, key, sink);
+          };
     } catch (FileReadException e) {
       return failure(HexFormat.of().toHexDigits((int) crc.getValue()), e.getMessage());
     }
@@ -284,6 +281,62 @@ final class FileLoader {
         new LoadCounts(total, values.size(), rejected.size(), snapshotId),
         message,
         Optional.empty());
+  }
+
+  private static TextFeedReader.Result readAvro(
+      Feed feed, InputStream raw, String key, RowSink sink) throws IOException {
+    try (org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord> stream =
+        new org.apache.avro.file.DataFileStream<>(
+            TextFeedReader.decompress(raw, key),
+            new org.apache.avro.generic.GenericDatumReader<>())) {
+      java.util.Iterator<Map<String, Object>> records =
+          new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return stream.hasNext();
+            }
+
+            @Override
+            public Map<String, Object> next() {
+              org.apache.avro.generic.GenericRecord record = stream.next();
+              Map<String, Object> fields = new LinkedHashMap<>();
+              for (org.apache.avro.Schema.Field field : record.getSchema().getFields()) {
+                fields.put(
+                    field.name().toLowerCase(java.util.Locale.ROOT), record.get(field.pos()));
+              }
+              return fields;
+            }
+          };
+      return TextFeedReader.readRecords(feed.schema(), records, sink);
+    } catch (org.apache.avro.AvroRuntimeException | IOException e) {
+      throw new FileReadException(
+          "Cannot read %s: not a valid Avro file (%s)".formatted(key, e.getMessage()), e);
+    }
+  }
+
+  private TextFeedReader.Result readParquet(Feed feed, String key, RowSink sink) {
+    List<Row> source;
+    String[] names;
+    try {
+      Dataset<Row> parquet = spark.read().parquet(landing.uri(key).toString());
+      names = parquet.columns();
+      source = parquet.collectAsList();
+    } catch (RuntimeException e) {
+      throw new FileReadException(
+          "Cannot read %s: not a valid Parquet file (%s)".formatted(key, e.getMessage()), e);
+    }
+    java.util.Iterator<Map<String, Object>> records =
+        source.stream()
+            .map(
+                row -> {
+                  Map<String, Object> fields = new LinkedHashMap<>();
+                  for (int i = 0; i < names.length; i++) {
+                    fields.put(names[i].toLowerCase(java.util.Locale.ROOT), row.get(i));
+                  }
+                  return fields;
+                })
+            .iterator();
+    return TextFeedReader.readRecords(feed.schema(), records, sink);
   }
 
   /** Snapshot-summary property of snapshot feeds: the generation the table holds. */

@@ -501,6 +501,87 @@ class IngestionIT {
     assertThat(spark.table("raw.omc__infobase_attributes").count()).isEqualTo(30);
   }
 
+  @Test
+  void avroAndParquetFilesLoadWithRejectsByRecord() throws Exception {
+    AdlakeConfig binary =
+        config(
+            "binary",
+            merge(
+                feed(
+                    "avro",
+                    "it_binary.partner__avro",
+                    "prefix",
+                    "partner/avro/",
+                    "format",
+                    "avro",
+                    "schema",
+                    "id int not null, name string, seen timestamp",
+                    "max-reject-ratio",
+                    "0.5"),
+                feed(
+                    "parquet",
+                    "it_binary.partner__parquet",
+                    "prefix",
+                    "partner/parquet/",
+                    "format",
+                    "parquet",
+                    "schema",
+                    "id int not null, name string")));
+    Path landing = binary.landing().path();
+    org.apache.avro.Schema schema =
+        new org.apache.avro.Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"id\",\"type\":[\"null\",\"string\"]},"
+                    + "{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"seen\",\"type\":\"long\"}]}");
+    Path avro = landing.resolve("partner/avro/a.avro");
+    Files.createDirectories(avro.getParent());
+    try (org.apache.avro.file.DataFileWriter<org.apache.avro.generic.GenericRecord> writer =
+        new org.apache.avro.file.DataFileWriter<>(
+            new org.apache.avro.generic.GenericDatumWriter<>(schema))) {
+      writer.create(schema, avro.toFile());
+      for (String id : new String[] {"1", "2", "x", null}) {
+        org.apache.avro.generic.GenericRecord record =
+            new org.apache.avro.generic.GenericData.Record(schema);
+        record.put("id", id);
+        record.put("name", "n" + id);
+        record.put("seen", 1_762_000_000_000L);
+        writer.append(record);
+      }
+    }
+    SparkSession spark = TestPlatform.get().spark();
+    Path parquetFolder = landing.resolveSibling("parquet-out");
+    spark
+        .sql("SELECT CAST(id AS INT) AS id, concat('p', id) AS name FROM range(1, 6)")
+        .coalesce(1)
+        .write()
+        .parquet(parquetFolder.toString());
+    try (var files = Files.list(parquetFolder)) {
+      Path part =
+          files.filter(file -> file.toString().endsWith(".parquet")).findFirst().orElseThrow();
+      Files.createDirectories(landing.resolve("partner/parquet"));
+      Files.copy(part, landing.resolve("partner/parquet/p.parquet"));
+    }
+
+    Ingestion.Report report = ingestion(binary).run(binary.feeds());
+
+    assertThat(report.errored()).isZero();
+    assertThat(report.archived()).isEqualTo(2);
+    assertThat(spark.table("it_binary.partner__parquet").count()).isEqualTo(5);
+    assertThat(
+            spark
+                .sql(
+                    "SELECT id, name, CAST(seen AS STRING) FROM it_binary.partner__avro ORDER BY id")
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[1,n1,2025-11-01 12:26:40]", "[2,n2,2025-11-01 12:26:40]");
+    assertThat(
+            spark
+                .sql("SELECT line, reason FROM it_binary.partner__avro__rejects ORDER BY line")
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[3,field id: 'x' is not an integer]", "[4,required field id is missing]");
+  }
+
   private static String tableProperty(String table, String key) {
     return TestPlatform.get()
         .spark()
