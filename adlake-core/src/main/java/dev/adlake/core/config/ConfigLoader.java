@@ -181,6 +181,17 @@ public final class ConfigLoader {
             ? (Double) resolved.get(IngestConfig.MAX_REJECT_RATIO.name()).value()
             : 0.05;
     List<Feed> feeds = FeedsConfig.parse(feedValues, maxRejectRatio, problems);
+    ConfigValues.Resolved discovery = resolved.get(IngestConfig.DISCOVERY.name());
+    if (discovery != null
+        && "sqs".equals(discovery.value())
+        && !resolved.containsKey(IngestConfig.SQS_QUEUE_URL.name())) {
+      problems.add(
+          new ConfigProblem(
+              IngestConfig.SQS_QUEUE_URL.name(),
+              null,
+              null,
+              "is required with ingest.discovery: sqs"));
+    }
 
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);

@@ -10,14 +10,57 @@ public record IngestConfig(
     double maxRejectRatio,
     int pollIntervalSeconds,
     String discovery,
-    String notificationsTopic) {
+    String notificationsTopic,
+    SqsConfig sqs) {
+  /** The SQS queue of object-created notifications, with ingest.discovery: sqs. */
+  public record SqsConfig(
+      java.util.Optional<String> queueUrl,
+      java.util.Optional<java.net.URI> endpoint,
+      String region,
+      int visibilityTimeoutSeconds,
+      java.util.Optional<String> accessKeyId,
+      java.util.Optional<String> secretAccessKey) {}
+
+  public static final ConfigKey<String> SQS_QUEUE_URL =
+      ConfigKey.of(
+          "ingest.sqs.queue-url",
+          ValueType.string(),
+          null,
+          "URL of the SQS queue S3 sends object-created notifications to (ingest.discovery: sqs)");
+  public static final ConfigKey<java.net.URI> SQS_ENDPOINT =
+      ConfigKey.of(
+          "ingest.sqs.endpoint",
+          ValueType.uri("http", "https"),
+          null,
+          "SQS endpoint of an SQS-compatible server; unset: AWS");
+  public static final ConfigKey<String> SQS_REGION =
+      ConfigKey.of("ingest.sqs.region", ValueType.string(), "us-east-1", "SQS region");
+  public static final ConfigKey<Integer> SQS_VISIBILITY_TIMEOUT =
+      ConfigKey.of(
+          "ingest.sqs.visibility-timeout-seconds",
+          ValueType.integer(1, 43_200),
+          "300",
+          "How long a received notification stays hidden; unacknowledged, it is received again,"
+              + " and after the queue's maxReceiveCount it goes to its dead-letter queue");
+  public static final ConfigKey<String> SQS_ACCESS_KEY_ID =
+      ConfigKey.of(
+          "ingest.sqs.access-key-id",
+          ValueType.string(),
+          null,
+          "SQS access key; unset: the AWS default credential chain");
+  public static final ConfigKey<String> SQS_SECRET_ACCESS_KEY =
+      ConfigKey.of(
+          "ingest.sqs.secret-access-key",
+          ValueType.string(),
+          null,
+          "SQS secret key (prefer the env var); unset: the AWS default credential chain");
   public static final ConfigKey<String> DISCOVERY =
       ConfigKey.of(
           "ingest.discovery",
-          ValueType.oneOf("listing", "kafka"),
+          ValueType.oneOf("listing", "kafka", "sqs"),
           "listing",
           "How new files are found: listing the landing zone, or object-created notifications (S3"
-              + " event JSON) read from a Kafka topic");
+              + " event JSON) from a Kafka topic or an SQS queue");
   public static final ConfigKey<String> NOTIFICATIONS_TOPIC =
       ConfigKey.of(
           "ingest.notifications-topic",
@@ -56,7 +99,13 @@ public record IngestConfig(
         MAX_REJECT_RATIO,
         POLL_INTERVAL_SECONDS,
         DISCOVERY,
-        NOTIFICATIONS_TOPIC);
+        NOTIFICATIONS_TOPIC,
+        SQS_QUEUE_URL,
+        SQS_ENDPOINT,
+        SQS_REGION,
+        SQS_VISIBILITY_TIMEOUT,
+        SQS_ACCESS_KEY_ID,
+        SQS_SECRET_ACCESS_KEY);
   }
 
   static IngestConfig from(ConfigValues values) {
@@ -66,6 +115,13 @@ public record IngestConfig(
         values.get(MAX_REJECT_RATIO),
         values.get(POLL_INTERVAL_SECONDS),
         values.get(DISCOVERY),
-        values.get(NOTIFICATIONS_TOPIC));
+        values.get(NOTIFICATIONS_TOPIC),
+        new SqsConfig(
+            values.find(SQS_QUEUE_URL),
+            values.find(SQS_ENDPOINT),
+            values.get(SQS_REGION),
+            values.get(SQS_VISIBILITY_TIMEOUT),
+            values.find(SQS_ACCESS_KEY_ID),
+            values.find(SQS_SECRET_ACCESS_KEY)));
   }
 }

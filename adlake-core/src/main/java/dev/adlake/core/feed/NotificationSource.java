@@ -15,7 +15,10 @@ public interface NotificationSource extends AutoCloseable {
   /** The messages that arrive within the wait, possibly none. */
   List<Message> poll(Duration wait);
 
-  /** Acknowledges every message polled so far. */
+  /**
+   * Acknowledges every readable message polled so far. Unreadable ones are left to the source: a
+   * queue redelivers them and, after its limit, moves them to its dead-letter queue.
+   */
   void acknowledge();
 
   @Override

@@ -141,14 +141,14 @@ final class FileLoader {
                       first.reason())));
     }
 
-    FeedSchema schema = read.schema();
+    Evolution evolution = Evolution.none(read.schema());
     if (feed.schema().isEmpty()) {
-      Optional<String> refused = evolve(feed, schema, values);
-      if (refused.isPresent()) {
-        return failure(checksum, refused.get());
+      evolution = evolve(feed, read.schema(), values);
+      if (evolution.refusal().isPresent()) {
+        return failure(checksum, evolution.refusal().get());
       }
-      schema = evolvedSchema;
     }
+    FeedSchema schema = evolution.schema();
     FeedTables.ensure(spark, feed, schema);
     if (feed.schema().isEmpty() && feed.evolution() == SchemaEvolution.ADD_COLUMNS) {
       addMissingColumns(feed, schema);
@@ -161,7 +161,15 @@ final class FileLoader {
     }
     List<Row> rows = new ArrayList<>(values.size());
     for (int i = 0; i < values.size(); i++) {
-      rows.add(toRow(values.get(i), schema, load.id(), key, lines.get(i), rescues, rescuedJson(i)));
+      rows.add(
+          toRow(
+              values.get(i),
+              schema,
+              load.id(),
+              key,
+              lines.get(i),
+              rescues,
+              evolution.rescuedJson(i)));
     }
     List<Row> rejectRows = new ArrayList<>(rejected.size());
     for (Rejected reject : rejected) {
@@ -422,84 +430,88 @@ final class FileLoader {
     }
   }
 
-  private FeedSchema evolvedSchema;
-  private List<String> rescuedNames = List.of();
-  private List<Object[]> rescuedValues = List.of();
+  /**
+   * What a file's columns do to a table whose schema comes from its files: the columns the rows
+   * keep, and for the rescue mode the values of the columns the table lacks, or why the file is
+   * refused.
+   */
+  private record Evolution(
+      FeedSchema schema,
+      List<String> rescuedNames,
+      List<Object[]> rescuedValues,
+      Optional<String> refusal) {
+    static Evolution none(FeedSchema schema) {
+      return new Evolution(schema, List.of(), List.of(), Optional.empty());
+    }
+
+    /** The rescued fields of a row as a JSON object, or null when it has none. */
+    String rescuedJson(int row) {
+      if (rescuedNames.isEmpty()) {
+        return null;
+      }
+      ObjectNode node = JSON.createObjectNode();
+      Object[] rescued = rescuedValues.get(row);
+      for (int i = 0; i < rescuedNames.size(); i++) {
+        if (rescued[i] != null) {
+          node.put(rescuedNames.get(i), rescued[i].toString());
+        }
+      }
+      return node.isEmpty() ? null : node.toString();
+    }
+  }
 
   /**
    * For a feed whose schema comes from its files: compares the file's columns with the table's and
-   * applies the feed's evolution mode. Returns the reason when the file is refused.
+   * applies the feed's evolution mode. In the rescue mode, the rows lose the unknown columns, which
+   * the evolution keeps.
    */
-  private Optional<String> evolve(Feed feed, FeedSchema fileSchema, List<Object[]> values) {
-    evolvedSchema = fileSchema;
-    rescuedNames = List.of();
-    rescuedValues = List.of();
+  private Evolution evolve(Feed feed, FeedSchema fileSchema, List<Object[]> values) {
     if (!spark.catalog().tableExists(feed.table())) {
-      return Optional.empty();
+      return Evolution.none(fileSchema);
     }
     Set<String> tableColumns = new LinkedHashSet<>(List.of(spark.table(feed.table()).columns()));
     List<String> unknown =
         fileSchema.names().stream()
             .filter(name -> !tableColumns.contains(FeedTables.tableColumn(feed, name)))
             .toList();
-    if (unknown.isEmpty()) {
-      return Optional.empty();
+    if (unknown.isEmpty() || feed.evolution() == SchemaEvolution.ADD_COLUMNS) {
+      return Evolution.none(fileSchema);
     }
-    switch (feed.evolution()) {
-      case FAIL -> {
-        return Optional.of(
-            "Cannot load into %s: the file has columns the table lacks: %s (feed %s refuses new columns)"
-                .formatted(feed.table(), String.join(", ", unknown), feed.name()));
-      }
-      case RESCUE -> {
-        List<Column> kept = new ArrayList<>();
-        List<Integer> keptIndexes = new ArrayList<>();
-        List<Integer> rescuedIndexes = new ArrayList<>();
-        for (int i = 0; i < fileSchema.columns().size(); i++) {
-          if (unknown.contains(fileSchema.columns().get(i).name())) {
-            rescuedIndexes.add(i);
-          } else {
-            kept.add(fileSchema.columns().get(i));
-            keptIndexes.add(i);
-          }
-        }
-        List<Object[]> rescued = new ArrayList<>(values.size());
-        for (int r = 0; r < values.size(); r++) {
-          Object[] row = values.get(r);
-          Object[] keptRow = new Object[keptIndexes.size()];
-          Object[] rescuedRow = new Object[rescuedIndexes.size()];
-          for (int i = 0; i < keptRow.length; i++) {
-            keptRow[i] = row[keptIndexes.get(i)];
-          }
-          for (int i = 0; i < rescuedRow.length; i++) {
-            rescuedRow[i] = row[rescuedIndexes.get(i)];
-          }
-          values.set(r, keptRow);
-          rescued.add(rescuedRow);
-        }
-        evolvedSchema = new FeedSchema(kept);
-        rescuedNames = unknown;
-        rescuedValues = rescued;
-        return Optional.empty();
-      }
-      default -> {
-        return Optional.empty();
+    if (feed.evolution() == SchemaEvolution.FAIL) {
+      return new Evolution(
+          fileSchema,
+          List.of(),
+          List.of(),
+          Optional.of(
+              "Cannot load into %s: the file has columns the table lacks: %s (feed %s refuses new columns)"
+                  .formatted(feed.table(), String.join(", ", unknown), feed.name())));
+    }
+    List<Column> kept = new ArrayList<>();
+    List<Integer> keptIndexes = new ArrayList<>();
+    List<Integer> rescuedIndexes = new ArrayList<>();
+    for (int i = 0; i < fileSchema.columns().size(); i++) {
+      if (unknown.contains(fileSchema.columns().get(i).name())) {
+        rescuedIndexes.add(i);
+      } else {
+        kept.add(fileSchema.columns().get(i));
+        keptIndexes.add(i);
       }
     }
-  }
-
-  private String rescuedJson(int row) {
-    if (rescuedNames.isEmpty()) {
-      return null;
-    }
-    ObjectNode node = JSON.createObjectNode();
-    Object[] rescued = rescuedValues.get(row);
-    for (int i = 0; i < rescuedNames.size(); i++) {
-      if (rescued[i] != null) {
-        node.put(rescuedNames.get(i), rescued[i].toString());
+    List<Object[]> rescued = new ArrayList<>(values.size());
+    for (int r = 0; r < values.size(); r++) {
+      Object[] row = values.get(r);
+      Object[] keptRow = new Object[keptIndexes.size()];
+      Object[] rescuedRow = new Object[rescuedIndexes.size()];
+      for (int i = 0; i < keptRow.length; i++) {
+        keptRow[i] = row[keptIndexes.get(i)];
       }
+      for (int i = 0; i < rescuedRow.length; i++) {
+        rescuedRow[i] = row[rescuedIndexes.get(i)];
+      }
+      values.set(r, keptRow);
+      rescued.add(rescuedRow);
     }
-    return node.isEmpty() ? null : node.toString();
+    return new Evolution(new FeedSchema(kept), unknown, rescued, Optional.empty());
   }
 
   private void addMissingColumns(Feed feed, FeedSchema schema) {

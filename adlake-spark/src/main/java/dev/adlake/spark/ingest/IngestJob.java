@@ -98,6 +98,11 @@ public final class IngestJob implements SparkJob {
               context.config().ingest().notificationsTopic())) {
         report = ingestion.withNotifications(notifications).run(List.of(feed));
       }
+    } else if (context.config().ingest().discovery().equals("sqs")) {
+      try (SqsNotificationSource notifications =
+          new SqsNotificationSource(context.config().ingest().sqs())) {
+        report = ingestion.withNotifications(notifications).run(List.of(feed));
+      }
     } else {
       report = ingestion.run(List.of(feed));
     }
