@@ -3,11 +3,11 @@ package dev.adlake.cli;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.LoadMode;
-import dev.adlake.core.feed.LocalLandingStore;
 import dev.adlake.core.job.JobRunner;
 import dev.adlake.core.ledger.LoadStatus;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.ingest.IngestJob;
+import dev.adlake.spark.ingest.LandingStores;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,11 +115,10 @@ final class IngestCommand implements Callable<Integer> {
       }
     }
     List<String> unmatched =
-        new LocalLandingStore(platform.config().landing().path())
-            .list().stream()
-                .map(object -> object.key())
-                .filter(key -> platform.config().feeds().stream().noneMatch(feed -> feed.owns(key)))
-                .toList();
+        LandingStores.open(platform.config()).list().stream()
+            .map(object -> object.key())
+            .filter(key -> platform.config().feeds().stream().noneMatch(feed -> feed.owns(key)))
+            .toList();
     if (!unmatched.isEmpty()) {
       console.line(
           "  %d file(s) under no feed's prefix, left alone: %s",

@@ -1,10 +1,11 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.InvalidInputException;
-import dev.adlake.core.feed.LocalLandingStore;
+import dev.adlake.core.feed.LandingStore;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadLedger;
 import dev.adlake.core.ledger.LoadStatus;
+import dev.adlake.spark.ingest.LandingStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -175,8 +176,7 @@ final class LoadsCommand implements Callable<Integer> {
                     .orElseThrow(() -> new InvalidInputException("No load with id " + id)));
           }
         }
-        LocalLandingStore landing =
-            new LocalLandingStore(handle.platform().config().landing().path());
+        LandingStore landing = LandingStores.open(handle.platform().config());
         int retried = 0;
         for (Load load : targets) {
           if (load.status() != LoadStatus.ERRORED) {

@@ -165,7 +165,7 @@ final class QuickstartCommand implements Callable<Integer> {
       console.blank();
 
       console.line("Done in %.0f s. Where to look:", (System.nanoTime() - started) / 1e9);
-      console.line("  landing zone   %s", config.landing().path());
+      console.line("  landing zone   %s", config.landing().location());
       console.line("  archive        %s", config.ingest().archivePath());
       console.line("  errored files  %s", config.ingest().errorPath());
       console.line("  true answers   %s", config.expectedDirectory());

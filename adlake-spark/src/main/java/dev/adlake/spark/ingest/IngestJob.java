@@ -3,7 +3,6 @@ package dev.adlake.spark.ingest;
 import dev.adlake.core.config.ValueType;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.LoadMode;
-import dev.adlake.core.feed.LocalLandingStore;
 import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
@@ -85,7 +84,7 @@ public final class IngestJob implements SparkJob {
             context.spark(),
             context.config(),
             new JdbcLoadLedger(context.metadata().dataSource()),
-            new LocalLandingStore(context.config().landing().path()),
+            LandingStores.open(context.config()),
             progress);
     if (feed.mode() == LoadMode.DATED_SNAPSHOT) {
       ingestion.forcingSnapshotDate(parameters.find(SNAPSHOT_DATE));
