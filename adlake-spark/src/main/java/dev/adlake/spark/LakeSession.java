@@ -86,6 +86,10 @@ public final class LakeSession {
       throw new ExternalFailureException(
           "Cannot create Spark folders under %s: %s".formatted(config.home(), e.getMessage()), e);
     }
+    // A session stopped earlier in this JVM must not lend its settings (such as the catalog's
+    // JDBC URL or the default catalog) to the new one.
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
     SparkSession.Builder builder = SparkSession.builder();
     properties(config, metadata).forEach(builder::config);
     return builder.getOrCreate();
