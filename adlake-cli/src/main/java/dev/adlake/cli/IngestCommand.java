@@ -90,7 +90,11 @@ final class IngestCommand implements Callable<Integer> {
               : Map.of();
       JobRunner.Outcome outcome = platform.run(job.definition().name(), parameters);
       Map<String, Long> figures = outcome.result().figures();
-      if (figures.get("files_new") > 0 || figures.get("loads_recovered") > 0) {
+      if (figures.get("files_new")
+              + figures.get("files_archived")
+              + figures.get("files_errored")
+              + figures.get("loads_recovered")
+          > 0) {
         console.line(
             "  %-24s %s new file(s), %s archived, %s errored; %s rows in, %s written, %s rejected (run %d)",
             feed.name(),

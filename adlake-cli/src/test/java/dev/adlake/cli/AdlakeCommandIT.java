@@ -89,10 +89,35 @@ class AdlakeCommandIT {
     assertThat(tableCounts(second.out())).isEqualTo(firstTables);
     assertThat(home.resolve("postgres").resolve("PG_VERSION")).exists();
 
+    // An errored file is retried once its cause is fixed: here, a reject limit too strict for
+    // the small click files of a 20,000-impression day.
+    Result errored = adlake("--home", home.toString(), "loads", "--status", "errored");
+    assertThat(errored.out())
+        .contains("tracker-clicks")
+        .contains("are rejected, above the limit of 5.00%");
+    Result retry = adlake("--home", home.toString(), "loads", "retry", "--feed", "tracker-clicks");
+    assertThat(retry.exitCode()).as(retry.err()).isZero();
+    assertThat(retry.out()).contains("is ready again").contains("re-queued");
+    Result ingest =
+        adlake(
+            "--home",
+            home.toString(),
+            "--set",
+            "spark.master=local[2]",
+            "--set",
+            "ingest.max-reject-ratio=0.5",
+            "ingest",
+            "--feed",
+            "tracker-clicks");
+    assertThat(ingest.exitCode()).as(ingest.out() + ingest.err()).isZero();
+    assertThat(ingest.out()).contains("archived, 0 errored");
+    assertThat(adlake("--home", home.toString(), "loads", "--status", "errored").out())
+        .contains("No loads match");
+
     Result runs = adlake("--home", home.toString(), "runs");
     assertThat(runs.exitCode()).isZero();
-    // One run per feed and quickstart: eight feeds, two quickstarts.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(16);
+    // One run per feed and quickstart (eight feeds, two quickstarts), and the retry's ingest.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(17);
   }
 
   @Test
