@@ -150,25 +150,7 @@ public final class Ingestion {
     java.util.Map<String, String> chosenDates = new java.util.HashMap<>();
     for (Feed feed : feeds) {
       if (feed.mode() == LoadMode.DATED_SNAPSHOT) {
-        Optional<String> chosen =
-            snapshotDate
-                .map(Object::toString)
-                .or(
-                    () ->
-                        objects.stream()
-                            .filter(object -> feed.owns(object.key()))
-                            .map(object -> FileLoader.snapshotDate(object.key()))
-                            .flatMap(Optional::stream)
-                            .max(String::compareTo));
-        chosen.ifPresent(date -> chosenDates.put(feed.name(), date));
-        chosen.ifPresent(
-            date ->
-                progress.accept(
-                    "feed %s: snapshot_dt=%s (%s)"
-                        .formatted(
-                            feed.name(),
-                            date,
-                            snapshotDate.isPresent() ? "as asked" : "the latest")));
+        chosenDates.put(feed.name(), chooseSnapshotDate(feed, objects));
       }
     }
     for (LandingStore.StoredObject object : objects) {
@@ -234,6 +216,44 @@ public final class Ingestion {
       }
     }
     return objects;
+  }
+
+  /**
+   * The snapshot_dt a dated-snapshot feed loads: the one asked for, else the latest in the landing
+   * zone unless an equal or later one is loaded already (older folders stay there for reprocessing
+   * on request). Empty text when none is to be loaded.
+   */
+  private String chooseSnapshotDate(Feed feed, List<LandingStore.StoredObject> objects) {
+    if (snapshotDate.isPresent()) {
+      progress.accept(
+          "feed %s: snapshot_dt=%s (as asked)".formatted(feed.name(), snapshotDate.get()));
+      return snapshotDate.get().toString();
+    }
+    Optional<String> landed =
+        objects.stream()
+            .filter(object -> feed.owns(object.key()))
+            .map(object -> FileLoader.snapshotDate(object.key()))
+            .flatMap(Optional::stream)
+            .max(String::compareTo);
+    Optional<String> loaded =
+        ledger.list(Optional.empty(), Optional.of(feed.name()), Optional.empty(), 100_000).stream()
+            .filter(
+                load -> load.status() != LoadStatus.ERRORED && load.status() != LoadStatus.READY)
+            .map(load -> FileLoader.snapshotDate(load.objectKey()))
+            .flatMap(Optional::stream)
+            .max(String::compareTo);
+    if (landed.isEmpty()) {
+      return "";
+    }
+    if (loaded.isPresent() && landed.get().compareTo(loaded.get()) < 0) {
+      progress.accept(
+          "feed %s: snapshot_dt=%s is loaded; the older snapshot_dt=%s in the landing zone is left"
+                  .formatted(feed.name(), loaded.get(), landed.get())
+              + " alone (load it with --snapshot-date)");
+      return "";
+    }
+    progress.accept("feed %s: snapshot_dt=%s (the latest)".formatted(feed.name(), landed.get()));
+    return landed.get();
   }
 
   /** Loads a claimed file and moves it away; returns the load as it ends. */

@@ -492,6 +492,11 @@ class IngestionIT {
                 .findFirst())
         .contains("Loaded from snapshot_dt=2025-10-22");
 
+    // The older folder left in the landing zone is not taken for the latest on the next run.
+    ingestion(config).run(config.feeds());
+    assertThat(tableProperty("raw.omc__infobase_attributes", "adlake.snapshot-dt"))
+        .isEqualTo("2025-10-22");
+
     // A given date can be forced: the older snapshot replaces the table.
     ingestion(config)
         .forcingSnapshotDate(Optional.of(LocalDate.of(2025, 10, 15)))
