@@ -212,16 +212,7 @@ final class FileLoader {
                   ? load.modifiedAt().toString()
                   : currentGeneration(feed.table()).orElse(load.modifiedAt().toString());
           summary.put(GENERATION_PROPERTY, generation);
-          var writer = alignToTable(feed.table(), data).writeTo(feed.table());
-          withSummary(
-              summary,
-              () -> {
-                if (starts) {
-                  writer.overwrite(lit(true));
-                } else {
-                  writer.append();
-                }
-              });
+          writeGeneration(feed.table(), data, summary, starts);
           message =
               Optional.of((starts ? "started" : "added to") + " the snapshot of " + generation);
         }
@@ -235,16 +226,7 @@ final class FileLoader {
                                   .formatted(key)));
           boolean starts = !currentGeneration(feed.table()).map(date::equals).orElse(false);
           summary.put(GENERATION_PROPERTY, date);
-          var writer = alignToTable(feed.table(), data).writeTo(feed.table());
-          withSummary(
-              summary,
-              () -> {
-                if (starts) {
-                  writer.overwrite(lit(true));
-                } else {
-                  writer.append();
-                }
-              });
+          writeGeneration(feed.table(), data, summary, starts);
           // The date chosen is recorded with the table, as a property and as its comment.
           spark.sql(
               "ALTER TABLE %s SET TBLPROPERTIES ('adlake.snapshot-dt'='%s')"
@@ -345,6 +327,22 @@ final class FileLoader {
                 })
             .iterator();
     return TextFeedReader.readRecords(feed.schema(), records, sink);
+  }
+
+  /** Starts a new generation of a snapshot table (replacing all rows) or adds to the current. */
+  private void writeGeneration(
+      String table, Dataset<Row> data, Map<String, String> summary, boolean starts)
+      throws NoSuchTableException {
+    var writer = alignToTable(table, data).writeTo(table);
+    withSummary(
+        summary,
+        () -> {
+          if (starts) {
+            writer.overwrite(lit(true));
+          } else {
+            writer.append();
+          }
+        });
   }
 
   /** Snapshot-summary property of snapshot feeds: the generation the table holds. */
