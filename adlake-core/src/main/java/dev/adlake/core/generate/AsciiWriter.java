@@ -9,6 +9,15 @@ import java.io.OutputStream;
  */
 final class AsciiWriter implements AutoCloseable {
   private static final byte[] HEX = "0123456789abcdef".getBytes();
+  private static final byte[] DIGIT_PAIRS = new byte[200];
+
+  static {
+    for (int n = 0; n < 100; n++) {
+      DIGIT_PAIRS[2 * n] = (byte) ('0' + n / 10);
+      DIGIT_PAIRS[2 * n + 1] = (byte) ('0' + n % 10);
+    }
+  }
+
   private final OutputStream out;
   private final byte[] buffer;
   private int position;
@@ -96,10 +105,21 @@ final class AsciiWriter implements AutoCloseable {
                             : value < 1_000_000
                                 ? 6
                                 : value < 10_000_000 ? 7 : value < 100_000_000 ? 8 : 9;
-    for (int i = position + digits - 1; i >= position; i--) {
-      int quotient = value / 10;
-      buffer[i] = (byte) ('0' + value - quotient * 10);
+    // Two digits per division, from a table: the generator writes several numbers a row.
+    int i = position + digits;
+    while (value >= 100) {
+      int quotient = value / 100;
+      int pair = (value - quotient * 100) << 1;
+      buffer[--i] = DIGIT_PAIRS[pair + 1];
+      buffer[--i] = DIGIT_PAIRS[pair];
       value = quotient;
+    }
+    if (value >= 10) {
+      int pair = value << 1;
+      buffer[--i] = DIGIT_PAIRS[pair + 1];
+      buffer[--i] = DIGIT_PAIRS[pair];
+    } else {
+      buffer[--i] = (byte) ('0' + value);
     }
     position += digits;
     return this;
