@@ -24,9 +24,4 @@ public record JobParameter<T>(
       String name, ValueType<T> type, String defaultText, String description) {
     return new JobParameter<>(name, type, defaultText, false, description);
   }
-
-  /** A parameter that must be given. */
-  public static <T> JobParameter<T> required(String name, ValueType<T> type, String description) {
-    return new JobParameter<>(name, type, null, true, description);
-  }
 }

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.adlake.core.feed.Column;
-import dev.adlake.core.feed.ColumnType;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.FeedSchema;
 import dev.adlake.core.feed.FileReadException;
@@ -18,7 +17,6 @@ import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadCounts;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -549,7 +547,7 @@ final class FileLoader {
     int extra = rescues ? 4 : 3;
     Object[] row = new Object[values.length + extra];
     for (int i = 0; i < values.length; i++) {
-      row[i] = sparkValue(values[i], schema.columns().get(i).type());
+      row[i] = sparkValue(values[i]);
     }
     row[values.length] = loadId;
     row[values.length + 1] = key;
@@ -560,15 +558,13 @@ final class FileLoader {
     return RowFactory.create(row);
   }
 
-  private static Object sparkValue(Object value, ColumnType type) {
+  /** A parsed value as Spark's Row takes it: java.sql types for times and dates. */
+  private static Object sparkValue(Object value) {
     if (value instanceof Instant instant) {
       return Timestamp.from(instant);
     }
     if (value instanceof LocalDate date) {
       return Date.valueOf(date);
-    }
-    if (value instanceof BigDecimal decimal) {
-      return decimal;
     }
     return value;
   }

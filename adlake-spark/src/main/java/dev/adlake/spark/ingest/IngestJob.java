@@ -112,6 +112,7 @@ public final class IngestJob implements SparkJob {
     figures.put("files_archived", (long) report.archived());
     figures.put("files_errored", (long) report.errored());
     figures.put("loads_recovered", (long) report.recovered());
+    figures.put("files_under_no_feed", (long) report.unmatched().size());
     figures.put("rows_rejected", report.rowsRejected());
     return new JobResult(report.rowsRead(), report.rowsWritten(), figures);
   }

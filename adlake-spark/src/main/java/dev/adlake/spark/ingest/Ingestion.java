@@ -183,7 +183,7 @@ public final class Ingestion {
       notifications.acknowledge();
     }
     if (!unmatched.isEmpty()) {
-      LOG.warn(
+      LOG.info(
           "{} file(s) under no feed's prefix were left as they are: {}",
           unmatched.size(),
           unmatched);
