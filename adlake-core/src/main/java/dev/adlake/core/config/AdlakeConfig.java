@@ -21,6 +21,8 @@ public record AdlakeConfig(
     SparkConfig spark,
     LandingConfig landing,
     IngestConfig ingest,
+    MetricsConfig metrics,
+    ServerConfig server,
     List<Feed> feeds,
     ConfigValues values) {
 
@@ -31,6 +33,8 @@ public record AdlakeConfig(
     keys.addAll(LakeConfig.keys());
     keys.addAll(LandingConfig.keys());
     keys.addAll(IngestConfig.keys());
+    keys.addAll(MetricsConfig.keys());
+    keys.addAll(ServerConfig.keys());
     keys.addAll(KafkaConfig.keys());
     keys.addAll(SparkConfig.keys());
     return List.copyOf(keys);
@@ -46,6 +50,8 @@ public record AdlakeConfig(
         SparkConfig.from(values),
         LandingConfig.from(values),
         IngestConfig.from(values),
+        MetricsConfig.from(values),
+        ServerConfig.from(values),
         List.copyOf(feeds),
         values);
   }

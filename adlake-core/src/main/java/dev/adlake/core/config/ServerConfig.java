@@ -1,0 +1,47 @@
+package dev.adlake.core.config;
+
+import java.util.List;
+
+/**
+ * The HTTP server of {@code adlake serve}: where it listens and the limits it puts on a query.
+ *
+ * @param host the address the server binds to
+ * @param port the TCP port; 0 picks a free one
+ * @param maxRangeDays the longest time range a metrics query may cover
+ * @param maxPageSize the most rows one answer may hold
+ */
+public record ServerConfig(String host, int port, int maxRangeDays, int maxPageSize) {
+  public static final ConfigKey<String> HOST =
+      ConfigKey.of(
+          "server.host",
+          ValueType.string(),
+          "127.0.0.1",
+          "Address the HTTP server listens on; 0.0.0.0 for every interface");
+  public static final ConfigKey<Integer> PORT =
+      ConfigKey.of(
+          "server.port",
+          ValueType.integer(0, 65535),
+          "8420",
+          "Port of the HTTP API and dashboard; 0 picks a free one");
+  public static final ConfigKey<Integer> MAX_RANGE_DAYS =
+      ConfigKey.of(
+          "server.max-range-days",
+          ValueType.integer(1, 3660),
+          "366",
+          "Longest time range, in days, one metrics query may ask for");
+  public static final ConfigKey<Integer> MAX_PAGE_SIZE =
+      ConfigKey.of(
+          "server.max-page-size",
+          ValueType.integer(1, 100000),
+          "1000",
+          "Most rows one API answer may hold (top ads, breakdowns)");
+
+  static List<ConfigKey<?>> keys() {
+    return List.of(HOST, PORT, MAX_RANGE_DAYS, MAX_PAGE_SIZE);
+  }
+
+  static ServerConfig from(ConfigValues values) {
+    return new ServerConfig(
+        values.get(HOST), values.get(PORT), values.get(MAX_RANGE_DAYS), values.get(MAX_PAGE_SIZE));
+  }
+}
