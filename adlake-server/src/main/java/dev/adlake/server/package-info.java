@@ -1,0 +1,2 @@
+/** The HTTP API and dashboard over the serving store. */
+package dev.adlake.server;
