@@ -28,6 +28,9 @@ BEGIN
                        ' FOR VALUES WITH (MODULUS 8, REMAINDER %s)', i, i);
     END LOOP;
 END $$;
+-- The ad-metrics job replaces whole hours.
+CREATE INDEX ad_metrics_by_hour ON serving.ad_metrics (hour);
+CREATE INDEX users_by_hour ON serving.users (hour);
 
 -- Rollups by hour at three levels: an ad, a campaign (all its ads), an advertiser (all its
 -- campaigns). Impressions, clicks and conversions are exact at every level. Sessions (distinct
@@ -93,6 +96,7 @@ CREATE TABLE serving.dimension_daily (
     PRIMARY KEY (dimension, campaign_id, day, value)
 );
 CREATE INDEX dimension_daily_of_advertiser ON serving.dimension_daily (dimension, advertiser_id, day);
+CREATE INDEX dimension_daily_by_day ON serving.dimension_daily (day);
 
 -- One row per refresh of the serving store: when the data was last updated, and up to which hour.
 CREATE TABLE serving.refreshes (

@@ -1,12 +1,16 @@
 package dev.adlake.spark;
 
 import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.feed.Feed;
 import dev.adlake.core.job.JobRegistry;
 import dev.adlake.spark.ingest.IngestJob;
+import dev.adlake.spark.metrics.AdMetricsJob;
+import java.util.Optional;
 
 /**
  * Every Spark job of the platform, registered once: the source of `adlake jobs` and lineage.
- * Ingestion has a job per configured feed.
+ * Ingestion has a job per configured feed; the ad metrics run when the ad-server events and
+ * conversions feeds are configured (as they are by default).
  */
 public final class SparkJobs {
   private SparkJobs() {}
@@ -19,6 +23,15 @@ public final class SparkJobs {
             feed ->
                 registry.register(
                     new IngestJob(feed, feed.appliesTo().map(name -> config.feed(name).table()))));
+    Optional<Feed> events = feed(config, AdMetricsJob.EVENTS_FEED);
+    Optional<Feed> conversions = feed(config, AdMetricsJob.CONVERSIONS_FEED);
+    if (events.isPresent() && conversions.isPresent()) {
+      registry.register(new AdMetricsJob(events.get(), conversions.get()));
+    }
     return registry;
+  }
+
+  private static Optional<Feed> feed(AdlakeConfig config, String name) {
+    return config.feeds().stream().filter(feed -> feed.name().equals(name)).findFirst();
   }
 }

@@ -1,0 +1,495 @@
+package dev.adlake.spark.metrics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_date;
+
+import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.config.ValueType;
+import dev.adlake.core.feed.Feed;
+import dev.adlake.core.job.Dataset;
+import dev.adlake.core.job.Domain;
+import dev.adlake.core.job.JobDefinition;
+import dev.adlake.core.job.JobKind;
+import dev.adlake.core.job.JobParameter;
+import dev.adlake.core.job.JobParameters;
+import dev.adlake.core.job.JobResult;
+import dev.adlake.spark.JobContext;
+import dev.adlake.spark.SparkJob;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Builds the hourly ad metrics: rolls up the hours touched by loads committed since the last run
+ * (late events update the hours they belong to) into the lake's reporting tables, then replaces
+ * those hours, and the days they fall in, in the serving store in one transaction. A rerun with no
+ * new loads changes nothing; a run cut short is redone by the next, since loads are marked rolled
+ * up in that same transaction.
+ */
+public final class AdMetricsJob implements SparkJob {
+  public static final String NAME = "ad-metrics";
+
+  /** The feeds it reads when the configuration has them: ad-server events and conversions. */
+  public static final String EVENTS_FEED = "adserver-events";
+
+  public static final String CONVERSIONS_FEED = "tracker-conversions";
+
+  public static final JobParameter<Boolean> FULL =
+      JobParameter.optional(
+          "full",
+          ValueType.bool(),
+          "false",
+          "Recompute every hour in the lake, not only the hours of new loads");
+
+  private static final String SKETCH_UNION = "adlake_sketch_union";
+  private static final List<String> SERVING_TABLES =
+      List.of(
+          "serving.ad_metrics",
+          "serving.users",
+          "serving.metrics_hourly",
+          "serving.metrics_daily",
+          "serving.dimension_daily");
+
+  private final Feed events;
+  private final Feed conversions;
+  private final JobDefinition definition;
+  private Consumer<String> progress = line -> {};
+
+  public AdMetricsJob(Feed events, Feed conversions) {
+    this.events = events;
+    this.conversions = conversions;
+    List<Dataset> writes = new ArrayList<>();
+    writes.add(Dataset.table(ReportingTables.AD_HOURLY));
+    writes.add(Dataset.table(ReportingTables.AD_HOURLY_USERS));
+    writes.add(Dataset.table(ReportingTables.CAMPAIGN_DIMENSION_HOURLY));
+    SERVING_TABLES.forEach(table -> writes.add(Dataset.servingTable(table)));
+    this.definition =
+        new JobDefinition(
+            NAME,
+            Domain.REPORTING,
+            JobKind.BATCH,
+            "Hourly impressions, clicks, conversions, sessions and users per ad, campaign and"
+                + " advertiser (exact, with HLL sketches), for the API and dashboard",
+            List.of(Dataset.table(events.table()), Dataset.table(conversions.table())),
+            writes,
+            List.of(FULL));
+  }
+
+  /** Where a line per step goes while the job runs. */
+  public AdMetricsJob withProgress(Consumer<String> progress) {
+    this.progress = progress;
+    return this;
+  }
+
+  @Override
+  public JobDefinition definition() {
+    return definition;
+  }
+
+  @Override
+  public JobResult run(JobContext context, JobParameters parameters) {
+    SparkSession spark = context.spark();
+    DataSource dataSource = context.metadata().dataSource();
+    ReportingTables.ensure(spark);
+    registerSketchUnion(spark);
+
+    boolean full = parameters.get(FULL);
+    List<Long> loads = MetricsLoads.pending(dataSource, List.of(events.name(), conversions.name()));
+    Map<String, Long> figures = new LinkedHashMap<>();
+    figures.put("loads_rolled_up", (long) loads.size());
+    if (loads.isEmpty() && !full) {
+      progress.accept("no new loads since the last run: nothing to do");
+      figures.put("hours_replaced", 0L);
+      return new JobResult(0, 0, figures);
+    }
+    boolean tablesExist =
+        spark.catalog().tableExists(events.table())
+            && spark.catalog().tableExists(conversions.table());
+    TreeSet<Long> hours = tablesExist ? touchedHours(spark, loads, full) : new TreeSet<>();
+    figures.put("hours_replaced", (long) hours.size());
+    if (hours.isEmpty()) {
+      replaceInServingStore(context, hours, List.of(), loads, figures);
+      return new JobResult(0, 0, figures);
+    }
+    progress.accept(
+        "%d load(s), %d hour(s) from %s to %s"
+            .formatted(
+                loads.size(), hours.size(), hourText(hours.first()), hourText(hours.last())));
+
+    Column eventHours = inHours(col("event_time"), hours);
+    org.apache.spark.sql.Dataset<Row> eventRows = spark.table(events.table()).where(eventHours);
+    org.apache.spark.sql.Dataset<Row> conversionRows =
+        spark.table(conversions.table()).where(eventHours);
+    int partitions = spark.sessionState().conf().numShufflePartitions();
+    org.apache.spark.sql.Dataset<Row> rollup =
+        HourlyRollup.rollup(eventRows, conversionRows, partitions);
+    Column rollupHours = inHours(col("hour"), hours);
+    overwrite(rollup, ReportingTables.AD_HOURLY, rollupHours);
+    progress.accept("rolled up into " + ReportingTables.AD_HOURLY);
+
+    boolean users = context.config().metrics().servingUsers();
+    if (users) {
+      overwrite(
+          eventRows
+              .where(col("user_id").isNotNull().and(col("event").isin("impression", "click")))
+              .select(
+                  date_trunc("HOUR", col("event_time")).as("hour"), col("ad_id"), col("user_id"))
+              .distinct(),
+          ReportingTables.AD_HOURLY_USERS,
+          rollupHours);
+    }
+    overwrite(siteDomains(eventRows), ReportingTables.CAMPAIGN_DIMENSION_HOURLY, rollupHours);
+
+    TreeSet<LocalDate> days = new TreeSet<>();
+    hours.forEach(hour -> days.add(LocalDate.ofInstant(hourInstant(hour), ZoneOffset.UTC)));
+    replaceInServingStore(context, hours, List.copyOf(days), loads, figures);
+    long written = figures.getOrDefault("ad_hour_rows", 0L);
+    return new JobResult(written, written, figures);
+  }
+
+  /** The hours (since the epoch) of the rows of the given loads, or of every row when full. */
+  private TreeSet<Long> touchedHours(SparkSession spark, List<Long> loads, boolean full) {
+    TreeSet<Long> hours = new TreeSet<>();
+    for (String table : List.of(events.table(), conversions.table())) {
+      org.apache.spark.sql.Dataset<Row> rows = spark.table(table);
+      if (!full) {
+        // Each load writes its own files, so their _load_id bounds prune all other files.
+        rows = rows.where(col("_load_id").isin(loads.toArray()));
+      }
+      rows.select(HourlyRollup.hourIndex(col("event_time")).as("hour"))
+          .where(col("hour").isNotNull())
+          .distinct()
+          .collectAsList()
+          .forEach(row -> hours.add(row.getLong(0)));
+    }
+    return hours;
+  }
+
+  /** Rows in these hours: a time range the scan prunes files by, then the exact hours. */
+  private static Column inHours(Column time, TreeSet<Long> hours) {
+    Instant first = hourInstant(hours.first());
+    Instant end = hourInstant(hours.last() + 1);
+    Column range = time.geq(lit(first)).and(time.lt(lit(end)));
+    if (hours.last() - hours.first() + 1 == hours.size()) {
+      return range;
+    }
+    Object[] starts = hours.stream().map(AdMetricsJob::hourInstant).toArray();
+    return range.and(date_trunc("HOUR", time).isin(starts));
+  }
+
+  /** Replaces the rows of these hours in an Iceberg table in one commit. */
+  private static void overwrite(
+      org.apache.spark.sql.Dataset<Row> rows, String table, Column hours) {
+    try {
+      rows.writeTo(table).overwrite(hours);
+    } catch (org.apache.spark.sql.AnalysisException e) {
+      throw new IllegalStateException("Cannot replace hours in " + table, e);
+    }
+  }
+
+  /** Distinct impressions and clicks per campaign, hour and site domain (the page's host). */
+  private static org.apache.spark.sql.Dataset<Row> siteDomains(
+      org.apache.spark.sql.Dataset<Row> eventRows) {
+    return eventRows
+        .where(col("event").isin("impression", "click").and(col("url").isNotNull()))
+        .select(
+            date_trunc("HOUR", col("event_time")).as("hour"),
+            col("campaign_id"),
+            col("advertiser_id"),
+            lit("site_domain").as("dimension"),
+            expr("coalesce(regexp_replace(lower(parse_url(url, 'HOST')), '^(www|m)\\\\.', ''), '')")
+                .as("value"),
+            col("event"),
+            col("impression_id"))
+        .groupBy("hour", "campaign_id", "advertiser_id", "dimension", "value")
+        .agg(
+            expr("count(DISTINCT CASE WHEN event = 'impression' THEN impression_id END)")
+                .as("impressions"),
+            expr("count(DISTINCT CASE WHEN event = 'click' THEN impression_id END)").as("clicks"));
+  }
+
+  /**
+   * Replaces the hours and days in every serving table, records the refresh and marks the loads
+   * rolled up, all in one transaction: readers see the old hours or the new ones, never a mix.
+   */
+  private void replaceInServingStore(
+      JobContext context,
+      TreeSet<Long> hours,
+      List<LocalDate> days,
+      List<Long> loads,
+      Map<String, Long> figures) {
+    SparkSession spark = context.spark();
+    try (Connection connection = context.metadata().dataSource().getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        if (!hours.isEmpty()) {
+          copyHours(
+              connection, spark, hours, days, figures, context.config().metrics().servingUsers());
+        }
+        try (PreparedStatement refresh =
+            connection.prepareStatement(
+                "INSERT INTO serving.refreshes (run_id, hours_replaced, first_hour, last_hour)"
+                    + " VALUES (?, ?, ?, ?)")) {
+          refresh.setLong(1, context.runId());
+          refresh.setInt(2, hours.size());
+          refresh.setObject(3, hours.isEmpty() ? null : utc(hours.first()));
+          refresh.setObject(4, hours.isEmpty() ? null : utc(hours.last()));
+          refresh.executeUpdate();
+        }
+        MetricsLoads.markProcessed(connection, loads, context.runId());
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new ExternalFailureException(
+          "Cannot replace %d hour(s) in the serving store: %s"
+              .formatted(hours.size(), e.getMessage()),
+          e);
+    }
+    progress.accept(
+        "serving store: %d hour(s) and %d day(s) replaced".formatted(hours.size(), days.size()));
+  }
+
+  private void copyHours(
+      Connection connection,
+      SparkSession spark,
+      TreeSet<Long> hours,
+      List<LocalDate> days,
+      Map<String, Long> figures,
+      boolean users)
+      throws SQLException {
+    // Arrays of ISO texts: PostgreSQL reads them the same whatever the JVM's time zone.
+    java.sql.Array hourArray =
+        connection.createArrayOf(
+            "timestamptz", hours.stream().map(hour -> hourInstant(hour).toString()).toArray());
+    java.sql.Array localHourArray =
+        connection.createArrayOf(
+            "timestamp",
+            hours.stream().map(hour -> utc(hour).toLocalDateTime().toString()).toArray());
+    java.sql.Array dayArray =
+        connection.createArrayOf("date", days.stream().map(LocalDate::toString).toArray());
+    delete(connection, "DELETE FROM serving.ad_metrics WHERE hour = ANY (?)", localHourArray);
+    delete(connection, "DELETE FROM serving.users WHERE hour = ANY (?)", localHourArray);
+    delete(
+        connection,
+        "DELETE FROM serving.metrics_hourly WHERE level IN ('ad', 'campaign', 'advertiser')"
+            + " AND hour = ANY (?)",
+        hourArray);
+    delete(
+        connection,
+        "DELETE FROM serving.metrics_daily WHERE level IN ('ad', 'campaign', 'advertiser')"
+            + " AND day = ANY (?)",
+        dayArray);
+    delete(connection, "DELETE FROM serving.dimension_daily WHERE day = ANY (?)", dayArray);
+
+    org.apache.spark.sql.Dataset<Row> adHours =
+        spark.table(ReportingTables.AD_HOURLY).where(inHours(col("hour"), hours));
+    figures.put(
+        "ad_hour_rows",
+        CopyRows.copy(
+            connection,
+            "serving.ad_metrics",
+            "ad_id, hour, total_impressions, total_clicks, total_sessions",
+            adHours.toLocalIterator(),
+            CopyRows.number("ad_id"),
+            CopyRows.utc("hour"),
+            CopyRows.number("impressions"),
+            CopyRows.number("clicks"),
+            CopyRows.number("sessions")));
+    if (users) {
+      figures.put(
+          "user_rows",
+          CopyRows.copy(
+              connection,
+              "serving.users",
+              "ad_id, hour, user_id",
+              spark
+                  .table(ReportingTables.AD_HOURLY_USERS)
+                  .where(inHours(col("hour"), hours))
+                  .toLocalIterator(),
+              CopyRows.number("ad_id"),
+              CopyRows.utc("hour"),
+              CopyRows.text("user_id")));
+    }
+
+    Column inDays = to_date(col("hour")).isin(days.toArray());
+    org.apache.spark.sql.Dataset<Row> dayHours =
+        spark.table(ReportingTables.AD_HOURLY).where(inDays);
+    org.apache.spark.sql.Dataset<Row> hourly =
+        adHours
+            .selectExpr(
+                "'ad' AS level",
+                "ad_id AS id",
+                "hour AS time",
+                "campaign_id",
+                "advertiser_id",
+                "impressions",
+                "clicks",
+                "conversions",
+                "sessions",
+                "users",
+                "sessions_sketch",
+                "users_sketch")
+            .unionByName(levels(adHours, "campaign", "hour"))
+            .unionByName(levels(adHours, "advertiser", "hour"));
+    figures.put(
+        "serving_hourly_rows",
+        CopyRows.copy(
+            connection,
+            "serving.metrics_hourly",
+            "level, id, hour, campaign_id, advertiser_id, impressions, clicks, conversions,"
+                + " sessions, users, sessions_sketch, users_sketch",
+            hourly.toLocalIterator(),
+            CopyRows.text("level"),
+            CopyRows.number("id"),
+            CopyRows.utc("time"),
+            CopyRows.number("campaign_id"),
+            CopyRows.number("advertiser_id"),
+            CopyRows.number("impressions"),
+            CopyRows.number("clicks"),
+            CopyRows.number("conversions"),
+            CopyRows.number("sessions"),
+            CopyRows.number("users"),
+            CopyRows.bytes("sessions_sketch"),
+            CopyRows.bytes("users_sketch")));
+    org.apache.spark.sql.Dataset<Row> daily =
+        levels(dayHours, "ad", "day")
+            .unionByName(levels(dayHours, "campaign", "day"))
+            .unionByName(levels(dayHours, "advertiser", "day"));
+    figures.put(
+        "serving_daily_rows",
+        CopyRows.copy(
+            connection,
+            "serving.metrics_daily",
+            "level, id, day, campaign_id, advertiser_id, impressions, clicks, conversions,"
+                + " sessions_sketch, users_sketch",
+            daily.toLocalIterator(),
+            CopyRows.text("level"),
+            CopyRows.number("id"),
+            CopyRows.day("time"),
+            CopyRows.number("campaign_id"),
+            CopyRows.number("advertiser_id"),
+            CopyRows.number("impressions"),
+            CopyRows.number("clicks"),
+            CopyRows.number("conversions"),
+            CopyRows.bytes("sessions_sketch"),
+            CopyRows.bytes("users_sketch")));
+    figures.put(
+        "serving_dimension_rows",
+        CopyRows.copy(
+            connection,
+            "serving.dimension_daily",
+            "dimension, value, day, campaign_id, advertiser_id, impressions, clicks",
+            spark
+                .table(ReportingTables.CAMPAIGN_DIMENSION_HOURLY)
+                .where(inDays)
+                .groupBy(
+                    col("dimension"),
+                    col("value"),
+                    to_date(col("hour")).as("day"),
+                    col("campaign_id"),
+                    col("advertiser_id"))
+                .agg(expr("sum(impressions) AS impressions"), expr("sum(clicks) AS clicks"))
+                .toLocalIterator(),
+            CopyRows.text("dimension"),
+            CopyRows.text("value"),
+            CopyRows.day("day"),
+            CopyRows.number("campaign_id"),
+            CopyRows.number("advertiser_id"),
+            CopyRows.number("impressions"),
+            CopyRows.number("clicks")));
+  }
+
+  /**
+   * Ad rows summed to a level ({@code ad}, {@code campaign} or {@code advertiser}) by hour or day:
+   * counts add up, sketches merge; exact sessions and users do not add up, so they are left null.
+   */
+  private static org.apache.spark.sql.Dataset<Row> levels(
+      org.apache.spark.sql.Dataset<Row> adHours, String level, String grain) {
+    String id =
+        switch (level) {
+          case "ad" -> "ad_id";
+          case "campaign" -> "campaign_id";
+          default -> "advertiser_id";
+        };
+    String campaign = level.equals("advertiser") ? "CAST(NULL AS INT)" : "first(campaign_id)";
+    String time = grain.equals("day") ? "to_date(hour)" : "hour";
+    return adHours
+        .groupBy(expr(id + " AS id"), expr(time + " AS time"))
+        .agg(
+            expr(campaign + " AS campaign_id"),
+            expr("first(advertiser_id) AS advertiser_id"),
+            expr("sum(impressions) AS impressions"),
+            expr("sum(clicks) AS clicks"),
+            expr("sum(conversions) AS conversions"),
+            expr("CAST(NULL AS BIGINT) AS sessions"),
+            expr("CAST(NULL AS BIGINT) AS users"),
+            expr(SKETCH_UNION + "(collect_list(sessions_sketch)) AS sessions_sketch"),
+            expr(SKETCH_UNION + "(collect_list(users_sketch)) AS users_sketch"))
+        .withColumn("level", lit(level))
+        .select(
+            "level",
+            "id",
+            "time",
+            "campaign_id",
+            "advertiser_id",
+            "impressions",
+            "clicks",
+            "conversions",
+            "sessions",
+            "users",
+            "sessions_sketch",
+            "users_sketch");
+  }
+
+  private static void delete(Connection connection, String sql, java.sql.Array values)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setArray(1, values);
+      statement.executeUpdate();
+    }
+  }
+
+  private static void registerSketchUnion(SparkSession spark) {
+    spark
+        .udf()
+        .register(
+            SKETCH_UNION,
+            (UDF1<scala.collection.Seq<byte[]>, byte[]>)
+                sketches -> Sketches.merge(CollectionConverters.asJava(sketches)),
+            DataTypes.BinaryType);
+  }
+
+  private static java.time.OffsetDateTime utc(long hour) {
+    return hourInstant(hour).atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant hourInstant(long hour) {
+    return Instant.ofEpochSecond(hour * 3600);
+  }
+
+  private static String hourText(long hour) {
+    return hourInstant(hour).toString();
+  }
+}

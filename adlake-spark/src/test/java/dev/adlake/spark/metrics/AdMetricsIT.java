@@ -1,0 +1,295 @@
+package dev.adlake.spark.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.ConfigLoader;
+import dev.adlake.core.feed.LocalLandingStore;
+import dev.adlake.core.generate.AdDataGenerator;
+import dev.adlake.core.generate.GeneratedFeeds;
+import dev.adlake.core.generate.GeneratorOptions;
+import dev.adlake.core.job.JobParameters;
+import dev.adlake.core.job.JobResult;
+import dev.adlake.core.ledger.JdbcLoadLedger;
+import dev.adlake.spark.JobContext;
+import dev.adlake.spark.Platform;
+import dev.adlake.spark.TestPlatform;
+import dev.adlake.spark.ingest.Ingestion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ad-metrics job on a generated day, against real PostgreSQL and Spark: every hourly figure in
+ * the serving store equals the generator's truth, sketch estimates are within 3.2%, a run after new
+ * loads replaces only their hours, and a rerun changes nothing.
+ */
+class AdMetricsIT {
+  private static final double SKETCH_BOUND = 0.032;
+
+  @Test
+  void hourlyFiguresEqualTheTruthIncrementallyAndRerunsChangeNothing() throws Exception {
+    Platform platform = TestPlatform.get();
+    Path root = platform.config().home().resolve("metrics-it");
+    Path staging = root.resolve("generated");
+    AdlakeConfig config =
+        ConfigLoader.load(
+            new ConfigLoader.Request(
+                Optional.of(platform.config().home()),
+                Optional.empty(),
+                Map.of(),
+                Map.of(
+                    "landing.path", root.resolve("landing").toString(),
+                    "ingest.archive-path", root.resolve("archive").toString(),
+                    "ingest.error-path", root.resolve("error").toString()),
+                root));
+    AdDataGenerator.generate(
+        new GeneratorOptions(
+            11L, LocalDate.of(2026, 11, 1), 1, 30_000, staging, root.resolve("expected"), 2),
+        (done, total) -> {});
+    Path expected = root.resolve("expected").resolve(GeneratedFeeds.EXPECTED_HOURLY_FILE);
+
+    // First the files delivered before 18:00, then the rest: the late rows of earlier hours come
+    // with the later files.
+    land(staging, config.landing().path(), name -> name.compareTo("20261101-18") < 0);
+    ingest(platform, config);
+    JobResult first = run(platform, config);
+    assertThat(first.figures().get("hours_replaced")).isBetween(17L, 19L);
+
+    land(staging, config.landing().path(), name -> true);
+    ingest(platform, config);
+    JobResult second = run(platform, config);
+    // Hours 18..23, plus hours 16 and 17 whose late rows arrived with the 18:00 and 19:00 files.
+    assertThat(second.figures().get("hours_replaced")).isBetween(6L, 9L);
+    assertThat(second.figures().get("loads_rolled_up")).isPositive();
+
+    Map<String, long[]> truth = readTruth(expected);
+    Map<String, long[]> served = servedAdHours(platform);
+    assertThat(served.keySet()).containsExactlyInAnyOrderElementsOf(truth.keySet());
+    for (Map.Entry<String, long[]> row : truth.entrySet()) {
+      assertThat(served.get(row.getKey()))
+          .as("ad hour %s: impressions, clicks, conversions, sessions, users", row.getKey())
+          .containsExactly(row.getValue());
+    }
+    assertThat(designTable(platform))
+        .as("serving.ad_metrics, the design's table")
+        .isEqualTo(
+            truth.entrySet().stream()
+                .filter(row -> row.getValue()[0] > 0 || row.getValue()[1] > 0)
+                .count());
+    assertSketchesWithinBound(platform);
+    assertThat(platform.spark().table(ReportingTables.AD_HOURLY).count()).isEqualTo(truth.size());
+
+    String before = servingChecksum(platform);
+    JobResult rerun = run(platform, config);
+    assertThat(rerun.figures().get("loads_rolled_up")).isZero();
+    assertThat(rerun.figures().get("hours_replaced")).isZero();
+    assertThat(servingChecksum(platform)).isEqualTo(before);
+
+    // A full recompute gives the same figures. Sketch bytes may differ in insertion-order state
+    // (the HIP accumulator), not in what they estimate, so they are checked by their estimates.
+    String figuresBefore = figuresChecksum(platform);
+    JobResult full = run(platform, config, Map.of("full", "true"));
+    assertThat(full.figures().get("hours_replaced")).isEqualTo(24L);
+    assertThat(figuresChecksum(platform)).isEqualTo(figuresBefore);
+    assertSketchesWithinBound(platform);
+  }
+
+  /** Ad-hour and campaign-day sketches estimate distinct users within the 95% bound. */
+  private static void assertSketchesWithinBound(Platform platform) throws SQLException {
+    Map<String, Long> exactCampaignDays = new HashMap<>();
+    for (Row row :
+        platform
+            .spark()
+            .sql(
+                "SELECT campaign_id, to_date(event_time) AS day, count(DISTINCT user_id) AS users"
+                    + " FROM raw.adserver__events WHERE event IN ('impression', 'click')"
+                    + " GROUP BY 1, 2")
+            .collectAsList()) {
+      exactCampaignDays.put(row.getInt(0) + "/" + row.getDate(1), row.getLong(2));
+    }
+    int checked = 0;
+    try (Connection connection = platform.metadata().dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT users, users_sketch, sessions, sessions_sketch FROM serving.metrics_hourly"
+                  + " WHERE level = 'ad'")) {
+        while (rows.next()) {
+          assertWithin(Sketches.estimate(rows.getBytes(2)), rows.getLong(1));
+          assertWithin(Sketches.estimate(rows.getBytes(4)), rows.getLong(3));
+          checked++;
+        }
+      }
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT id, day, users_sketch FROM serving.metrics_daily WHERE level = 'campaign'")) {
+        while (rows.next()) {
+          Long exact = exactCampaignDays.get(rows.getInt(1) + "/" + rows.getDate(2));
+          assertThat(exact).as("campaign %d on %s", rows.getInt(1), rows.getDate(2)).isNotNull();
+          assertWithin(Sketches.estimate(rows.getBytes(3)), exact);
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(1000);
+  }
+
+  private static void assertWithin(double estimate, long exact) {
+    assertThat(Math.abs(estimate - exact)).isLessThanOrEqualTo(SKETCH_BOUND * exact + 1e-9);
+  }
+
+  private static void land(Path staging, Path landing, java.util.function.Predicate<String> which)
+      throws IOException {
+    try (Stream<Path> files = Files.walk(staging)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String name = file.getFileName().toString();
+        String stamp = name.replaceAll("^[a-z]+-(\\d{8}-\\d{2}).*$", "$1");
+        if (which.test(stamp)) {
+          Path target = landing.resolve(staging.relativize(file).toString());
+          Files.createDirectories(target.getParent());
+          Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  private static void ingest(Platform platform, AdlakeConfig config) {
+    Ingestion.Report report =
+        new Ingestion(
+                platform.spark(),
+                config,
+                new JdbcLoadLedger(platform.metadata().dataSource()),
+                new LocalLandingStore(config.landing().path()),
+                line -> {})
+            .run(config.feeds());
+    assertThat(report.errored()).isZero();
+  }
+
+  private static JobResult run(Platform platform, AdlakeConfig config) {
+    return run(platform, config, Map.of());
+  }
+
+  private static JobResult run(Platform platform, AdlakeConfig config, Map<String, String> given) {
+    AdMetricsJob job =
+        new AdMetricsJob(
+            config.feed(AdMetricsJob.EVENTS_FEED), config.feed(AdMetricsJob.CONVERSIONS_FEED));
+    long runId = platform.runs().start(job.definition(), given);
+    return job.run(
+        new JobContext(
+            platform.spark(), config, platform.metadata(), platform::kafkaBootstrapServers, runId),
+        JobParameters.resolve(job.definition(), given));
+  }
+
+  /**
+   * The generator's hourly truth: "hour/ad" to impressions, clicks, conversions, sessions, users.
+   */
+  private static Map<String, long[]> readTruth(Path expected) throws IOException {
+    Map<String, long[]> truth = new HashMap<>();
+    List<String> lines = Files.readAllLines(expected);
+    for (String line : lines.subList(1, lines.size())) {
+      String[] fields = line.split(",");
+      String hour = fields[0].replace("T", " ").replace(":00:00Z", "");
+      truth.put(
+          hour + "/" + fields[1],
+          new long[] {
+            Long.parseLong(fields[4]),
+            Long.parseLong(fields[5]),
+            Long.parseLong(fields[6]),
+            Long.parseLong(fields[7]),
+            Long.parseLong(fields[8])
+          });
+    }
+    return truth;
+  }
+
+  private static Map<String, long[]> servedAdHours(Platform platform) throws SQLException {
+    Map<String, long[]> served = new HashMap<>();
+    try (Connection connection = platform.metadata().dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'), id, impressions,"
+                    + " clicks, conversions, sessions, users FROM serving.metrics_hourly"
+                    + " WHERE level = 'ad'")) {
+      while (rows.next()) {
+        served.put(
+            rows.getString(1) + "/" + rows.getInt(2),
+            new long[] {
+              rows.getLong(3), rows.getLong(4), rows.getLong(5), rows.getLong(6), rows.getLong(7)
+            });
+      }
+    }
+    return served;
+  }
+
+  /** Rows of serving.ad_metrics that agree with metrics_hourly's ad rows. */
+  private static long designTable(Platform platform) throws SQLException {
+    try (Connection connection = platform.metadata().dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT count(*) FROM serving.ad_metrics a JOIN serving.metrics_hourly m"
+                    + " ON m.level = 'ad' AND m.id = a.ad_id AND m.hour = a.hour AT TIME ZONE 'UTC'"
+                    + " WHERE a.total_impressions = m.impressions AND a.total_clicks = m.clicks"
+                    + " AND a.total_sessions = m.sessions")) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  /** A digest of the serving store's figures, sketches left out. */
+  private static String figuresChecksum(Platform platform) throws SQLException {
+    return digest(
+        platform,
+        List.of(
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM serving.ad_metrics t",
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM serving.users t",
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM (SELECT level, id, hour,"
+                + " campaign_id, advertiser_id, impressions, clicks, conversions, sessions, users"
+                + " FROM serving.metrics_hourly) t",
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM (SELECT level, id, day,"
+                + " campaign_id, advertiser_id, impressions, clicks, conversions"
+                + " FROM serving.metrics_daily) t",
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM serving.dimension_daily t"));
+  }
+
+  /** A digest of every serving table's content. */
+  private static String servingChecksum(Platform platform) throws SQLException {
+    return digest(
+        platform,
+        List.of(
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM serving.ad_metrics t",
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM serving.users t",
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM serving.metrics_hourly t",
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM serving.metrics_daily t",
+            "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM serving.dimension_daily t"));
+  }
+
+  private static String digest(Platform platform, List<String> queries) throws SQLException {
+    StringBuilder digest = new StringBuilder();
+    try (Connection connection = platform.metadata().dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      for (String query : queries) {
+        try (ResultSet rows = statement.executeQuery(query)) {
+          rows.next();
+          digest.append(rows.getString(1)).append(' ');
+        }
+      }
+    }
+    return digest.toString();
+  }
+}
