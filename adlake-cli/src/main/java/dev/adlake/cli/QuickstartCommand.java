@@ -13,6 +13,8 @@ import dev.adlake.core.job.JobRunner;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.SparkJob;
 import dev.adlake.spark.ingest.HourlyTruthCheck;
+import dev.adlake.spark.metrics.AdMetricsJob;
+import dev.adlake.spark.metrics.ServingTruthCheck;
 import java.time.LocalDate;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +47,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  adlake quickstart",
       "  adlake quickstart --events 1000000",
+      "  adlake quickstart --no-serve        end after the report, without serving the dashboard",
       "  adlake --home /tmp/try quickstart"
     })
 final class QuickstartCommand implements Callable<Integer> {
@@ -63,8 +66,13 @@ final class QuickstartCommand implements Callable<Integer> {
       description = "Random seed (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(
+      names = "--no-serve",
+      description = "End after the report instead of serving the dashboard until Ctrl-C")
+  boolean noServe;
+
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     AdlakeConfig config = root.loadConfig();
     Console console = new Console(spec.commandLine().getOut(), System.console() != null);
     long started = System.nanoTime();
@@ -145,6 +153,20 @@ final class QuickstartCommand implements Callable<Integer> {
             Console.count(comparison.matching()),
             Console.count(comparison.rows()),
             exact ? "" : "; first differences: " + comparison.mismatches());
+        if (platform.jobs().all().stream()
+            .anyMatch(job -> job.definition().name().equals(AdMetricsJob.NAME))) {
+          ServingTruthCheck.Comparison served =
+              ServingTruthCheck.compare(
+                  platform.metadata().dataSource(),
+                  config.expectedDirectory().resolve(GeneratedFeeds.EXPECTED_HOURLY_FILE));
+          exact &= served.exact();
+          console.line(
+              "  serving store, impressions, clicks, conversions, sessions and users per ad and"
+                  + " hour: %s of %s equal%s",
+              Console.count(served.matching()),
+              Console.count(served.rows()),
+              served.exact() ? "" : "; first differences: " + served.mismatches());
+        }
         console.blank();
       }
 
@@ -175,6 +197,11 @@ final class QuickstartCommand implements Callable<Integer> {
       console.line("  adlake runs        the runs just recorded");
       console.line("  adlake jobs        what each job reads and writes");
       console.line("  adlake lineage     the data flow as a Mermaid flowchart");
+      console.line("  adlake serve       the dashboard and HTTP API over the serving store");
+      if (!noServe && exact) {
+        console.blank();
+        ServeCommand.serveUntilStopped(platform, console);
+      }
       return exact ? 0 : 1;
     }
   }

@@ -60,7 +60,8 @@ class AdlakeCommandIT {
   @Test
   void quickstartRunsEndToEndAndASecondRunDoesNotDuplicate(@TempDir Path home) {
     String[] quickstart = {
-      "--home", home.toString(), "--set", "spark.master=local[2]", "quickstart", "--events", "20000"
+      "--home", home.toString(), "--set", "spark.master=local[2]", "quickstart", "--events", "20000",
+      "--no-serve"
     };
     Result first = adlake(quickstart);
     assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
@@ -69,6 +70,9 @@ class AdlakeCommandIT {
         .contains("Starting Kafka (embedded")
         .contains("Generating 1 day(s) of 20,000 impressions")
         .containsPattern("impressions per ad and hour: ([\\d,]+) of \\1 equal")
+        .containsPattern(
+            "serving store, impressions, clicks, conversions, sessions and users per ad and hour:"
+                + " ([\\d,]+) of \\1 equal")
         .contains("raw.adserver__events ")
         .containsPattern("loads by status: archived \\d+");
     Map<String, Long> firstTables = tableCounts(first.out());
@@ -84,7 +88,7 @@ class AdlakeCommandIT {
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 8 recorded runs: reusing it")
+        .contains("This home already holds 9 recorded runs: reusing it")
         .contains("file(s) left in place: already loaded");
     assertThat(tableCounts(second.out())).isEqualTo(firstTables);
     assertThat(home.resolve("postgres").resolve("PG_VERSION")).exists();
@@ -116,8 +120,8 @@ class AdlakeCommandIT {
 
     Result runs = adlake("--home", home.toString(), "runs");
     assertThat(runs.exitCode()).isZero();
-    // One run per feed and quickstart (eight feeds, two quickstarts), and the retry's ingest.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(17);
+    // One run per feed and the ad metrics per quickstart (two of them), and the retry's ingest.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(19);
   }
 
   @Test
