@@ -60,7 +60,13 @@ class AdlakeCommandIT {
   @Test
   void quickstartRunsEndToEndAndASecondRunDoesNotDuplicate(@TempDir Path home) {
     String[] quickstart = {
-      "--home", home.toString(), "--set", "spark.master=local[2]", "quickstart", "--events", "20000",
+      "--home",
+      home.toString(),
+      "--set",
+      "spark.master=local[2]",
+      "quickstart",
+      "--events",
+      "20000",
       "--no-serve"
     };
     Result first = adlake(quickstart);

@@ -61,6 +61,7 @@ public final class AdMetricsJob implements SparkJob {
           "Recompute every hour in the lake, not only the hours of new loads");
 
   private static final String SKETCH_UNION = "adlake_sketch_union";
+  private static final String DEVICE_CLASS = "adlake_device_class";
   private static final List<String> SERVING_TABLES =
       List.of(
           "serving.ad_metrics",
@@ -110,7 +111,7 @@ public final class AdMetricsJob implements SparkJob {
     SparkSession spark = context.spark();
     DataSource dataSource = context.metadata().dataSource();
     ReportingTables.ensure(spark);
-    registerSketchUnion(spark);
+    registerFunctions(spark);
 
     boolean full = parameters.get(FULL);
     List<Long> loads = MetricsLoads.pending(dataSource, List.of(events.name(), conversions.name()));
@@ -124,7 +125,10 @@ public final class AdMetricsJob implements SparkJob {
     boolean tablesExist =
         spark.catalog().tableExists(events.table())
             && spark.catalog().tableExists(conversions.table());
-    TreeSet<Long> hours = tablesExist ? touchedHours(spark, loads, full) : new TreeSet<>();
+    TreeSet<Long> hours =
+        tablesExist
+            ? step("found the hours touched", () -> touchedHours(spark, loads, full))
+            : new TreeSet<>();
     figures.put("hours_replaced", (long) hours.size());
     if (hours.isEmpty()) {
       replaceInServingStore(context, hours, List.of(), loads, figures);
@@ -143,27 +147,55 @@ public final class AdMetricsJob implements SparkJob {
     org.apache.spark.sql.Dataset<Row> rollup =
         HourlyRollup.rollup(eventRows, conversionRows, partitions);
     Column rollupHours = inHours(col("hour"), hours);
-    overwrite(rollup, ReportingTables.AD_HOURLY, rollupHours);
-    progress.accept("rolled up into " + ReportingTables.AD_HOURLY);
+    step(
+        "rolled up into " + ReportingTables.AD_HOURLY,
+        () -> overwrite(rollup, ReportingTables.AD_HOURLY, rollupHours));
 
     boolean users = context.config().metrics().servingUsers();
     if (users) {
-      overwrite(
-          eventRows
-              .where(col("user_id").isNotNull().and(col("event").isin("impression", "click")))
-              .select(
-                  date_trunc("HOUR", col("event_time")).as("hour"), col("ad_id"), col("user_id"))
-              .distinct(),
+      step(
           ReportingTables.AD_HOURLY_USERS,
-          rollupHours);
+          () ->
+              overwrite(
+                  eventRows
+                      .where(
+                          col("user_id").isNotNull().and(col("event").isin("impression", "click")))
+                      .select(
+                          date_trunc("HOUR", col("event_time")).as("hour"),
+                          col("ad_id"),
+                          col("user_id"))
+                      .distinct(),
+                  ReportingTables.AD_HOURLY_USERS,
+                  rollupHours));
     }
-    overwrite(siteDomains(eventRows), ReportingTables.CAMPAIGN_DIMENSION_HOURLY, rollupHours);
+    step(
+        ReportingTables.CAMPAIGN_DIMENSION_HOURLY,
+        () ->
+            overwrite(
+                dimensions(eventRows), ReportingTables.CAMPAIGN_DIMENSION_HOURLY, rollupHours));
 
     TreeSet<LocalDate> days = new TreeSet<>();
     hours.forEach(hour -> days.add(LocalDate.ofInstant(hourInstant(hour), ZoneOffset.UTC)));
     replaceInServingStore(context, hours, List.copyOf(days), loads, figures);
     long written = figures.getOrDefault("ad_hour_rows", 0L);
     return new JobResult(written, written, figures);
+  }
+
+  /** Runs one step of the job and reports how long it took. */
+  private <T> T step(String name, java.util.function.Supplier<T> work) {
+    long started = System.nanoTime();
+    T result = work.get();
+    progress.accept("%s (%.1f s)".formatted(name, (System.nanoTime() - started) / 1e9));
+    return result;
+  }
+
+  private void step(String name, Runnable work) {
+    step(
+        name,
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   /** The hours (since the epoch) of the rows of the given loads, or of every row when full. */
@@ -206,25 +238,34 @@ public final class AdMetricsJob implements SparkJob {
     }
   }
 
-  /** Distinct impressions and clicks per campaign, hour and site domain (the page's host). */
-  private static org.apache.spark.sql.Dataset<Row> siteDomains(
+  /**
+   * Distinct impressions and clicks per campaign, hour and dimension value: {@code site_domain}
+   * (the page's host without www. or m.) and {@code device_type} (Yauaa's device class of the user
+   * agent). Events are deduplicated once on narrow columns, then counted.
+   */
+  private static org.apache.spark.sql.Dataset<Row> dimensions(
       org.apache.spark.sql.Dataset<Row> eventRows) {
     return eventRows
-        .where(col("event").isin("impression", "click").and(col("url").isNotNull()))
+        .where(col("event").isin("impression", "click"))
         .select(
             date_trunc("HOUR", col("event_time")).as("hour"),
             col("campaign_id"),
             col("advertiser_id"),
-            lit("site_domain").as("dimension"),
-            expr("coalesce(regexp_replace(lower(parse_url(url, 'HOST')), '^(www|m)\\\\.', ''), '')")
-                .as("value"),
             col("event"),
-            col("impression_id"))
+            col("impression_id"),
+            expr("coalesce(regexp_replace(lower(parse_url(url, 'HOST')), '^(www|m)\\\\.', ''), '')")
+                .as("site_domain"),
+            expr(DEVICE_CLASS + "(user_agent)").as("device_type"))
+        .distinct()
+        .selectExpr(
+            "hour",
+            "campaign_id",
+            "advertiser_id",
+            "stack(2, 'site_domain', site_domain, 'device_type', device_type) AS (dimension, value)",
+            "CASE WHEN event = 'impression' THEN 1 ELSE 0 END AS impression",
+            "CASE WHEN event = 'click' THEN 1 ELSE 0 END AS click")
         .groupBy("hour", "campaign_id", "advertiser_id", "dimension", "value")
-        .agg(
-            expr("count(DISTINCT CASE WHEN event = 'impression' THEN impression_id END)")
-                .as("impressions"),
-            expr("count(DISTINCT CASE WHEN event = 'click' THEN impression_id END)").as("clicks"));
+        .agg(expr("sum(impression) AS impressions"), expr("sum(click) AS clicks"));
   }
 
   /**
@@ -308,6 +349,7 @@ public final class AdMetricsJob implements SparkJob {
     figures.put(
         "ad_hour_rows",
         CopyRows.copy(
+            progress,
             connection,
             "serving.ad_metrics",
             "ad_id, hour, total_impressions, total_clicks, total_sessions",
@@ -321,6 +363,7 @@ public final class AdMetricsJob implements SparkJob {
       figures.put(
           "user_rows",
           CopyRows.copy(
+              progress,
               connection,
               "serving.users",
               "ad_id, hour, user_id",
@@ -356,6 +399,7 @@ public final class AdMetricsJob implements SparkJob {
     figures.put(
         "serving_hourly_rows",
         CopyRows.copy(
+            progress,
             connection,
             "serving.metrics_hourly",
             "level, id, hour, campaign_id, advertiser_id, impressions, clicks, conversions,"
@@ -380,6 +424,7 @@ public final class AdMetricsJob implements SparkJob {
     figures.put(
         "serving_daily_rows",
         CopyRows.copy(
+            progress,
             connection,
             "serving.metrics_daily",
             "level, id, day, campaign_id, advertiser_id, impressions, clicks, conversions,"
@@ -398,6 +443,7 @@ public final class AdMetricsJob implements SparkJob {
     figures.put(
         "serving_dimension_rows",
         CopyRows.copy(
+            progress,
             connection,
             "serving.dimension_daily",
             "dimension, value, day, campaign_id, advertiser_id, impressions, clicks",
@@ -471,7 +517,10 @@ public final class AdMetricsJob implements SparkJob {
     }
   }
 
-  private static void registerSketchUnion(SparkSession spark) {
+  private static void registerFunctions(SparkSession spark) {
+    spark
+        .udf()
+        .register(DEVICE_CLASS, (UDF1<String, String>) DeviceClasses::of, DataTypes.StringType);
     spark
         .udf()
         .register(

@@ -31,11 +31,18 @@ final class CopyRows {
   }
 
   /**
+   * @param progress receives a line when the copy is done
    * @return the number of rows copied
    */
   static long copy(
-      Connection connection, String table, String columns, Iterator<Row> rows, Value... values)
+      java.util.function.Consumer<String> progress,
+      Connection connection,
+      String table,
+      String columns,
+      Iterator<Row> rows,
+      Value... values)
       throws SQLException {
+    long started = System.nanoTime();
     CopyManager copies = connection.unwrap(PGConnection.class).getCopyAPI();
     String sql = "COPY %s (%s) FROM STDIN".formatted(table, columns);
     long count = 0;
@@ -58,6 +65,9 @@ final class CopyRows {
     } catch (IOException e) {
       throw new SQLException("Cannot copy rows into " + table + ": " + e.getMessage(), e);
     }
+    progress.accept(
+        "copied %,d rows into %s (%.1f s)"
+            .formatted(count, table, (System.nanoTime() - started) / 1e9));
     return count;
   }
 

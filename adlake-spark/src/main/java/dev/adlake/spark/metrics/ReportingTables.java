@@ -14,7 +14,7 @@ final class ReportingTables {
   /** The ad-metric design's users table: one row per ad, hour and user. */
   static final String AD_HOURLY_USERS = "reporting.ad_hourly_users";
 
-  /** Impressions and clicks per campaign, hour and dimension value (site domain). */
+  /** Impressions and clicks per campaign, hour and dimension value (site domain, device type). */
   static final String CAMPAIGN_DIMENSION_HOURLY = "reporting.campaign_dimension_hourly";
 
   private static final String PROPERTIES =

@@ -91,6 +91,7 @@ class AdMetricsIT {
                 .filter(row -> row.getValue()[0] > 0 || row.getValue()[1] > 0)
                 .count());
     assertSketchesWithinBound(platform);
+    assertBreakdownsAddUp(platform);
     assertThat(platform.spark().table(ReportingTables.AD_HOURLY).count()).isEqualTo(truth.size());
 
     String before = servingChecksum(platform);
@@ -106,6 +107,40 @@ class AdMetricsIT {
     assertThat(full.figures().get("hours_replaced")).isEqualTo(24L);
     assertThat(figuresChecksum(platform)).isEqualTo(figuresBefore);
     assertSketchesWithinBound(platform);
+  }
+
+  /**
+   * Each dimension splits a campaign's day: its values' impressions and clicks add up to the
+   * campaign's, and the device types are Yauaa's classes of the generator's browsers and bots.
+   */
+  private static void assertBreakdownsAddUp(Platform platform) throws SQLException {
+    try (Connection connection = platform.metadata().dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT d.dimension, count(*), count(*) FILTER (WHERE d.impressions = m.impressions"
+                  + " AND d.clicks = m.clicks) FROM (SELECT dimension, campaign_id, day,"
+                  + " sum(impressions) AS impressions, sum(clicks) AS clicks"
+                  + " FROM serving.dimension_daily GROUP BY 1, 2, 3) d"
+                  + " JOIN serving.metrics_daily m ON m.level = 'campaign'"
+                  + " AND m.id = d.campaign_id AND m.day = d.day GROUP BY 1 ORDER BY 1")) {
+        List<String> checked = new java.util.ArrayList<>();
+        while (rows.next()) {
+          assertThat(rows.getLong(3)).as(rows.getString(1)).isEqualTo(rows.getLong(2)).isPositive();
+          checked.add(rows.getString(1));
+        }
+        assertThat(checked).containsExactly("device_type", "site_domain");
+      }
+      List<String> devices = new java.util.ArrayList<>();
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT DISTINCT value FROM serving.dimension_daily WHERE dimension = 'device_type'")) {
+        while (rows.next()) {
+          devices.add(rows.getString(1));
+        }
+      }
+      assertThat(devices).contains("Desktop", "Phone", "Tablet", "Robot");
+    }
   }
 
   /** Ad-hour and campaign-day sketches estimate distinct users within the 95% bound. */
