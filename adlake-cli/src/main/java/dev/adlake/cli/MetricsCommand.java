@@ -1,5 +1,6 @@
 package dev.adlake.cli;
 
+import dev.adlake.core.AdlakeException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.job.JobRunner;
 import dev.adlake.spark.Platform;
@@ -52,7 +53,18 @@ final class MetricsCommand implements Callable<Integer> {
       Platform platform = handle.platform();
       boolean first = true;
       do {
-        run(platform, full && first, console, !watch);
+        if (!watch) {
+          run(platform, full, console, true);
+        } else {
+          try {
+            run(platform, full && first, console, false);
+          } catch (AdlakeException e) {
+            // A failed run leaves its loads pending; the next pass tries them again.
+            console.line(
+                "  ad-metrics failed: %s; trying again in %d s",
+                e.getMessage(), config.metrics().pollIntervalSeconds());
+          }
+        }
         first = false;
         if (watch) {
           Thread.sleep(config.metrics().pollIntervalSeconds() * 1000L);

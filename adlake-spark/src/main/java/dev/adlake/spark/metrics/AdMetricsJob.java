@@ -122,13 +122,16 @@ public final class AdMetricsJob implements SparkJob {
       figures.put("hours_replaced", 0L);
       return new JobResult(0, 0, figures);
     }
-    boolean tablesExist =
-        spark.catalog().tableExists(events.table())
-            && spark.catalog().tableExists(conversions.table());
-    TreeSet<Long> hours =
-        tablesExist
-            ? step("found the hours touched", () -> touchedHours(spark, loads, full))
-            : new TreeSet<>();
+    if (!spark.catalog().tableExists(events.table())
+        || !spark.catalog().tableExists(conversions.table())) {
+      // Loads stay pending: their hours are rolled up once both tables are there.
+      progress.accept(
+          "waiting for both %s and %s to be loaded".formatted(events.table(), conversions.table()));
+      figures.put("loads_rolled_up", 0L);
+      figures.put("hours_replaced", 0L);
+      return new JobResult(0, 0, figures);
+    }
+    TreeSet<Long> hours = step("found the hours touched", () -> touchedHours(spark, loads, full));
     figures.put("hours_replaced", (long) hours.size());
     if (hours.isEmpty()) {
       replaceInServingStore(context, hours, List.of(), loads, figures);
@@ -146,7 +149,7 @@ public final class AdMetricsJob implements SparkJob {
     int partitions = spark.sessionState().conf().numShufflePartitions();
     org.apache.spark.sql.Dataset<Row> rollup =
         HourlyRollup.rollup(eventRows, conversionRows, partitions);
-    Column rollupHours = inHours(col("hour"), hours);
+    Column rollupHours = atHours(col("hour"), hours);
     step(
         "rolled up into " + ReportingTables.AD_HOURLY,
         () -> overwrite(rollup, ReportingTables.AD_HOURLY, rollupHours));
@@ -228,13 +231,26 @@ public final class AdMetricsJob implements SparkJob {
     return range.and(date_trunc("HOUR", time).isin(starts));
   }
 
+  /**
+   * Rows whose hour column (a whole hour already) is one of these: a filter Iceberg can apply to an
+   * overwrite, since it names the partition column directly.
+   */
+  private static Column atHours(Column hour, TreeSet<Long> hours) {
+    if (hours.last() - hours.first() + 1 == hours.size()) {
+      return hour.geq(lit(hourInstant(hours.first())))
+          .and(hour.lt(lit(hourInstant(hours.last() + 1))));
+    }
+    return hour.isin(hours.stream().map(AdMetricsJob::hourInstant).toArray());
+  }
+
   /** Replaces the rows of these hours in an Iceberg table in one commit. */
   private static void overwrite(
       org.apache.spark.sql.Dataset<Row> rows, String table, Column hours) {
     try {
       rows.writeTo(table).overwrite(hours);
     } catch (org.apache.spark.sql.AnalysisException e) {
-      throw new IllegalStateException("Cannot replace hours in " + table, e);
+      throw new IllegalStateException(
+          "Cannot replace hours in %s: %s".formatted(table, e.getMessage()), e);
     }
   }
 
@@ -345,7 +361,7 @@ public final class AdMetricsJob implements SparkJob {
     delete(connection, "DELETE FROM serving.dimension_daily WHERE day = ANY (?)", dayArray);
 
     org.apache.spark.sql.Dataset<Row> adHours =
-        spark.table(ReportingTables.AD_HOURLY).where(inHours(col("hour"), hours));
+        spark.table(ReportingTables.AD_HOURLY).where(atHours(col("hour"), hours));
     figures.put(
         "ad_hour_rows",
         CopyRows.copy(
@@ -369,7 +385,7 @@ public final class AdMetricsJob implements SparkJob {
               "ad_id, hour, user_id",
               spark
                   .table(ReportingTables.AD_HOURLY_USERS)
-                  .where(inHours(col("hour"), hours))
+                  .where(atHours(col("hour"), hours))
                   .toLocalIterator(),
               CopyRows.number("ad_id"),
               CopyRows.utc("hour"),
@@ -518,6 +534,9 @@ public final class AdMetricsJob implements SparkJob {
   }
 
   private static void registerFunctions(SparkSession spark) {
+    if (spark.catalog().functionExists(SKETCH_UNION)) {
+      return;
+    }
     spark
         .udf()
         .register(DEVICE_CLASS, (UDF1<String, String>) DeviceClasses::of, DataTypes.StringType);

@@ -76,6 +76,23 @@ class AdMetricsIT {
     assertThat(second.figures().get("hours_replaced")).isBetween(6L, 9L);
     assertThat(second.figures().get("loads_rolled_up")).isPositive();
 
+    // The same events delivered again in new files, for two hours apart: those two hours are
+    // recomputed, and duplicates across files count once.
+    Path events =
+        config
+            .ingest()
+            .archivePath()
+            .resolve(GeneratedFeeds.ADSERVER_EVENTS)
+            .resolve("dt=2026-11-01");
+    Path again =
+        config.landing().path().resolve(GeneratedFeeds.ADSERVER_EVENTS).resolve("dt=2026-11-01");
+    Files.createDirectories(again);
+    Files.copy(events.resolve("events-20261101-03-a.tsv"), again.resolve("resent-20261101-03.tsv"));
+    Files.copy(events.resolve("events-20261101-07-a.tsv"), again.resolve("resent-20261101-07.tsv"));
+    ingest(platform, config);
+    JobResult resent = run(platform, config);
+    assertThat(resent.figures().get("hours_replaced")).isEqualTo(2L);
+
     Map<String, long[]> truth = readTruth(expected);
     Map<String, long[]> served = servedAdHours(platform);
     assertThat(served.keySet()).containsExactlyInAnyOrderElementsOf(truth.keySet());

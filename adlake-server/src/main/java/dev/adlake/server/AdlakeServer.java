@@ -1,0 +1,326 @@
+package dev.adlake.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.adlake.core.AdlakeException;
+import dev.adlake.core.ErrorCategory;
+import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.config.ServerConfig;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server of {@code adlake serve}: the JSON API under /api over the serving store, its
+ * OpenAPI description at /openapi.json, and the dashboard at /. Started by {@link #start}, stopped
+ * by {@link #close}.
+ */
+public final class AdlakeServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AdlakeServer.class);
+
+  /** The pool made when the given data source is not a pool already. */
+  static final int POOL_SIZE = 8;
+
+  /** How often the server checks for a new refresh of the serving store to pre-aggregate. */
+  static final Duration REFRESH_CHECK = Duration.ofSeconds(10);
+
+  private final Javalin javalin;
+  private final HikariDataSource ownPool;
+  private final String url;
+  private final ScheduledExecutorService indexer;
+  private final AtomicReference<DailyUniquesIndex> uniquesIndex;
+
+  private AdlakeServer(
+      Javalin javalin,
+      HikariDataSource ownPool,
+      String url,
+      ScheduledExecutorService indexer,
+      AtomicReference<DailyUniquesIndex> uniquesIndex) {
+    this.javalin = javalin;
+    this.ownPool = ownPool;
+    this.url = url;
+    this.indexer = indexer;
+    this.uniquesIndex = uniquesIndex;
+  }
+
+  /**
+   * Starts the server on the configured host and port over a migrated adlake database.
+   *
+   * @param dataSource used as is when it is a Hikari pool, else wrapped in one of {@value
+   *     #POOL_SIZE} connections that {@link #close} closes
+   * @throws ExternalFailureException when the port cannot be bound
+   */
+  public static AdlakeServer start(ServerConfig config, DataSource dataSource) {
+    return start(config, dataSource, true);
+  }
+
+  /**
+   * Starts the server, with or without the in-memory pre-aggregation of daily sketches ({@link
+   * DailyUniquesIndex}); without it every answer merges the stored sketches, which the benchmark
+   * measures too.
+   */
+  static AdlakeServer start(ServerConfig config, DataSource dataSource, boolean preAggregate) {
+    requireNonNull(config, "config is null");
+    requireNonNull(dataSource, "dataSource is null");
+    HikariDataSource ownPool = null;
+    DataSource pool = dataSource;
+    if (!(dataSource instanceof HikariDataSource)) {
+      HikariConfig hikari = new HikariConfig();
+      hikari.setDataSource(dataSource);
+      hikari.setMaximumPoolSize(POOL_SIZE);
+      hikari.setPoolName("adlake-server");
+      ownPool = new HikariDataSource(hikari);
+      pool = ownPool;
+    }
+    AtomicReference<DailyUniquesIndex> uniquesIndex = new AtomicReference<>();
+    ScheduledExecutorService indexer = null;
+    if (preAggregate) {
+      indexer =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "adlake-uniques-index");
+                thread.setDaemon(true);
+                return thread;
+              });
+      DataSource indexSource = pool;
+      indexer.scheduleWithFixedDelay(
+          () -> refreshIndex(indexSource, uniquesIndex),
+          0,
+          REFRESH_CHECK.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    ServingApi api = new ServingApi(config, new ServingQueries(pool), uniquesIndex::get);
+    ObjectMapper mapper = jsonMapper();
+    byte[] openApi = resource("/openapi.json");
+    Javalin javalin;
+    try {
+      javalin =
+          Javalin.create(
+              javalinConfig -> {
+                javalinConfig.startup.showJavalinBanner = false;
+                javalinConfig.staticFiles.enableWebjars();
+                javalinConfig.staticFiles.add(
+                    files -> {
+                      files.hostedPath = "/";
+                      files.directory = "/dashboard";
+                      files.location = Location.CLASSPATH;
+                    });
+                javalinConfig.routes.get("/api/metrics", json(mapper, api::metrics));
+                javalinConfig.routes.get("/api/uniques", json(mapper, api::uniques));
+                javalinConfig.routes.get("/api/top-ads", json(mapper, api::topAds));
+                javalinConfig.routes.get("/api/breakdown", json(mapper, api::breakdown));
+                javalinConfig.routes.get("/api/status", json(mapper, api::status));
+                javalinConfig.routes.get("/api/advertisers", json(mapper, api::advertisers));
+                javalinConfig.routes.get("/api/campaigns", json(mapper, api::campaigns));
+                javalinConfig.routes.get(
+                    "/openapi.json",
+                    context -> context.contentType("application/json").result(openApi));
+                javalinConfig.routes.exception(
+                    BadParameterException.class,
+                    (e, context) -> error(mapper, context, 400, e.getMessage(), e.parameter()));
+                javalinConfig.routes.exception(
+                    dev.adlake.core.NotFoundException.class,
+                    (e, context) -> error(mapper, context, 404, e.getMessage(), null));
+                javalinConfig.routes.exception(
+                    AdlakeException.class,
+                    (e, context) -> {
+                      int status = status(e.category());
+                      if (status >= 500) {
+                        LOG.warn("API request {} failed", context.fullUrl(), e);
+                      }
+                      error(mapper, context, status, e.getMessage(), null);
+                    });
+                javalinConfig.routes.exception(
+                    Exception.class,
+                    (e, context) -> {
+                      LOG.error("API request {} failed", context.fullUrl(), e);
+                      error(mapper, context, 500, "Internal error: " + e, null);
+                    });
+                javalinConfig.routes.error(
+                    404,
+                    context ->
+                        error(
+                            mapper,
+                            context,
+                            404,
+                            "No such path: %s %s".formatted(context.method(), context.path()),
+                            null));
+              });
+      javalin.start(config.host(), config.port());
+    } catch (RuntimeException e) {
+      if (indexer != null) {
+        indexer.shutdownNow();
+      }
+      if (ownPool != null) {
+        ownPool.close();
+      }
+      throw new ExternalFailureException(
+          "Cannot start the HTTP server on %s:%d: %s"
+              .formatted(config.host(), config.port(), e.getMessage()),
+          e);
+    }
+    String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+    String url = "http://%s:%d".formatted(host, javalin.port());
+    LOG.info("Serving the API and dashboard at {}", url);
+    return new AdlakeServer(javalin, ownPool, url, indexer, uniquesIndex);
+  }
+
+  /** Rebuilds the pre-aggregation when the serving store had a refresh since the last build. */
+  private static void refreshIndex(
+      DataSource dataSource, AtomicReference<DailyUniquesIndex> uniquesIndex) {
+    try {
+      DailyUniquesIndex current = uniquesIndex.get();
+      long latest = DailyUniquesIndex.latestRefreshId(dataSource);
+      if (current != null && current.refreshId() == latest) {
+        return;
+      }
+      long started = System.nanoTime();
+      DailyUniquesIndex built = DailyUniquesIndex.build(dataSource);
+      uniquesIndex.set(built);
+      LOG.info(
+          "Pre-aggregated the daily sketches of {} campaigns and advertisers (refresh {}) in {} ms",
+          built.entityCount(),
+          built.refreshId(),
+          (System.nanoTime() - started) / 1_000_000);
+    } catch (RuntimeException e) {
+      // Answers fall back to merging the stored sketches; the next check tries again.
+      LOG.warn("Cannot pre-aggregate the serving store's daily sketches", e);
+    }
+  }
+
+  /** True once the pre-aggregation of daily sketches is built (answers are the same without). */
+  boolean preAggregated() {
+    return uniquesIndex.get() != null;
+  }
+
+  /** The base URL, such as {@code http://127.0.0.1:8420}; the dashboard is at its root. */
+  public String url() {
+    return url;
+  }
+
+  public int port() {
+    return javalin.port();
+  }
+
+  /** Stops serving and closes the pool this server made, if it made one. */
+  @Override
+  public void close() {
+    if (indexer != null) {
+      indexer.shutdownNow();
+    }
+    javalin.stop();
+    if (ownPool != null) {
+      ownPool.close();
+    }
+  }
+
+  private static io.javalin.http.Handler json(
+      ObjectMapper mapper, Function<Context, Object> handler) {
+    return context -> {
+      Object answer = handler.apply(context);
+      context.contentType("application/json").result(mapper.writeValueAsBytes(answer));
+    };
+  }
+
+  /**
+   * Jackson with the fast (Schubfach) double writer and a hand-written serializer for the points of
+   * a series, which are most of the bytes of an answer.
+   */
+  static ObjectMapper jsonMapper() {
+    SimpleModule points = new SimpleModule("adlake-points");
+    points.addSerializer(ServingApi.Point.class, new PointSerializer());
+    return JsonMapper.builder()
+        .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+        .addModule(points)
+        .build();
+  }
+
+  /** Writes a point's fields in order, without reflection. */
+  private static final class PointSerializer extends StdSerializer<ServingApi.Point> {
+    PointSerializer() {
+      super(ServingApi.Point.class);
+    }
+
+    @Override
+    public void serialize(
+        ServingApi.Point point, JsonGenerator generator, SerializerProvider provider)
+        throws IOException {
+      generator.writeStartObject();
+      generator.writeStringField("time", point.time());
+      generator.writeNumberField("impressions", point.impressions());
+      generator.writeNumberField("clicks", point.clicks());
+      generator.writeNumberField("conversions", point.conversions());
+      writeNullableNumber(generator, "ctr", point.ctr());
+      writeNullableNumber(generator, "conversionRate", point.conversionRate());
+      generator.writeNumberField("sessions", point.sessions());
+      generator.writeNumberField("users", point.users());
+      generator.writeEndObject();
+    }
+
+    private static void writeNullableNumber(JsonGenerator generator, String name, Double value)
+        throws IOException {
+      if (value == null) {
+        generator.writeNullField(name);
+      } else {
+        generator.writeNumberField(name, value.doubleValue());
+      }
+    }
+  }
+
+  private static int status(ErrorCategory category) {
+    return switch (category) {
+      case USER_ERROR -> 400;
+      case EXTERNAL_FAILURE -> 503;
+      case INTERNAL_ERROR -> 500;
+    };
+  }
+
+  private static void error(
+      ObjectMapper mapper, Context context, int status, String message, String parameter) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", message);
+    if (parameter != null) {
+      body.put("parameter", parameter);
+    }
+    try {
+      context.status(status).contentType("application/json").result(mapper.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = AdlakeServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
