@@ -24,7 +24,11 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks of performance targets, printed with this machine's core count.",
-    subcommands = {BenchCommand.Generate.class, BenchFreshnessCommand.class})
+    subcommands = {
+      BenchCommand.Generate.class,
+      BenchQueryCommand.class,
+      BenchFreshnessCommand.class
+    })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

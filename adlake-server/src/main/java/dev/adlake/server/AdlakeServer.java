@@ -121,7 +121,7 @@ public final class AdlakeServer implements AutoCloseable {
       javalin =
           Javalin.create(
               javalinConfig -> {
-                javalinConfig.startup.showJavalinBanner = false;
+                javalinConfig.showJavalinBanner = false;
                 javalinConfig.staticFiles.enableWebjars();
                 javalinConfig.staticFiles.add(
                     files -> {
@@ -129,47 +129,46 @@ public final class AdlakeServer implements AutoCloseable {
                       files.directory = "/dashboard";
                       files.location = Location.CLASSPATH;
                     });
-                javalinConfig.routes.get("/api/metrics", json(mapper, api::metrics));
-                javalinConfig.routes.get("/api/uniques", json(mapper, api::uniques));
-                javalinConfig.routes.get("/api/top-ads", json(mapper, api::topAds));
-                javalinConfig.routes.get("/api/breakdown", json(mapper, api::breakdown));
-                javalinConfig.routes.get("/api/status", json(mapper, api::status));
-                javalinConfig.routes.get("/api/advertisers", json(mapper, api::advertisers));
-                javalinConfig.routes.get("/api/campaigns", json(mapper, api::campaigns));
-                javalinConfig.routes.get(
-                    "/openapi.json",
-                    context -> context.contentType("application/json").result(openApi));
-                javalinConfig.routes.exception(
-                    BadParameterException.class,
-                    (e, context) -> error(mapper, context, 400, e.getMessage(), e.parameter()));
-                javalinConfig.routes.exception(
-                    dev.adlake.core.NotFoundException.class,
-                    (e, context) -> error(mapper, context, 404, e.getMessage(), null));
-                javalinConfig.routes.exception(
-                    AdlakeException.class,
-                    (e, context) -> {
-                      int status = status(e.category());
-                      if (status >= 500) {
-                        LOG.warn("API request {} failed", context.fullUrl(), e);
-                      }
-                      error(mapper, context, status, e.getMessage(), null);
-                    });
-                javalinConfig.routes.exception(
-                    Exception.class,
-                    (e, context) -> {
-                      LOG.error("API request {} failed", context.fullUrl(), e);
-                      error(mapper, context, 500, "Internal error: " + e, null);
-                    });
-                javalinConfig.routes.error(
-                    404,
-                    context ->
-                        error(
-                            mapper,
-                            context,
-                            404,
-                            "No such path: %s %s".formatted(context.method(), context.path()),
-                            null));
               });
+      javalin.get("/api/metrics", json(mapper, api::metrics));
+      javalin.get("/api/uniques", json(mapper, api::uniques));
+      javalin.get("/api/top-ads", json(mapper, api::topAds));
+      javalin.get("/api/breakdown", json(mapper, api::breakdown));
+      javalin.get("/api/status", json(mapper, api::status));
+      javalin.get("/api/advertisers", json(mapper, api::advertisers));
+      javalin.get("/api/campaigns", json(mapper, api::campaigns));
+      javalin.get(
+          "/openapi.json", context -> context.contentType("application/json").result(openApi));
+      javalin.exception(
+          BadParameterException.class,
+          (e, context) -> error(mapper, context, 400, e.getMessage(), e.parameter()));
+      javalin.exception(
+          dev.adlake.core.NotFoundException.class,
+          (e, context) -> error(mapper, context, 404, e.getMessage(), null));
+      javalin.exception(
+          AdlakeException.class,
+          (e, context) -> {
+            int status = status(e.category());
+            if (status >= 500) {
+              LOG.warn("API request {} failed", context.fullUrl(), e);
+            }
+            error(mapper, context, status, e.getMessage(), null);
+          });
+      javalin.exception(
+          Exception.class,
+          (e, context) -> {
+            LOG.error("API request {} failed", context.fullUrl(), e);
+            error(mapper, context, 500, "Internal error: " + e, null);
+          });
+      javalin.error(
+          404,
+          context ->
+              error(
+                  mapper,
+                  context,
+                  404,
+                  "No such path: %s %s".formatted(context.method(), context.path()),
+                  null));
       javalin.start(config.host(), config.port());
     } catch (RuntimeException e) {
       if (indexer != null) {
