@@ -4,6 +4,7 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.generate.AdDataGenerator;
 import dev.adlake.core.generate.GenerationReport;
 import dev.adlake.core.generate.GeneratorOptions;
+import dev.adlake.spark.metrics.RollupBenchmark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
     description = "Benchmarks of performance targets, printed with this machine's core count.",
     subcommands = {
       BenchCommand.Generate.class,
+      BenchCommand.Rollup.class,
       BenchQueryCommand.class,
       BenchFreshnessCommand.class
     })
@@ -125,6 +127,66 @@ final class BenchCommand implements Runnable {
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** {@code adlake bench rollup}: the hourly rollup beside the ad-metric design's Spark job. */
+  @Command(
+      name = "rollup",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Time adlake's hourly rollup beside the ad-metric design's own Spark job (distinct,",
+        "truncate to the hour, group with two distinct counts) on the same generated day, in",
+        "one Spark session, and check that their exact counts are identical. Target: 3 times",
+        "faster than the design's job. Exits 1 when counts differ.",
+        "",
+        "The generated day and its lake tables are kept under <home>/work for reruns.",
+        "20,000,000 impressions need a heap of about 12 GB: ADLAKE_JAVA_OPTS=-Xmx12g."
+      },
+      footer = {"", "Example:", "  adlake bench rollup --events 20000000 --runs 3"})
+  static final class Rollup implements Callable<Integer> {
+    @ParentCommand BenchCommand bench;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--events",
+        defaultValue = "20000000",
+        description = "Impressions of the generated day (default: ${DEFAULT-VALUE})")
+    long events;
+
+    @Option(
+        names = "--runs",
+        defaultValue = "3",
+        description = "Timed runs of each job (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "" + GeneratorOptions.DEFAULT_SEED,
+        description = "Random seed of the generated day (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Override
+    public Integer call() {
+      AdlakeCommand root = spec.root().commandLine().getCommand();
+      AdlakeConfig config = root.loadConfig();
+      Console console = new Console(spec.commandLine().getOut(), false);
+      try (PlatformHandle handle =
+          new PlatformHandle(config, status -> console.line("  " + status))) {
+        RollupBenchmark.Result result =
+            RollupBenchmark.run(
+                handle.platform().spark(),
+                new RollupBenchmark.Options(events, runs, seed, config.workDirectory()),
+                console::line);
+        double ratio =
+            result.median(RollupBenchmark.SEED_LAKE) / result.median(RollupBenchmark.ADLAKE);
+        console.line(
+            ratio >= 3
+                ? "target met: %.2fx the seed job on the lake table".formatted(ratio)
+                : "target NOT met: %.2fx the seed job on the lake table, 3x wanted"
+                    .formatted(ratio));
+        return result.countsIdentical() ? 0 : 1;
       }
     }
   }
