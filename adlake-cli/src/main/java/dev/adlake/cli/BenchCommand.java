@@ -142,7 +142,7 @@ final class BenchCommand implements Runnable {
         "faster than the design's job. Exits 1 when counts differ.",
         "",
         "The generated day and its lake tables are kept under <home>/work for reruns.",
-        "20,000,000 impressions need a heap of about 12 GB: ADLAKE_JAVA_OPTS=-Xmx12g."
+        "Measured at 20,000,000 impressions with a 12 GB heap: ADLAKE_JAVA_OPTS=-Xmx12g."
       },
       footer = {"", "Example:", "  adlake bench rollup --events 20000000 --runs 3"})
   static final class Rollup implements Callable<Integer> {
