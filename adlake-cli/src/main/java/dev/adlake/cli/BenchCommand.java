@@ -117,7 +117,8 @@ final class BenchCommand implements Runnable {
       return 0;
     }
 
-    private static void delete(Path root) {
+    /** Deletes a folder of the benchmark's with everything in it. */
+    static void delete(Path root) {
       if (!Files.exists(root)) {
         return;
       }

@@ -10,7 +10,6 @@ import dev.adlake.core.generate.GeneratorOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,7 +66,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
     AdlakeConfig config = root.loadConfig();
     Console console = new Console(spec.commandLine().getOut(), false);
     Path home = config.workDirectory().resolve("bench-freshness");
-    deleteRecursively(home);
+    BenchCommand.Generate.delete(home);
     Path landing = home.resolve("landing");
     console.line(
         "bench freshness: %d file(s) of %d impressions, %d cores, %s; processes on home %s",
@@ -260,18 +259,5 @@ final class BenchFreshnessCommand implements Callable<Integer> {
     }
     Files.writeString(file, rows);
     return file;
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

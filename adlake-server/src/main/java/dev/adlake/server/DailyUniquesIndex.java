@@ -1,6 +1,7 @@
 package dev.adlake.server;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.sketch.HllSketches;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -232,7 +233,7 @@ final class DailyUniquesIndex {
     for (int power = 1; (1 << power) <= days.length; power++) {
       HllSketch[] level = new HllSketch[days.length >> power];
       for (int j = 0; j < level.length; j++) {
-        Union union = Sketches.newUnion();
+        Union union = HllSketches.newUnion();
         HllSketch left = previous[2 * j];
         HllSketch right = previous[2 * j + 1];
         if (left != null) {

@@ -1,6 +1,7 @@
 package dev.adlake.server;
 
 import dev.adlake.core.config.ServerConfig;
+import dev.adlake.core.sketch.HllSketches;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -171,11 +172,11 @@ final class ServingApi {
     }
     List<Estimate> estimates = new ArrayList<>();
     if (!(level == EntityLevel.AD && granularity.equals("hour"))) {
-      estimates.add(new Estimate("points.sessions", Sketches.RELATIVE_ERROR_95));
-      estimates.add(new Estimate("points.users", Sketches.RELATIVE_ERROR_95));
+      estimates.add(new Estimate("points.sessions", HllSketches.RELATIVE_ERROR_95));
+      estimates.add(new Estimate("points.users", HllSketches.RELATIVE_ERROR_95));
     }
-    estimates.add(new Estimate("totals.sessions", Sketches.RELATIVE_ERROR_95));
-    estimates.add(new Estimate("totals.users", Sketches.RELATIVE_ERROR_95));
+    estimates.add(new Estimate("totals.sessions", HllSketches.RELATIVE_ERROR_95));
+    estimates.add(new Estimate("totals.users", HllSketches.RELATIVE_ERROR_95));
     List<String> exact = new ArrayList<>();
     for (String figure : EXACT_FIGURES) {
       exact.add("points." + figure);
@@ -244,8 +245,8 @@ final class ServingApi {
     }
     DailyUniquesIndex.Plan plan = DailyUniquesIndex.plan(index.dayIndex(from), index.dayIndex(to));
     DailyUniquesIndex.Entity entity = index.entity(level, id);
-    org.apache.datasketches.hll.Union sessions = Sketches.newUnion();
-    org.apache.datasketches.hll.Union users = Sketches.newUnion();
+    org.apache.datasketches.hll.Union sessions = HllSketches.newUnion();
+    org.apache.datasketches.hll.Union users = HllSketches.newUnion();
     for (int[] block : plan.blocks()) {
       sessions.update(entity.sessionBlocks[block[0]][block[1]]);
       users.update(entity.userBlocks[block[0]][block[1]]);
@@ -263,16 +264,16 @@ final class ServingApi {
               start.plusDays(first[1]),
               start.plusDays(second[0]),
               start.plusDays(second[1]))) {
-        sessions.update(Sketches.wrap(sketch[0]));
-        users.update(Sketches.wrap(sketch[1]));
+        sessions.update(HllSketches.wrap(sketch[0]));
+        users.update(HllSketches.wrap(sketch[1]));
       }
     }
     return new ServingQueries.RangeTotals(
         impressions,
         clicks,
         conversions,
-        Sketches.estimate(sessions),
-        Sketches.estimate(users),
+        HllSketches.estimate(sessions),
+        HllSketches.estimate(users),
         rows.size());
   }
 
@@ -303,8 +304,8 @@ final class ServingApi {
         users = entity.dayUsers[day];
       } else {
         sessions =
-            row.sessions() != null ? row.sessions() : Sketches.estimate(row.sessionsSketch());
-        users = row.users() != null ? row.users() : Sketches.estimate(row.usersSketch());
+            row.sessions() != null ? row.sessions() : HllSketches.estimate(row.sessionsSketch());
+        users = row.users() != null ? row.users() : HllSketches.estimate(row.usersSketch());
       }
       points.add(
           new Point(
@@ -333,8 +334,8 @@ final class ServingApi {
         totals.sessions(),
         List.of(),
         List.of(
-            new Estimate("users", Sketches.RELATIVE_ERROR_95),
-            new Estimate("sessions", Sketches.RELATIVE_ERROR_95)));
+            new Estimate("users", HllSketches.RELATIVE_ERROR_95),
+            new Estimate("sessions", HllSketches.RELATIVE_ERROR_95)));
   }
 
   Object topAds(Context context) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.InvalidInputException;
+import dev.adlake.core.sketch.HllSketches;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -483,8 +484,8 @@ public final class ServingDataGenerator {
 
   /** The figures and sketches of one row being built. */
   private static final class Rollup {
-    final HllSketch sessions = Sketches.newSketch();
-    final HllSketch users = Sketches.newSketch();
+    final HllSketch sessions = HllSketches.newSketch();
+    final HllSketch users = HllSketches.newSketch();
     long impressions;
     long clicks;
     long conversions;

@@ -1,6 +1,7 @@
 package dev.adlake.server;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.sketch.HllSketches;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -284,21 +285,21 @@ final class ServingQueries {
     long impressions = 0;
     long clicks = 0;
     long conversions = 0;
-    Union sessions = Sketches.newUnion();
-    Union users = Sketches.newUnion();
+    Union sessions = HllSketches.newUnion();
+    Union users = HllSketches.newUnion();
     for (MetricsRow row : rows) {
       impressions += row.impressions();
       clicks += row.clicks();
       conversions += row.conversions();
-      sessions.update(Sketches.wrap(row.sessionsSketch()));
-      users.update(Sketches.wrap(row.usersSketch()));
+      sessions.update(HllSketches.wrap(row.sessionsSketch()));
+      users.update(HllSketches.wrap(row.usersSketch()));
     }
     return new RangeTotals(
         impressions,
         clicks,
         conversions,
-        Sketches.estimate(sessions),
-        Sketches.estimate(users),
+        HllSketches.estimate(sessions),
+        HllSketches.estimate(users),
         rows.size());
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.adlake.core.sketch.HllSketches;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -68,7 +69,7 @@ class ServingApiIT {
 
   static void assertEstimate(long estimate, long trueCount) {
     assertThat((double) estimate)
-        .isCloseTo(trueCount, within(trueCount * Sketches.RELATIVE_ERROR_95));
+        .isCloseTo(trueCount, within(trueCount * HllSketches.RELATIVE_ERROR_95));
   }
 
   @Test
@@ -174,10 +175,10 @@ class ServingApiIT {
     }
     errors.sort(Comparator.naturalOrder());
     System.out.println("Relative errors of unique users and sessions: " + errors);
-    assertThat(errors.get(errors.size() / 2)).isLessThan(Sketches.RELATIVE_ERROR_95 / 2);
-    assertThat(errors.stream().filter(error -> error <= Sketches.RELATIVE_ERROR_95).count())
+    assertThat(errors.get(errors.size() / 2)).isLessThan(HllSketches.RELATIVE_ERROR_95 / 2);
+    assertThat(errors.stream().filter(error -> error <= HllSketches.RELATIVE_ERROR_95).count())
         .isGreaterThanOrEqualTo((long) Math.ceil(errors.size() * 0.9));
-    assertThat(errors.get(errors.size() - 1)).isLessThan(Sketches.RELATIVE_ERROR_95 * 1.5);
+    assertThat(errors.get(errors.size() - 1)).isLessThan(HllSketches.RELATIVE_ERROR_95 * 1.5);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.adlake.spark.metrics;
 
+import dev.adlake.core.sketch.HllSketches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -36,8 +37,8 @@ final class AdHourAggregator implements MapPartitionsFunction<Row, Row> {
     final DistinctLongs clicks = new DistinctLongs();
     final DistinctLongs sessions = new DistinctLongs();
     final DistinctLongs users = new DistinctLongs();
-    final HllSketch sessionsSketch = Sketches.newSketch();
-    final HllSketch usersSketch = Sketches.newSketch();
+    final HllSketch sessionsSketch = HllSketches.newSketch();
+    final HllSketch usersSketch = HllSketches.newSketch();
 
     AdHour(long hour, int adId, int campaignId, int advertiserId) {
       this.hour = hour;
@@ -56,8 +57,8 @@ final class AdHourAggregator implements MapPartitionsFunction<Row, Row> {
           clicks.count(),
           sessions.count(),
           users.count(),
-          Sketches.serialize(sessionsSketch),
-          Sketches.serialize(usersSketch));
+          sessionsSketch.toCompactByteArray(),
+          usersSketch.toCompactByteArray());
     }
   }
 

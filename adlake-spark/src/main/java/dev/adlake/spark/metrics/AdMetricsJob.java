@@ -16,6 +16,7 @@ import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
+import dev.adlake.core.sketch.HllSketches;
 import dev.adlake.spark.JobContext;
 import dev.adlake.spark.SparkJob;
 import java.sql.Connection;
@@ -180,8 +181,11 @@ public final class AdMetricsJob implements SparkJob {
     TreeSet<LocalDate> days = new TreeSet<>();
     hours.forEach(hour -> days.add(LocalDate.ofInstant(hourInstant(hour), ZoneOffset.UTC)));
     replaceInServingStore(context, hours, List.copyOf(days), loads, figures);
-    long written = figures.getOrDefault("ad_hour_rows", 0L);
-    return new JobResult(written, written, figures);
+    // Rows in: what the new loads brought; rows out: the ad-hour rows of the replaced hours.
+    return new JobResult(
+        MetricsLoads.rowsWritten(dataSource, loads),
+        figures.getOrDefault("ad_hour_rows", 0L),
+        figures);
   }
 
   /** Runs one step of the job and reports how long it took. */
@@ -545,7 +549,7 @@ public final class AdMetricsJob implements SparkJob {
         .register(
             SKETCH_UNION,
             (UDF1<scala.collection.Seq<byte[]>, byte[]>)
-                sketches -> Sketches.merge(CollectionConverters.asJava(sketches)),
+                sketches -> HllSketches.merge(CollectionConverters.asJava(sketches)),
             DataTypes.BinaryType);
   }
 

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.adlake.core.sketch.HllSketches;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -97,7 +98,7 @@ public final class HourlyRollup {
                 count_distinct(col("conversion_id")).as("conversions"),
                 first(col("campaign_id"), true).as("conversion_campaign_id"),
                 first(col("advertiser_id"), true).as("conversion_advertiser_id"));
-    byte[] empty = Sketches.empty();
+    byte[] empty = HllSketches.empty();
     return aggregated
         .join(converted, new String[] {"hour_index", "ad_id"}, "full_outer")
         .select(

@@ -43,6 +43,23 @@ final class MetricsLoads {
     }
   }
 
+  /** The rows the given loads wrote into their tables. */
+  static long rowsWritten(DataSource dataSource, List<Long> loadIds) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT coalesce(sum(rows_written), 0) FROM adlake.loads WHERE load_id = ANY (?)")) {
+      statement.setArray(1, connection.createArrayOf("bigint", loadIds.toArray()));
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new ExternalFailureException(
+          "Cannot read the rows of the loads pending for the ad metrics: " + e.getMessage(), e);
+    }
+  }
+
   /** Lists the loads as rolled up, inside the caller's transaction. */
   static void markProcessed(Connection connection, List<Long> loadIds, long runId)
       throws SQLException {
