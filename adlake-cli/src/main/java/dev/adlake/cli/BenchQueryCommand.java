@@ -104,6 +104,18 @@ final class BenchQueryCommand implements Callable<Integer> {
           AdlakeServer.start(
               new ServerConfig("127.0.0.1", 0, config.server().maxRangeDays(), 1000),
               store.dataSource())) {
+        long waiting = System.nanoTime();
+        while (!server.preAggregated()) {
+          if (System.nanoTime() - waiting > Duration.ofMinutes(10).toNanos()) {
+            throw new ExternalFailureException(
+                "The server did not pre-aggregate the daily sketches in 10 minutes; see the log",
+                null);
+          }
+          sleep(Duration.ofMillis(500));
+        }
+        console.line(
+            "  server ready: daily sketches pre-aggregated in memory after %.0f s",
+            (System.nanoTime() - waiting) / 1e9);
         QueryBenchmark.Options defaults = QueryBenchmark.Options.defaults(server.url());
         for (int run = 1; run <= runs; run++) {
           QueryBenchmark.Result result =
@@ -136,6 +148,15 @@ final class BenchQueryCommand implements Callable<Integer> {
           errors,
           p99 < TARGET_P99_MILLIS && errors == 0 ? "target met" : "target NOT met");
       return 0;
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExternalFailureException("Interrupted while waiting for the server", e);
     }
   }
 

@@ -211,8 +211,11 @@ public final class AdlakeServer implements AutoCloseable {
     }
   }
 
-  /** True once the pre-aggregation of daily sketches is built (answers are the same without). */
-  boolean preAggregated() {
+  /**
+   * True once the in-memory pre-aggregation of daily sketches is built; before, answers are the
+   * same but merge the stored sketches, which is slower.
+   */
+  public boolean preAggregated() {
     return uniquesIndex.get() != null;
   }
 
