@@ -53,17 +53,26 @@ final class DailyUniquesIndex {
 
     final HllSketch[][] sessionBlocks;
 
+    /** Each day's own sketches (HLL_4, half the memory of a block), for the days around blocks. */
+    final HllSketch[] userDays;
+
+    final HllSketch[] sessionDays;
+
     Entity(
         long[][] dayFigures,
         long[] dayUsers,
         long[] daySessions,
         HllSketch[][] userBlocks,
-        HllSketch[][] sessionBlocks) {
+        HllSketch[][] sessionBlocks,
+        HllSketch[] userDays,
+        HllSketch[] sessionDays) {
       this.dayFigures = dayFigures;
       this.dayUsers = dayUsers;
       this.daySessions = daySessions;
       this.userBlocks = userBlocks;
       this.sessionBlocks = sessionBlocks;
+      this.userDays = userDays;
+      this.sessionDays = sessionDays;
     }
   }
 
@@ -222,7 +231,14 @@ final class DailyUniquesIndex {
       daySessions[day.getKey()] = Math.round(sessionDays[day.getKey()].getEstimate());
       dayUsers[day.getKey()] = Math.round(userDays[day.getKey()].getEstimate());
     }
-    return new Entity(dayFigures, dayUsers, daySessions, blocks(userDays), blocks(sessionDays));
+    return new Entity(
+        dayFigures,
+        dayUsers,
+        daySessions,
+        blocks(userDays),
+        blocks(sessionDays),
+        userDays,
+        sessionDays);
   }
 
   /** Unions of aligned blocks of 2^k days, each built from the two blocks of 2^(k-1) in it. */

@@ -251,21 +251,13 @@ final class ServingApi {
       sessions.update(entity.sessionBlocks[block[0]][block[1]]);
       users.update(entity.userBlocks[block[0]][block[1]]);
     }
-    List<int[]> singles = plan.singleDayRanges();
-    if (!singles.isEmpty()) {
-      int[] first = singles.get(0);
-      int[] second = singles.size() > 1 ? singles.get(1) : new int[] {first[1], first[1]};
-      LocalDate start = index.firstDay();
-      for (byte[][] sketch :
-          queries.edgeDaySketches(
-              level,
-              id,
-              start.plusDays(first[0]),
-              start.plusDays(first[1]),
-              start.plusDays(second[0]),
-              start.plusDays(second[1]))) {
-        sessions.update(HllSketches.wrap(sketch[0]));
-        users.update(HllSketches.wrap(sketch[1]));
+    // The days around the blocks come from the index too: an answer needs no query for them.
+    for (int[] singles : plan.singleDayRanges()) {
+      for (int day = singles[0]; day < singles[1]; day++) {
+        if (entity.sessionDays[day] != null) {
+          sessions.update(entity.sessionDays[day]);
+          users.update(entity.userDays[day]);
+        }
       }
     }
     return new ServingQueries.RangeTotals(

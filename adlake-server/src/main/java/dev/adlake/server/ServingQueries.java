@@ -25,13 +25,6 @@ final class ServingQueries {
           + " FROM serving.metrics_daily"
           + " WHERE level = ? AND id = ? AND day >= ? AND day < ? ORDER BY day";
 
-  /** The sketches of the single days at both ends of a range of whole days. */
-  static final String EDGE_DAY_SKETCHES =
-      "SELECT sessions_sketch, users_sketch FROM serving.metrics_daily"
-          + " WHERE level = ? AND id = ? AND day >= ? AND day < ?"
-          + " UNION ALL SELECT sessions_sketch, users_sketch FROM serving.metrics_daily"
-          + " WHERE level = ? AND id = ? AND day >= ? AND day < ?";
-
   static final String SERIES_HOURLY =
       "SELECT hour, impressions, clicks, conversions, sessions, users, sessions_sketch,"
           + " users_sketch FROM serving.metrics_hourly"
@@ -186,30 +179,6 @@ final class ServingQueries {
                     result.getBytes(6)));
           }
           return rows;
-        });
-  }
-
-  /** The [sessions, users] sketches of the days in two ranges (each may be empty). */
-  List<byte[][]> edgeDaySketches(
-      EntityLevel level, int id, LocalDate from1, LocalDate to1, LocalDate from2, LocalDate to2) {
-    return query(
-        EDGE_DAY_SKETCHES,
-        statement -> {
-          statement.setString(1, level.sqlName());
-          statement.setInt(2, id);
-          statement.setObject(3, from1);
-          statement.setObject(4, to1);
-          statement.setString(5, level.sqlName());
-          statement.setInt(6, id);
-          statement.setObject(7, from2);
-          statement.setObject(8, to2);
-        },
-        result -> {
-          List<byte[][]> sketches = new ArrayList<>();
-          while (result.next()) {
-            sketches.add(new byte[][] {result.getBytes(1), result.getBytes(2)});
-          }
-          return sketches;
         });
   }
 
