@@ -187,7 +187,11 @@ final class BenchCommand implements Runnable {
                 ? "target met: %.2fx the seed job on the lake table".formatted(ratio)
                 : "target NOT met: %.2fx the seed job on the lake table, 3x wanted"
                     .formatted(ratio));
-        return result.countsIdentical() ? 0 : 1;
+        if (!result.countsIdentical()) {
+          console.line("counts NOT identical: the rollup and the seed's job disagree");
+          return 1;
+        }
+        return 0;
       }
     }
   }

@@ -240,8 +240,9 @@ public final class RollupBenchmark {
       progress.accept("  %-46s %5.2fx".formatted(job, result.median(job) / adlakeMedian));
     }
     progress.accept(
-        "counts identical: %,d of %,d rows (impressions, clicks, sessions and users per hour and"
-            + " ad; seed on the lake table vs adlake)".formatted(lake[1], lake[0]));
+        ("counts identical: %,d of %,d rows (impressions, clicks, sessions and users per hour and"
+                + " ad; seed on the lake table vs adlake)")
+            .formatted(lake[1], lake[0]));
     progress.accept(
         "  (the seed on the TSV files also keeps rows of the malformed lines, with a null ad or"
             + " hour, which ingestion rejects; the lake table has the same rows as ingestion)");
