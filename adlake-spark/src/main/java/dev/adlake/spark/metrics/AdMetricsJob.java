@@ -513,20 +513,8 @@ public final class AdMetricsJob implements SparkJob {
             expr("CAST(NULL AS BIGINT) AS users"),
             expr(SKETCH_UNION + "(collect_list(sessions_sketch)) AS sessions_sketch"),
             expr(SKETCH_UNION + "(collect_list(users_sketch)) AS users_sketch"))
-        .withColumn("level", lit(level))
-        .select(
-            "level",
-            "id",
-            "time",
-            "campaign_id",
-            "advertiser_id",
-            "impressions",
-            "clicks",
-            "conversions",
-            "sessions",
-            "users",
-            "sessions_sketch",
-            "users_sketch");
+        // Unions are by name and the copy reads columns by name, so their order does not matter.
+        .withColumn("level", lit(level));
   }
 
   private static void delete(Connection connection, String sql, java.sql.Array values)

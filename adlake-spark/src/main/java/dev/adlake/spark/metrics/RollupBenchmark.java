@@ -360,19 +360,8 @@ public final class RollupBenchmark {
                     .and(col("timestamp").isNotNull())
                     .and(col("impression_id").isNotNull())
                     .and(col("event").isNotNull()))
-            .withColumnRenamed("timestamp", "event_time")
-            .withColumn("_load_id", lit(0L))
-            .withColumn("_object_key", input_file_name())
-            .withColumn("_line", lit(0L));
-    events
-        .writeTo(eventsTable)
-        .using("iceberg")
-        .tableProperty("format-version", "2")
-        // A day is one partition: clustering by it would funnel the day into one writer task.
-        .tableProperty("write.distribution-mode", "none")
-        .option("fanout-enabled", "true")
-        .partitionedBy(days(col("event_time")))
-        .createOrReplace();
+            .withColumnRenamed("timestamp", "event_time");
+    writeRawTable(events, eventsTable);
     Dataset<Row> conversions =
         spark
             .read()
@@ -384,19 +373,8 @@ public final class RollupBenchmark {
                     .isNotNull()
                     .and(col("ad_id").isNotNull())
                     .and(col("timestamp").isNotNull()))
-            .withColumnRenamed("timestamp", "event_time")
-            .withColumn("_load_id", lit(0L))
-            .withColumn("_object_key", input_file_name())
-            .withColumn("_line", lit(0L));
-    conversions
-        .writeTo(conversionsTable)
-        .using("iceberg")
-        .tableProperty("format-version", "2")
-        // A day is one partition: clustering by it would funnel the day into one writer task.
-        .tableProperty("write.distribution-mode", "none")
-        .option("fanout-enabled", "true")
-        .partitionedBy(days(col("event_time")))
-        .createOrReplace();
+            .withColumnRenamed("timestamp", "event_time");
+    writeRawTable(conversions, conversionsTable);
     progress.accept(
         "loaded %s and %s with Spark's CSV reader (bench-only load, same schema as ingestion's"
                 .formatted(eventsTable, conversionsTable)
@@ -427,5 +405,23 @@ public final class RollupBenchmark {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Writes rows read from files as a raw table of ingestion's shape: the lineage columns (without
+   * line numbers, which Spark's reader does not have) and a partition per day.
+   */
+  private static void writeRawTable(Dataset<Row> rows, String table) {
+    rows.withColumn("_load_id", lit(0L))
+        .withColumn("_object_key", input_file_name())
+        .withColumn("_line", lit(0L))
+        .writeTo(table)
+        .using("iceberg")
+        .tableProperty("format-version", "2")
+        // A day is one partition: clustering by it would funnel the day into one writer task.
+        .tableProperty("write.distribution-mode", "none")
+        .option("fanout-enabled", "true")
+        .partitionedBy(days(col("event_time")))
+        .createOrReplace();
   }
 }
