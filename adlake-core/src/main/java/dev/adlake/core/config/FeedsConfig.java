@@ -3,6 +3,7 @@ package dev.adlake.core.config;
 import dev.adlake.core.feed.BuiltInFeeds;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.FeedSchema;
+import dev.adlake.core.feed.FeedTopic;
 import dev.adlake.core.feed.FileFormat;
 import dev.adlake.core.feed.LoadMode;
 import dev.adlake.core.feed.SchemaEvolution;
@@ -32,7 +33,10 @@ final class FeedsConfig {
           "mode",
           "header",
           "key",
-          "max-reject-ratio");
+          "max-reject-ratio",
+          "topic",
+          "flush-records",
+          "flush-minutes");
 
   /** One raw value: its text and where it came from. */
   record Given(String text, String origin) {}
@@ -178,6 +182,7 @@ final class FeedsConfig {
               null,
               "is required for change records: the columns that identify a row"));
     }
+    Optional<FeedTopic> topic = parseTopic(key, properties, fileFormat, mode, problems);
     if (problems.size() > before) {
       return Optional.empty();
     }
@@ -203,7 +208,88 @@ final class FeedsConfig {
             header,
             keyColumns,
             appliesTo,
-            ratio));
+            ratio,
+            topic));
+  }
+
+  /**
+   * The topic a feed is batched from, when it names one. Its files are JSON lines of the record
+   * values, appended, so a rewritten file replaces the rows of the earlier version.
+   */
+  private static Optional<FeedTopic> parseTopic(
+      String key,
+      Map<String, Given> properties,
+      FileFormat format,
+      LoadMode mode,
+      List<ConfigProblem> problems) {
+    Given topic = properties.get("topic");
+    Given records = properties.get("flush-records");
+    Given minutes = properties.get("flush-minutes");
+    if (topic == null) {
+      for (Given flush : Arrays.asList(records, minutes)) {
+        if (flush != null) {
+          problems.add(
+              new ConfigProblem(
+                  key + (flush == records ? "flush-records" : "flush-minutes"),
+                  flush.text(),
+                  flush.origin(),
+                  "applies only to a feed with a topic (" + key + "topic)"));
+        }
+      }
+      return Optional.empty();
+    }
+    int before = problems.size();
+    String name = topic.text().trim();
+    try {
+      ValueType.topicNames().parse(name);
+      if (name.contains(",")) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          new ConfigProblem(key + "topic", topic.text(), topic.origin(), "must be a topic name"));
+    }
+    if (format != null && format != FileFormat.JSON) {
+      problems.add(
+          new ConfigProblem(
+              key + "format",
+              format.name().toLowerCase(Locale.ROOT),
+              topic.origin(),
+              "must be json for a feed batched from a topic: its files are JSON lines of the"
+                  + " record values"));
+    }
+    if (mode != LoadMode.APPEND) {
+      problems.add(
+          new ConfigProblem(
+              key + "mode",
+              mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+              topic.origin(),
+              "must be append for a feed batched from a topic"));
+    }
+    int flushRecords =
+        flushLimit(
+            key + "flush-records", records, FeedTopic.DEFAULT_FLUSH_RECORDS, 10_000_000, problems);
+    int flushMinutes =
+        flushLimit(
+            key + "flush-minutes", minutes, FeedTopic.DEFAULT_FLUSH_MINUTES, 10_080, problems);
+    if (problems.size() > before) {
+      return Optional.empty();
+    }
+    return Optional.of(new FeedTopic(name, flushRecords, flushMinutes));
+  }
+
+  private static int flushLimit(
+      String key, Given given, int fallback, int max, List<ConfigProblem> problems) {
+    if (given == null) {
+      return fallback;
+    }
+    ValueType<Integer> type = ValueType.integer(1, max);
+    try {
+      return type.parse(given.text());
+    } catch (IllegalArgumentException e) {
+      problems.add(new ConfigProblem(key, given.text(), given.origin(), "must be " + type.rule()));
+      return fallback;
+    }
   }
 
   private static <E extends Enum<E>> E enumValue(

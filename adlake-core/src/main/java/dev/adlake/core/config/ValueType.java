@@ -225,6 +225,35 @@ public interface ValueType<T> {
     };
   }
 
+  /** A comma-separated list of Kafka topic names. */
+  static ValueType<List<String>> topicNames() {
+    Pattern topic = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "a comma-separated list of Kafka topic names (letters, digits, '.', '_', '-')";
+      }
+
+      @Override
+      public List<String> parse(String text) {
+        List<String> names =
+            Arrays.stream(text.split(","))
+                .map(String::trim)
+                .filter(name -> !name.isEmpty())
+                .toList();
+        if (names.isEmpty()) {
+          throw new IllegalArgumentException();
+        }
+        for (String name : names) {
+          if (!topic.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not a topic name");
+          }
+        }
+        return names.stream().distinct().toList();
+      }
+    };
+  }
+
   /** A Spark master URL: local, local[N], local[*], spark://, yarn, k8s://. */
   static ValueType<String> sparkMaster() {
     Pattern master = Pattern.compile("local(\\[(\\*|\\d+)(,\\d+)?])?|spark://.+|yarn|k8s://.+");

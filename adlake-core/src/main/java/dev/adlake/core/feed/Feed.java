@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param key the columns identifying a row, for change records
  * @param appliesTo for change records, the feed whose table the changes are applied to
  * @param maxRejectRatio the largest share of rejected rows a file may have and still load
+ * @param topic the Kafka topic the feed's files are batched from by {@code adlake bridge}, if any
  */
 public record Feed(
     String name,
@@ -34,14 +35,46 @@ public record Feed(
     boolean header,
     List<String> key,
     Optional<String> appliesTo,
-    double maxRejectRatio) {
+    double maxRejectRatio,
+    Optional<FeedTopic> topic) {
   public Feed {
     requireNonNull(name, "name is null");
     requireNonNull(prefix, "prefix is null");
     requireNonNull(format, "format is null");
     requireNonNull(table, "table is null");
     key = List.copyOf(key);
+    requireNonNull(topic, "topic is null");
     prefix = prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  /** A feed of files that land by other means than a Kafka topic. */
+  public Feed(
+      String name,
+      String prefix,
+      FileFormat format,
+      Optional<FeedSchema> schema,
+      SchemaEvolution evolution,
+      String table,
+      Optional<String> eventTime,
+      LoadMode mode,
+      boolean header,
+      List<String> key,
+      Optional<String> appliesTo,
+      double maxRejectRatio) {
+    this(
+        name,
+        prefix,
+        format,
+        schema,
+        evolution,
+        table,
+        eventTime,
+        mode,
+        header,
+        key,
+        appliesTo,
+        maxRejectRatio,
+        Optional.empty());
   }
 
   /** Qlik's change-record columns: the order of changes and the operation (I, U, D, B). */
