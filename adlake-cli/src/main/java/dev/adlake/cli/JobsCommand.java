@@ -1,9 +1,12 @@
 package dev.adlake.cli;
 
+import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobParameter;
+import dev.adlake.core.job.JobRegistry;
+import dev.adlake.kafka.KafkaJobs;
 import dev.adlake.spark.SparkJobs;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,7 +28,7 @@ final class JobsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Console console = new Console(spec.commandLine().getOut(), false);
-    List<JobDefinition> jobs = SparkJobs.registry(root.loadConfig()).definitions();
+    List<JobDefinition> jobs = definitions(root.loadConfig());
     for (Domain domain : Domain.values()) {
       List<JobDefinition> inDomain = jobs.stream().filter(job -> job.domain() == domain).toList();
       if (inDomain.isEmpty()) {
@@ -50,6 +53,17 @@ final class JobsCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Every job of the platform: the Spark jobs and those run on Kafka clients, in one registry so
+   * that a name is taken once and a job is in one domain.
+   */
+  static List<JobDefinition> definitions(AdlakeConfig config) {
+    JobRegistry<JobDefinition> all = JobRegistry.ofDefinitions();
+    SparkJobs.registry(config).definitions().forEach(all::register);
+    KafkaJobs.definitions(config).forEach(all::register);
+    return all.definitions();
   }
 
   private static String names(List<Dataset> datasets) {

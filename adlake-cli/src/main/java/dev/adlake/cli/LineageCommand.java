@@ -1,7 +1,6 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.job.Lineage;
-import dev.adlake.spark.SparkJobs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +31,7 @@ final class LineageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String mermaid = Lineage.mermaid(SparkJobs.registry(root.loadConfig()).definitions());
+    String mermaid = Lineage.mermaid(JobsCommand.definitions(root.loadConfig()));
     var out = spec.commandLine().getOut();
     out.print(markdown ? "```mermaid\n" + mermaid + "```\n" : mermaid);
     out.flush();

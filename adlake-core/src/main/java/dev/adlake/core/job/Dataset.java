@@ -28,6 +28,11 @@ public record Dataset(DatasetKind kind, String name) {
     return new Dataset(DatasetKind.TOPIC, name);
   }
 
+  /** A topic's raw copy in the Kafka archive, named by its folder. */
+  public static Dataset archive(String folder) {
+    return new Dataset(DatasetKind.ARCHIVE, folder);
+  }
+
   public static Dataset servingTable(String name) {
     return new Dataset(DatasetKind.SERVING_TABLE, name);
   }

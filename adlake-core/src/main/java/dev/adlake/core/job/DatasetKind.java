@@ -6,6 +6,8 @@ public enum DatasetKind {
   FILES("Landing zone"),
   /** A Kafka topic. */
   TOPIC("Kafka"),
+  /** Raw copies of Kafka topics in the lake, in dt=/hr= folders. */
+  ARCHIVE("Kafka archive"),
   /** An Iceberg table in the lake. */
   TABLE("Iceberg lake"),
   /** A table of the PostgreSQL serving store. */

@@ -72,7 +72,7 @@ public final class Lineage {
     String id = datasetId(dataset);
     String label = dataset.name();
     return switch (dataset.kind()) {
-      case FILES -> id + "[/" + trimSlashes(label) + "/]";
+      case FILES, ARCHIVE -> id + "[/" + trimSlashes(label) + "/]";
       case TOPIC -> id + ">" + label + "]";
       case TABLE, SERVING_TABLE -> id + "[" + label + "]";
       case API -> id + "[(" + label + ")]";

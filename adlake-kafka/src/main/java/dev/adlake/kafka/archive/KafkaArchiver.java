@@ -28,6 +28,7 @@ import java.util.NavigableSet;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -208,7 +209,7 @@ public final class KafkaArchiver implements AutoCloseable {
       return archiver;
     } catch (RuntimeException e) {
       if (consumer != null) {
-        consumer.close(Duration.ZERO);
+        consumer.close(CloseOptions.timeout(Duration.ZERO));
       }
       closeQuietly(lockChannel);
       if (e instanceof KafkaException) {
@@ -561,7 +562,7 @@ public final class KafkaArchiver implements AutoCloseable {
       throw new ExternalFailureException(
           "Cannot close the archive files in %s: %s".formatted(layout.root(), e.getMessage()), e);
     } finally {
-      consumer.close(Duration.ofSeconds(2));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
       closeQuietly(lockChannel);
     }
   }
@@ -578,7 +579,7 @@ public final class KafkaArchiver implements AutoCloseable {
         state.open = null;
       }
     }
-    consumer.close(Duration.ZERO);
+    consumer.close(CloseOptions.timeout(Duration.ZERO));
     closeQuietly(lockChannel);
   }
 

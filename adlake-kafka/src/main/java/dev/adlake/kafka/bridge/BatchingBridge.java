@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -155,17 +156,17 @@ public final class BatchingBridge implements AutoCloseable {
       consumer.subscribe(List.of(topic.topic()), bridge.new Rebalance());
       return bridge;
     } catch (IOException e) {
-      consumer.close(Duration.ZERO);
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
       throw new ExternalFailureException(
           "Cannot create the landing folder %s: %s".formatted(directory, e.getMessage()), e);
     } catch (KafkaException e) {
-      consumer.close(Duration.ZERO);
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
       throw new ExternalFailureException(
           "Cannot read topic %s from %s: %s"
               .formatted(topic.topic(), bootstrapServers, e.getMessage()),
           e);
     } catch (RuntimeException e) {
-      consumer.close(Duration.ZERO);
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
       throw e;
     }
   }
@@ -332,7 +333,7 @@ public final class BatchingBridge implements AutoCloseable {
         flush(partition, false);
       }
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 
@@ -340,6 +341,6 @@ public final class BatchingBridge implements AutoCloseable {
   void halt() {
     closed = true;
     batches.clear();
-    consumer.close(Duration.ZERO);
+    consumer.close(CloseOptions.timeout(Duration.ZERO));
   }
 }
