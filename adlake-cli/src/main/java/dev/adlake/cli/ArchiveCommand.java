@@ -74,37 +74,42 @@ final class ArchiveCommand implements Callable<Integer> {
               },
               "adlake-archive-stop");
       Runtime.getRuntime().addShutdownHook(stopOnSignal);
+      // The summary is printed before the hook is released: on Ctrl-C the JVM ends right after.
       try {
         if (once) {
           archiver.runOnce();
         } else {
           archiver.runUntilStopped();
         }
+        printSummary(archiver, console);
       } finally {
         finished.countDown();
         removeHook(stopOnSignal);
       }
-      double seconds = archiver.elapsedSeconds();
-      for (KafkaArchiver.TopicSummary topic : archiver.summary()) {
-        console.line(
-            "  %-24s %d partition(s): %s record(s) in %s file(s), %s hour(s) completed%s",
-            topic.topic(),
-            topic.partitions(),
-            Console.count(topic.records()),
-            Console.count(topic.files()),
-            Console.count(topic.hoursCompleted()),
-            topic.lateRecords() == 0
-                ? ""
-                : ", %s late record(s) in hours already complete"
-                    .formatted(Console.count(topic.lateRecords())));
-      }
-      console.line(
-          "Archived %s record(s) in %.1f s (%s/s)",
-          Console.count(archiver.recordsArchived()),
-          seconds,
-          Console.count(Math.round(archiver.recordsArchived() / Math.max(seconds, 0.001))));
     }
     return 0;
+  }
+
+  private static void printSummary(KafkaArchiver archiver, Console console) {
+    double seconds = archiver.elapsedSeconds();
+    for (KafkaArchiver.TopicSummary topic : archiver.summary()) {
+      console.line(
+          "  %-24s %d partition(s): %s record(s) in %s file(s), %s hour(s) completed%s",
+          topic.topic(),
+          topic.partitions(),
+          Console.count(topic.records()),
+          Console.count(topic.files()),
+          Console.count(topic.hoursCompleted()),
+          topic.lateRecords() == 0
+              ? ""
+              : ", %s late record(s) in hours already complete"
+                  .formatted(Console.count(topic.lateRecords())));
+    }
+    console.line(
+        "Archived %s record(s) in %.1f s (%s/s)",
+        Console.count(archiver.recordsArchived()),
+        seconds,
+        Console.count(Math.round(archiver.recordsArchived() / Math.max(seconds, 0.001))));
   }
 
   static void removeHook(Thread hook) {

@@ -107,27 +107,31 @@ final class BridgeCommand implements Callable<Integer> {
               "adlake-bridge-stop");
       Runtime.getRuntime().addShutdownHook(stopOnSignal);
       long started = System.nanoTime();
+      // The summary is printed before the hook is released: on Ctrl-C the JVM ends right after.
       try {
         run(bridges);
+        printSummary(bridges, (System.nanoTime() - started) / 1e9, console);
       } finally {
         finished.countDown();
         ArchiveCommand.removeHook(stopOnSignal);
       }
-      double seconds = (System.nanoTime() - started) / 1e9;
-      for (BatchingBridge bridge : bridges) {
-        BatchingBridge.Summary summary = bridge.summary();
-        console.line(
-            "  %-24s %s record(s) from %s in %s file(s): %s full, %s by age or at the end",
-            summary.feed(),
-            Console.count(summary.records()),
-            summary.topic(),
-            Console.count(summary.files()),
-            Console.count(summary.fullFiles()),
-            Console.count(summary.timedFiles()));
-      }
-      console.line("Done in %.1f s; 'adlake ingest' loads the files", seconds);
     }
     return 0;
+  }
+
+  private static void printSummary(List<BatchingBridge> bridges, double seconds, Console console) {
+    for (BatchingBridge bridge : bridges) {
+      BatchingBridge.Summary summary = bridge.summary();
+      console.line(
+          "  %-24s %s record(s) from %s in %s file(s): %s full, %s by age or at the end",
+          summary.feed(),
+          Console.count(summary.records()),
+          summary.topic(),
+          Console.count(summary.files()),
+          Console.count(summary.fullFiles()),
+          Console.count(summary.timedFiles()));
+    }
+    console.line("Done in %.1f s; 'adlake ingest' loads the files", seconds);
   }
 
   /** Runs each bridge in a thread of its own; the first failure ends them all. */

@@ -206,6 +206,47 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void archiveDefaultsToTheWarehouseAndFeedsMayNameATopic() {
+    AdlakeConfig defaults = load(Map.of(), Map.of());
+    Path home = directory.resolve(".adlake");
+    assertThat(defaults.archive().localDirectory()).isEqualTo(home.resolve("warehouse/archive"));
+    assertThat(defaults.archive().topics())
+        .containsExactly("ingested-tracker", "ingested-bids", "enriched-tracker", "enriched-bids");
+    assertThat(load(Map.of(), Map.of("lake.warehouse", "s3a://lake/prod")).archive().directory())
+        .hasToString("s3a://lake/prod/archive");
+
+    AdlakeConfig bridged =
+        load(
+            Map.of(),
+            Map.of(
+                "feeds.events.topic", "enriched-tracker",
+                "feeds.events.prefix", "stream/tracker/",
+                "feeds.events.format", "json",
+                "feeds.events.flush-minutes", "5"));
+    assertThat(bridged.feed("events").topic())
+        .contains(new dev.adlake.core.feed.FeedTopic("enriched-tracker", 10_000, 5));
+
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    Map.of(
+                        "archive.topics", "a,b c",
+                        "feeds.events.topic", "enriched-tracker",
+                        "feeds.events.prefix", "stream/tracker/",
+                        "feeds.events.format", "csv",
+                        "feeds.events.flush-records", "0",
+                        "feeds.files.prefix", "partner/",
+                        "feeds.files.format", "csv",
+                        "feeds.files.flush-minutes", "5")))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("archive.topics = 'a,b c' (--set): must be a comma-separated list")
+        .hasMessageContaining("feeds.events.format = 'csv' (--set): must be json")
+        .hasMessageContaining("feeds.events.flush-records = '0' (--set): must be an integer from 1")
+        .hasMessageContaining("feeds.files.flush-minutes = '5' (--set): applies only to a feed");
+  }
+
+  @Test
   void withoutFeedsTheGeneratedOnesAreUsed() {
     assertThat(load(Map.of(), Map.of()).feeds())
         .extracting(Feed::name)

@@ -495,6 +495,11 @@ public final class KafkaArchiver implements AutoCloseable {
       return;
     }
     long records = recordsArchived();
+    if (records == recordsAtLastProgress) {
+      // Quiet: nothing to say until records come.
+      lastProgressNanos = nanos;
+      return;
+    }
     long behind = 0;
     for (PartitionState state : partitions.values()) {
       if (state.endOffset != Long.MAX_VALUE && state.position >= 0) {
