@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       QuickstartCommand.class,
       GenerateCommand.class,
+      ProduceCommand.class,
       IngestCommand.class,
       LoadsCommand.class,
       MetricsCommand.class,
@@ -46,6 +47,7 @@ import picocli.CommandLine.ScopeType;
       "Examples:",
       "  adlake quickstart                   run the whole pipeline on a generated day",
       "  adlake generate --events 1000000    land a day of synthetic ad data",
+      "  adlake produce --events 100000      send tracker events and bid requests to Kafka",
       "  adlake ingest                       load what landed, each file once",
       "  adlake loads --status errored       files that failed, with the reason",
       "  adlake metrics --watch              keep the serving store up to date",

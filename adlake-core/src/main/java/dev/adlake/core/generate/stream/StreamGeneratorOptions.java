@@ -38,6 +38,18 @@ public record StreamGeneratorOptions(
 
   public StreamGeneratorOptions {
     requireNonNull(start, "start is null");
+    List<String> problems = problems(events, eventsPerSecond, faultRate, duplicateRate, bidShare);
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(
+          "Cannot generate stream events: " + String.join("; ", problems));
+    }
+  }
+
+  /**
+   * What breaks the rules among these values, each naming the value and the rule; empty if none.
+   */
+  public static List<String> problems(
+      long events, int eventsPerSecond, double faultRate, double duplicateRate, double bidShare) {
     List<String> problems = new ArrayList<>();
     if (events < 0) {
       problems.add("events is %d: give 0 or more".formatted(events));
@@ -48,10 +60,7 @@ public record StreamGeneratorOptions(
     checkShare(problems, "fault rate", faultRate);
     checkShare(problems, "duplicate rate", duplicateRate);
     checkShare(problems, "bid share", bidShare);
-    if (!problems.isEmpty()) {
-      throw new InvalidInputException(
-          "Cannot generate stream events: " + String.join("; ", problems));
-    }
+    return problems;
   }
 
   /** The defaults: {@value #DEFAULT_SEED}, 1% faults, 2% duplicates, 30% bid requests. */
