@@ -204,7 +204,6 @@ public final class StreamEventGenerator implements Iterator<StreamRecord> {
     Tally tally = tallies.get(source);
     byte[] key = event.eventId.getBytes(StandardCharsets.UTF_8);
     byte[] value;
-    boolean robot;
     try {
       if (source.equals(StreamTopics.TRACKER)) {
         value = tracker(event, fault);
@@ -214,7 +213,8 @@ public final class StreamEventGenerator implements Iterator<StreamRecord> {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot encode a generated " + source + " event", e);
     }
-    robot = event.agent != null && event.agent.robot();
+    // A robot's event without its user agent cannot be told from a person's.
+    boolean robot = event.agent != null && event.agent.robot();
     StreamRecord record = new StreamRecord(StreamTopics.ingested(source), key, value);
     if (fault != null) {
       tally.failed(fault);

@@ -5,8 +5,10 @@ import java.util.SplittableRandom;
 
 /**
  * A realistic pool of user agents with their shares: desktop, phone and tablet browsers for people,
- * and crawlers and HTTP clients for robots. Every robot here is one that Yauaa classes as a robot
- * device, and no browser is, so the truth's robot count is what a user-agent parser finds.
+ * and crawlers and HTTP clients for robots. Yauaa (7.32) gives every robot here the device class
+ * {@code Robot} and every browser {@code Desktop}, {@code Phone} or {@code Tablet}, so the truth's
+ * robot count is what a user-agent parser finds. (Googlebot's smartphone agent, class {@code Robot
+ * Mobile}, is left out: a check for {@code Robot} alone would miss it.)
  */
 final class UserAgents {
   /** A user agent string, its share within its pool, and whether it is a robot's. */
@@ -76,12 +78,7 @@ final class UserAgents {
   /** Crawlers and scripted clients, by share of robot traffic. */
   static final List<Agent> ROBOTS =
       List.of(
-          robot(0.30, "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
-          robot(
-              0.15,
-              "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36"
-                  + " (KHTML, like Gecko) Chrome/131.0.6778.69 Mobile Safari/537.36 (compatible;"
-                  + " Googlebot/2.1; +http://www.google.com/bot.html)"),
+          robot(0.45, "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
           robot(0.20, "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"),
           robot(0.15, "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)"),
           robot(0.10, "curl/8.5.0"),
