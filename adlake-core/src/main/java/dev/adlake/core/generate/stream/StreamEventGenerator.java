@@ -99,7 +99,12 @@ public final class StreamEventGenerator implements Iterator<StreamRecord> {
   private final WebPages pages = new WebPages();
   private final ZipfSampler userActivity;
   private final long startMillis;
-  private final long eventIdOffset;
+
+  /**
+   * Seeds the event ids from the seed and the start, so two runs that differ in start share none.
+   */
+  private final long streamKey;
+
   private final Map<String, List<FaultCase>> faultCases = new HashMap<>();
   private final Map<String, Tally> tallies = new LinkedHashMap<>();
   private final PriorityQueue<Pending> pending =
@@ -135,7 +140,7 @@ public final class StreamEventGenerator implements Iterator<StreamRecord> {
     int users = (int) Math.max(1_000L, Math.min(2_000_000L, options.events() / 4));
     this.userActivity = new ZipfSampler(users, 0.8);
     this.startMillis = options.start().toEpochMilli();
-    this.eventIdOffset = mix(options.seed() ^ EVENT_ID_SALT);
+    this.streamKey = mix(options.seed() ^ EVENT_ID_SALT) ^ mix(startMillis);
     for (String source : StreamTopics.SOURCES) {
       faultCases.put(source, FaultCase.of(source));
       tallies.put(source, new Tally());
@@ -367,13 +372,13 @@ public final class StreamEventGenerator implements Iterator<StreamRecord> {
   }
 
   /**
-   * A version-4 UUID, unique within a stream: the low 62 bits are a bijection of the event's index,
-   * the high 64 look random.
+   * A version-4 UUID, unique within a stream: the low 62 bits are a bijection of the event's index.
+   * Streams of another seed or start get other ids, so a second run is not taken for duplicates.
    */
   private String eventId(long index) {
-    long high = mix(options.seed() ^ EVENT_ID_SALT ^ index);
+    long high = mix(streamKey ^ index);
     high = (high & ~0xF000L) | 0x4000L;
-    long x = (index + eventIdOffset) & MASK_62;
+    long x = (index + mix(streamKey)) & MASK_62;
     x = ((x ^ (x >>> 31)) * 0xbf58476d1ce4e5b9L) & MASK_62;
     x = ((x ^ (x >>> 29)) * 0x94d049bb133111ebL) & MASK_62;
     x ^= x >>> 32;

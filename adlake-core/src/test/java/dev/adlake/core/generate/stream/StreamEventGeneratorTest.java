@@ -80,6 +80,25 @@ class StreamEventGeneratorTest {
   }
 
   @Test
+  void anotherStartGivesOtherEventIds() {
+    Set<String> first = new HashSet<>();
+    drain(new StreamEventGenerator(OPTIONS))
+        .forEach(record -> first.add(new String(record.key(), StandardCharsets.UTF_8)));
+    StreamGeneratorOptions later =
+        new StreamGeneratorOptions(
+            OPTIONS.seed(),
+            OPTIONS.events(),
+            OPTIONS.eventsPerSecond(),
+            START.plusSeconds(60),
+            OPTIONS.faultRate(),
+            OPTIONS.duplicateRate(),
+            OPTIONS.bidShare());
+
+    assertThat(drain(new StreamEventGenerator(later)))
+        .noneMatch(record -> first.contains(new String(record.key(), StandardCharsets.UTF_8)));
+  }
+
+  @Test
   void truthCountsAddUpAndEveryFaultCaseAppears() {
     StreamEventGenerator generator = new StreamEventGenerator(OPTIONS);
     long records = drain(generator).size();
