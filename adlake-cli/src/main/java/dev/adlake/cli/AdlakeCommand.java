@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       QuickstartCommand.class,
       GenerateCommand.class,
+      ProduceCommand.class,
       IngestCommand.class,
       BridgeCommand.class,
       ArchiveCommand.class,
@@ -48,6 +49,7 @@ import picocli.CommandLine.ScopeType;
       "Examples:",
       "  adlake quickstart                   run the whole pipeline on a generated day",
       "  adlake generate --events 1000000    land a day of synthetic ad data",
+      "  adlake produce --events 100000      send tracker events and bid requests to Kafka",
       "  adlake ingest                       load what landed, each file once",
       "  adlake bridge --once                batch feeds' Kafka topics into landing files",
       "  adlake archive --once               copy Kafka topics into the lake, by hour",

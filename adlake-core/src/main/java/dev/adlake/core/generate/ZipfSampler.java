@@ -10,11 +10,11 @@ import java.util.SplittableRandom;
  * which keeps generation fast for millions of users. Both reads hit one packed long, so a draw over
  * a table larger than the cache misses it once.
  */
-final class ZipfSampler {
+public final class ZipfSampler {
   /** Per column: the alias rank in the high bits, the 33-bit threshold to keep the column below. */
   private final long[] table;
 
-  ZipfSampler(int n, double exponent) {
+  public ZipfSampler(int n, double exponent) {
     if (n < 1) {
       throw new IllegalArgumentException("Zipf needs at least one rank, got " + n);
     }
@@ -65,14 +65,15 @@ final class ZipfSampler {
     }
   }
 
-  int sample(SplittableRandom random) {
+  /** A rank in 0..size-1; one random number per draw. */
+  public int sample(SplittableRandom random) {
     long bits = random.nextLong();
     int column = (int) (((bits >>> 32) * table.length) >>> 32);
     long entry = table[column];
     return (bits & 0xFFFF_FFFFL) < (entry & ((1L << 33) - 1)) ? column : (int) (entry >>> 33);
   }
 
-  int size() {
+  public int size() {
     return table.length;
   }
 }
