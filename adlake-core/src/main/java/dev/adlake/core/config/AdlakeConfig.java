@@ -22,6 +22,7 @@ public record AdlakeConfig(
     LandingConfig landing,
     IngestConfig ingest,
     MetricsConfig metrics,
+    EnrichConfig enrich,
     ServerConfig server,
     List<Feed> feeds,
     ConfigValues values) {
@@ -34,6 +35,7 @@ public record AdlakeConfig(
     keys.addAll(LandingConfig.keys());
     keys.addAll(IngestConfig.keys());
     keys.addAll(MetricsConfig.keys());
+    keys.addAll(EnrichConfig.keys());
     keys.addAll(ServerConfig.keys());
     keys.addAll(KafkaConfig.keys());
     keys.addAll(SparkConfig.keys());
@@ -51,6 +53,7 @@ public record AdlakeConfig(
         LandingConfig.from(values),
         IngestConfig.from(values),
         MetricsConfig.from(values),
+        EnrichConfig.from(values),
         ServerConfig.from(values),
         List.copyOf(feeds),
         values);
