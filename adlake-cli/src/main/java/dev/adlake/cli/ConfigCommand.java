@@ -4,6 +4,7 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigKey;
 import dev.adlake.core.config.ConfigValues;
 import dev.adlake.core.config.SparkConfig;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -60,8 +61,12 @@ final class ConfigCommand implements Callable<Integer> {
     AdlakeConfig config = root.loadConfig();
     console.line("home:   %s", config.home());
     console.line("file:   %s", config.configFile() == null ? "(none)" : config.configFile());
+    Map<String, ConfigKey<?>> declared = new HashMap<>();
+    AdlakeConfig.declaredKeys().forEach(key -> declared.put(key.name(), key));
     for (Map.Entry<String, ConfigValues.Resolved> entry : config.values().all().entrySet()) {
-      String text = secret(entry.getKey()) ? "******" : entry.getValue().text();
+      ConfigKey<?> key = declared.get(entry.getKey());
+      String text =
+          key != null ? key.printable(entry.getValue().text()) : entry.getValue().text();
       console.line(
           "%-26s %-50s %s",
           entry.getKey(),
@@ -76,13 +81,15 @@ final class ConfigCommand implements Callable<Integer> {
                 console.line(
                     "%-26s %-50s %s",
                     SparkConfig.PROPERTIES_PREFIX + name,
-                    value.text(),
+                    looksSecret(name) ? ConfigKey.MASK : value.text(),
                     value.source().name().toLowerCase(Locale.ROOT)));
     return 0;
   }
 
-  private static boolean secret(String key) {
-    return key.contains("password") || key.contains("secret");
+  /** Free-form Spark properties are not declared: their names tell which hold secrets. */
+  private static boolean looksSecret(String property) {
+    String name = property.toLowerCase(Locale.ROOT);
+    return name.contains("password") || name.contains("secret") || name.contains("token");
   }
 
   private static String originOf(ConfigValues.Resolved value) {

@@ -22,6 +22,7 @@ public record AdlakeConfig(
     LandingConfig landing,
     IngestConfig ingest,
     MetricsConfig metrics,
+    EnrichConfig enrich,
     ArchiveConfig archive,
     ServerConfig server,
     List<Feed> feeds,
@@ -35,6 +36,7 @@ public record AdlakeConfig(
     keys.addAll(LandingConfig.keys());
     keys.addAll(IngestConfig.keys());
     keys.addAll(MetricsConfig.keys());
+    keys.addAll(EnrichConfig.keys());
     keys.addAll(ArchiveConfig.keys());
     keys.addAll(ServerConfig.keys());
     keys.addAll(KafkaConfig.keys());
@@ -53,6 +55,7 @@ public record AdlakeConfig(
         LandingConfig.from(values),
         IngestConfig.from(values),
         MetricsConfig.from(values),
+        EnrichConfig.from(values),
         ArchiveConfig.from(values),
         ServerConfig.from(values),
         List.copyOf(feeds),

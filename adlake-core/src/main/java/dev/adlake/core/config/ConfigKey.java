@@ -27,6 +27,19 @@ public record ConfigKey<T>(String name, ValueType<T> type, String defaultText, S
     return new ConfigKey<>(name, type, defaultText, description);
   }
 
+  /** The text that stands for a secret value wherever configuration is printed. */
+  public static final String MASK = "******";
+
+  /** Whether the value of this key is a secret, shown as {@value #MASK} wherever printed. */
+  public boolean secret() {
+    return type.isSecret();
+  }
+
+  /** The text of a value as it may be printed: {@value #MASK} for a secret, else the text. */
+  public String printable(String text) {
+    return secret() && text != null ? MASK : text;
+  }
+
   /** The environment variable that overrides this key: ADLAKE_ then the name in upper case. */
   public String environmentVariable() {
     return environmentVariableOf(name);

@@ -115,7 +115,7 @@ public final class ConfigLoader {
         problems.add(
             new ConfigProblem(
                 name,
-                variable.getValue(),
+                printable(variable.getValue(), closest(name, byVariable)),
                 "environment",
                 "unknown environment variable" + suggestion(name, byVariable.keySet())));
       } else {
@@ -150,7 +150,10 @@ public final class ConfigLoader {
       } else if (!byName.containsKey(name)) {
         problems.add(
             new ConfigProblem(
-                name, raw.text(), raw.origin(), "unknown key" + suggestion(name, byName.keySet())));
+                name,
+                printable(raw.text(), closest(name, byName)),
+                raw.origin(),
+                "unknown key" + suggestion(name, byName.keySet())));
       }
     }
 
@@ -172,7 +175,10 @@ public final class ConfigLoader {
         String detail = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
         problems.add(
             new ConfigProblem(
-                key.name(), raw.text(), raw.origin(), "must be " + key.type().rule() + detail));
+                key.name(),
+                key.printable(raw.text()),
+                raw.origin(),
+                "must be " + key.type().rule() + detail));
       }
     }
 
@@ -277,6 +283,22 @@ public final class ConfigLoader {
 
   private static int line(JsonLocation location) {
     return location == null ? 0 : location.getLineNr();
+  }
+
+  /**
+   * The value of an unknown key as a problem may show it: masked when the key is close to a secret
+   * one, so that a misspelt password or key is not printed.
+   */
+  private static String printable(String text, Optional<ConfigKey<?>> closest) {
+    return closest.map(key -> key.printable(text)).orElse(text);
+  }
+
+  /** The declared key whose name (or variable) is closest to the given one, if close enough. */
+  private static Optional<ConfigKey<?>> closest(String name, Map<String, ConfigKey<?>> known) {
+    return known.keySet().stream()
+        .min(Comparator.comparingInt(candidate -> editDistance(name, candidate)))
+        .filter(best -> editDistance(name, best) <= Math.max(2, name.length() / 4))
+        .map(known::get);
   }
 
   /** ", did you mean 'x'?" for the closest known name, when one is close enough. */

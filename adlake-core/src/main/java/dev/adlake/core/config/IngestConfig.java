@@ -51,7 +51,7 @@ public record IngestConfig(
   public static final ConfigKey<String> SQS_SECRET_ACCESS_KEY =
       ConfigKey.of(
           "ingest.sqs.secret-access-key",
-          ValueType.string(),
+          ValueType.secret(),
           null,
           "SQS secret key (prefer the env var); unset: the AWS default credential chain");
   public static final ConfigKey<String> DISCOVERY =

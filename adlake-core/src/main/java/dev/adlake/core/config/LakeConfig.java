@@ -48,7 +48,7 @@ public record LakeConfig(
   public static final ConfigKey<String> S3_SECRET_ACCESS_KEY =
       ConfigKey.of(
           "lake.s3.secret-access-key",
-          ValueType.string(),
+          ValueType.secret(),
           null,
           "S3 secret key (prefer the env var); unset: the AWS default credential chain");
 

@@ -25,7 +25,7 @@ public record MetadataConfig(
   public static final ConfigKey<String> PASSWORD =
       ConfigKey.of(
           "metadata.password",
-          ValueType.string(),
+          ValueType.secret(),
           null,
           "PostgreSQL password (prefer the env var)");
   public static final ConfigKey<Integer> POOL_SIZE =

@@ -2,6 +2,7 @@ package dev.adlake.core.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,6 +26,14 @@ public interface ValueType<T> {
    */
   T parse(String text);
 
+  /**
+   * Whether values of this type are secrets (passwords, keys), shown masked wherever the
+   * configuration is printed: {@code adlake config}, problem reports, logs.
+   */
+  default boolean isSecret() {
+    return false;
+  }
+
   static ValueType<String> string() {
     return new ValueType<>() {
       @Override
@@ -38,6 +47,38 @@ public interface ValueType<T> {
           throw new IllegalArgumentException();
         }
         return text;
+      }
+    };
+  }
+
+  /** A non-empty secret string, such as a password: never printed. */
+  static ValueType<String> secret() {
+    return secret(1);
+  }
+
+  /**
+   * A secret string of at least {@code minimumBytes} bytes in UTF-8, such as a key: never printed.
+   */
+  static ValueType<String> secret(int minimumBytes) {
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return minimumBytes <= 1
+            ? "a non-empty string"
+            : "a string of at least %d bytes".formatted(minimumBytes);
+      }
+
+      @Override
+      public String parse(String text) {
+        if (text.isBlank() || text.getBytes(StandardCharsets.UTF_8).length < minimumBytes) {
+          throw new IllegalArgumentException();
+        }
+        return text;
+      }
+
+      @Override
+      public boolean isSecret() {
+        return true;
       }
     };
   }

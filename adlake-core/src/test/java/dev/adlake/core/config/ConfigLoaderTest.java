@@ -3,6 +3,7 @@ package dev.adlake.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.LoadMode;
 import java.io.IOException;
@@ -259,6 +260,50 @@ class ConfigLoaderTest {
             "ods-sample-changes",
             "dmap-agg-sample",
             "infobase-attributes");
+  }
+
+  @Test
+  void enrichmentIsOnByDefaultAndAMissingPseudonymKeyIsAskedForWhenUsed() {
+    EnrichConfig enrich = load(Map.of(), Map.of()).enrich();
+    assertThat(enrich.geo()).isTrue();
+    assertThat(enrich.geoDatabase()).isEmpty();
+    assertThat(enrich.userAgent()).isTrue();
+    assertThat(enrich.urls()).isTrue();
+    assertThat(enrich.anonymizeIp()).isTrue();
+    assertThat(enrich.pseudonymizeUserIds()).isTrue();
+    assertThat(enrich.pseudonymKey()).isEmpty();
+    assertThat(enrich.dedupeWindowMinutes()).isEqualTo(10);
+    assertThatThrownBy(enrich::requirePseudonymKey)
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith(
+            "Set enrich.pseudonym-key (or the environment variable ADLAKE_ENRICH_PSEUDONYM_KEY)");
+  }
+
+  @Test
+  void thePseudonymKeyIsASecretNeverPrinted() {
+    String key = "correct-horse-battery-staple";
+    AdlakeConfig config =
+        load(
+            Map.of("ADLAKE_ENRICH_PSEUDONYM_KEY", key),
+            Map.of("enrich.geo-database", "/srv/geo/GeoLite2-City.mmdb"));
+    assertThat(config.enrich().requirePseudonymKey()).isEqualTo(key);
+    assertThat(config.enrich().geoDatabase()).contains(Path.of("/srv/geo/GeoLite2-City.mmdb"));
+    assertThat(EnrichConfig.PSEUDONYM_KEY.secret()).isTrue();
+    assertThat(EnrichConfig.PSEUDONYM_KEY.printable(key)).isEqualTo("******");
+    assertThat(config.enrich().toString()).contains("pseudonymKey=******").doesNotContain(key);
+
+    String shortKey = "tooShort";
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of("ADLAKE_ENRICH_PSEUDONYM_KEY", shortKey),
+                    Map.of("enrich.pseudonym-kee", "misspelt-secret-value")))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining(
+            "enrich.pseudonym-key = '******' (environment): must be a string of at least 16 bytes")
+        .hasMessageContaining("enrich.pseudonym-kee = '******' (--set): unknown key")
+        .hasMessageNotContaining(shortKey)
+        .hasMessageNotContaining("misspelt-secret-value");
   }
 
   @Test
