@@ -65,8 +65,7 @@ final class ConfigCommand implements Callable<Integer> {
     AdlakeConfig.declaredKeys().forEach(key -> declared.put(key.name(), key));
     for (Map.Entry<String, ConfigValues.Resolved> entry : config.values().all().entrySet()) {
       ConfigKey<?> key = declared.get(entry.getKey());
-      String text =
-          key != null ? key.printable(entry.getValue().text()) : entry.getValue().text();
+      String text = key != null ? key.printable(entry.getValue().text()) : entry.getValue().text();
       console.line(
           "%-26s %-50s %s",
           entry.getKey(),

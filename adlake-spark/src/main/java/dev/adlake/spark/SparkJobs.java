@@ -3,6 +3,7 @@ package dev.adlake.spark;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.job.JobRegistry;
+import dev.adlake.spark.enrich.EnricherJob;
 import dev.adlake.spark.ingest.IngestJob;
 import dev.adlake.spark.metrics.AdMetricsJob;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import java.util.Optional;
 /**
  * Every Spark job of the platform, registered once: the source of `adlake jobs` and lineage.
  * Ingestion has a job per configured feed; the ad metrics run when the ad-server events and
- * conversions feeds are configured (as they are by default).
+ * conversions feeds are configured (as they are by default); the stream enricher always.
  */
 public final class SparkJobs {
   private SparkJobs() {}
@@ -28,6 +29,7 @@ public final class SparkJobs {
     if (events.isPresent() && conversions.isPresent()) {
       registry.register(new AdMetricsJob(events.get(), conversions.get()));
     }
+    registry.register(new EnricherJob());
     return registry;
   }
 

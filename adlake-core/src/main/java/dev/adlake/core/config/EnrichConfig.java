@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param pseudonymizeUserIds whether user ids are replaced by a keyed HMAC-SHA256 pseudonym
  * @param pseudonymKey the HMAC key, a secret; empty when not set
  * @param dedupeWindowMinutes how long an event id is remembered to drop its duplicates
+ * @param triggerSeconds seconds between two micro-batches of a running enricher
+ * @param maxEventsPerBatch the most records one micro-batch reads
  */
 public record EnrichConfig(
     boolean geo,
@@ -30,7 +32,9 @@ public record EnrichConfig(
     boolean anonymizeIp,
     boolean pseudonymizeUserIds,
     Optional<String> pseudonymKey,
-    int dedupeWindowMinutes) {
+    int dedupeWindowMinutes,
+    int triggerSeconds,
+    int maxEventsPerBatch) {
   /** The shortest pseudonym key accepted, in bytes (UTF-8): 128 bits. */
   public static final int MINIMUM_KEY_BYTES = 16;
 
@@ -85,6 +89,19 @@ public record EnrichConfig(
           "10",
           "How long an event id is remembered to drop its duplicates");
 
+  public static final ConfigKey<Integer> TRIGGER_SECONDS =
+      ConfigKey.of(
+          "enrich.trigger-seconds",
+          ValueType.integer(1, 3600),
+          "2",
+          "Seconds between two micro-batches of a running enricher: the floor of its latency");
+  public static final ConfigKey<Integer> MAX_EVENTS_PER_BATCH =
+      ConfigKey.of(
+          "enrich.max-events-per-batch",
+          ValueType.integer(1000, 100_000_000),
+          "500000",
+          "The most records one micro-batch reads, so a backlog is worked off in bounded batches");
+
   static List<ConfigKey<?>> keys() {
     return List.of(
         GEO,
@@ -94,7 +111,9 @@ public record EnrichConfig(
         ANONYMIZE_IP,
         PSEUDONYMIZE_USER_IDS,
         PSEUDONYM_KEY,
-        DEDUPE_WINDOW_MINUTES);
+        DEDUPE_WINDOW_MINUTES,
+        TRIGGER_SECONDS,
+        MAX_EVENTS_PER_BATCH);
   }
 
   static EnrichConfig from(ConfigValues values) {
@@ -106,7 +125,9 @@ public record EnrichConfig(
         values.get(ANONYMIZE_IP),
         values.get(PSEUDONYMIZE_USER_IDS),
         values.find(PSEUDONYM_KEY),
-        values.get(DEDUPE_WINDOW_MINUTES));
+        values.get(DEDUPE_WINDOW_MINUTES),
+        values.get(TRIGGER_SECONDS),
+        values.get(MAX_EVENTS_PER_BATCH));
   }
 
   /**
@@ -131,7 +152,8 @@ public record EnrichConfig(
   @Override
   public String toString() {
     return ("EnrichConfig[geo=%s, geoDatabase=%s, userAgent=%s, urls=%s, anonymizeIp=%s,"
-            + " pseudonymizeUserIds=%s, pseudonymKey=%s, dedupeWindowMinutes=%d]")
+            + " pseudonymizeUserIds=%s, pseudonymKey=%s, dedupeWindowMinutes=%d, triggerSeconds=%d,"
+            + " maxEventsPerBatch=%d]")
         .formatted(
             geo,
             geoDatabase,
@@ -140,6 +162,8 @@ public record EnrichConfig(
             anonymizeIp,
             pseudonymizeUserIds,
             pseudonymKey.map(key -> ConfigKey.MASK).orElse("(unset)"),
-            dedupeWindowMinutes);
+            dedupeWindowMinutes,
+            triggerSeconds,
+            maxEventsPerBatch);
   }
 }

@@ -1,0 +1,223 @@
+package dev.adlake.spark.enrich;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+
+import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.kafka.KafkaTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.LogicalRDD;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * The enricher: a Structured Streaming query from every {@code ingested-<source>} topic to the
+ * events tables (exactly once: checkpointed offsets and idempotent commits, see {@link
+ * StreamCommits}) and to the {@code enriched-<source>} and {@value StreamTopics#FAILED_EVENTS}
+ * topics (at least once: a batch replayed after a crash is sent again; consumers deduplicate on
+ * {@code event_id}). Events are deduplicated on (source, event id) within a window of arrival time.
+ */
+public final class EnricherStream {
+  /** Set to {@value #CRASH_AFTER_COMMIT} in tests to stop a batch between the lake and Kafka. */
+  static final String CRASH_POINT_PROPERTY = "adlake.test.enricher-crash-point";
+
+  static final String CRASH_AFTER_COMMIT = "after-commit";
+
+  private static final String ARRIVAL = "arrival";
+  private static final int OUTPUT_PARTITIONS = 2;
+
+  /**
+   * Where and how the enricher runs.
+   *
+   * @param topicPrefix what precedes {@code ingested-}, {@code enriched-} and {@code failed-events}
+   *     in topic names ("" normally; tests and benchmarks use their own)
+   * @param checkpoint the query's offsets and deduplication state; the same folder resumes it
+   * @param maxEventsPerBatch upper bound of records read by one micro-batch
+   * @param once process what the topics hold now, then stop; else run until stopped
+   */
+  public record Settings(
+      String bootstrapServers,
+      String topicPrefix,
+      EventsTables tables,
+      Path checkpoint,
+      EnrichmentOptions enrichment,
+      Duration dedupeWindow,
+      long maxEventsPerBatch,
+      Duration triggerInterval,
+      boolean once) {
+    public Settings {
+      requireNonNull(bootstrapServers, "bootstrapServers is null");
+      requireNonNull(topicPrefix, "topicPrefix is null");
+      requireNonNull(tables, "tables is null");
+      requireNonNull(checkpoint, "checkpoint is null");
+      requireNonNull(enrichment, "enrichment is null");
+    }
+
+    String ingestedPattern() {
+      return java.util.regex.Pattern.quote(topicPrefix) + StreamTopics.INGESTED.pattern();
+    }
+
+    String failedTopic() {
+      return topicPrefix + StreamTopics.FAILED_EVENTS;
+    }
+  }
+
+  private EnricherStream() {}
+
+  /** Creates the tables and starts the query; the caller awaits or stops it. */
+  public static StreamingQuery start(SparkSession spark, Settings settings) {
+    settings.tables().ensure(spark);
+    // Deduplication state: RocksDB keeps millions of keys off the heap, and its changelog
+    // checkpoints write only what a batch changed. A query keeps the provider it started with.
+    spark
+        .conf()
+        .set(
+            "spark.sql.streaming.stateStore.providerClass",
+            "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider");
+    spark
+        .conf()
+        .set("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true");
+    Dataset<Row> records =
+        spark
+            .readStream()
+            .format("kafka")
+            .option("kafka.bootstrap.servers", settings.bootstrapServers())
+            .option("subscribePattern", settings.ingestedPattern())
+            .option("startingOffsets", "earliest")
+            .option("failOnDataLoss", "true")
+            .option("maxOffsetsPerTrigger", settings.maxEventsPerBatch())
+            .load()
+            .select("value", "topic", "partition", "offset", "timestamp");
+    Dataset<Row> enriched =
+        records
+            .mapPartitions(
+                new EventEnricher(settings.enrichment(), settings.topicPrefix()),
+                Encoders.row(EventEnricher.OUTPUT))
+            // The batch's own time: replayed batches keep it, so deduplication replays exactly.
+            .withColumn(ARRIVAL, current_timestamp())
+            .withWatermark(ARRIVAL, settings.dedupeWindow().toSeconds() + " seconds")
+            .dropDuplicatesWithinWatermark(EventEnricher.DEDUPE_KEY);
+    Trigger trigger =
+        settings.once()
+            ? Trigger.AvailableNow()
+            : Trigger.ProcessingTime(settings.triggerInterval().toMillis());
+    try {
+      return enriched
+          .writeStream()
+          .queryName("enricher")
+          .option("checkpointLocation", settings.checkpoint().toUri().toString())
+          .trigger(trigger)
+          .foreachBatch(new BatchWriter(settings))
+          .start();
+    } catch (TimeoutException e) {
+      throw new ExternalFailureException("Cannot start the enricher: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes one micro-batch to the lake (once) and to the output topics. */
+  private static final class BatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+    private final Settings settings;
+    private final Set<String> existingTopics = ConcurrentHashMap.newKeySet();
+
+    BatchWriter(Settings settings) {
+      this.settings = settings;
+    }
+
+    /**
+     * Creates the output topics of sources seen for the first time (brokers may not auto-create).
+     */
+    private void ensureTopics(Dataset<Row> rows) {
+      List<String> topics = new ArrayList<>();
+      topics.add(settings.failedTopic());
+      rows.select("source").distinct().collectAsList().stream()
+          .map(row -> settings.topicPrefix() + StreamTopics.enriched(row.getString(0)))
+          .forEach(topics::add);
+      topics.removeIf(existingTopics::contains);
+      if (!topics.isEmpty()) {
+        KafkaTopics.ensure(settings.bootstrapServers(), topics, OUTPUT_PARTITIONS);
+        existingTopics.addAll(topics);
+      }
+    }
+
+    @Override
+    public void call(Dataset<Row> batch, Long batchId) {
+      SparkSession spark = batch.sparkSession();
+      String queryId = spark.sparkContext().getLocalProperty("sql.streaming.queryId");
+      // Computed once for the four writes: a local checkpoint keeps the rows as they are, which
+      // costs a fraction of the columnar cache that persist() would build.
+      Dataset<Row> rows = batch.localCheckpoint(true);
+      try {
+        Dataset<Row> events = rows.where(col(EventEnricher.STAGE).isNull());
+        Dataset<Row> failed = rows.where(col(EventEnricher.STAGE).isNotNull());
+        Column[] eventColumns = columns(EventsTables.EVENT_SCHEMA.fieldNames());
+        Column[] failedColumns = columns(EventsTables.FAILED_SCHEMA.fieldNames());
+        StreamCommits.append(
+            events.select(eventColumns), settings.tables().events(), queryId, batchId);
+        StreamCommits.append(
+            failed.select(failedColumns), settings.tables().failedEvents(), queryId, batchId);
+        ensureTopics(rows);
+        if (CRASH_AFTER_COMMIT.equals(System.getProperty(CRASH_POINT_PROPERTY))) {
+          System.clearProperty(CRASH_POINT_PROPERTY);
+          throw new IllegalStateException("Test crash after the lake commit of batch " + batchId);
+        }
+        send(
+            events.select(
+                col("event_id").as("key"),
+                to_json(struct(eventColumns)).as("value"),
+                concat(lit(settings.topicPrefix() + "enriched-"), col("source")).as("topic")));
+        send(
+            failed.select(
+                concat(
+                        col("kafka_topic"),
+                        lit("/"),
+                        col("kafka_partition"),
+                        lit("/"),
+                        col("kafka_offset"))
+                    .as("key"),
+                to_json(struct(failedColumns)).as("value"),
+                lit(settings.failedTopic()).as("topic")));
+      } finally {
+        release(rows);
+      }
+    }
+
+    private static void release(Dataset<Row> checkpointed) {
+      if (checkpointed.queryExecution().analyzed() instanceof LogicalRDD plan) {
+        plan.rdd().unpersist(false);
+      }
+    }
+
+    private void send(Dataset<Row> records) {
+      records
+          .write()
+          .format("kafka")
+          .option("kafka.bootstrap.servers", settings.bootstrapServers())
+          .option("kafka.compression.type", "lz4")
+          .option("kafka.linger.ms", "20")
+          .save();
+    }
+
+    private static Column[] columns(String[] names) {
+      return Arrays.stream(names).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    }
+  }
+}

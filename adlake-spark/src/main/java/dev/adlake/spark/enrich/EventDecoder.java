@@ -1,0 +1,165 @@
+package dev.adlake.spark.enrich;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.spark.enrich.EventFailure.Stage;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+
+/**
+ * Decodes the payload of an {@code ingested-<source>} record into a {@link SourceEvent}: Avro
+ * single-object encoding of the declared bid-request schema for {@value StreamTopics#BIDS}, a JSON
+ * object for every other source (see {@link StreamTopics}). Not thread-safe: one per task.
+ */
+final class EventDecoder {
+  static final Set<String> WEB_EVENT_TYPES = Set.of("page_view", "impression", "click");
+  static final String BID_REQUEST = "bid_request";
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final BinaryMessageDecoder<GenericRecord> bids =
+      new BinaryMessageDecoder<>(GenericData.get(), StreamTopics.bidRequestSchema());
+
+  /** The event of one record of the given source; throws {@link EventFailure} when it has none. */
+  SourceEvent decode(String source, byte[] payload) {
+    if (payload == null || payload.length == 0) {
+      throw new EventFailure(Stage.PARSE, "The record has no value");
+    }
+    return StreamTopics.BIDS.equals(source) ? decodeBid(payload) : decodeJson(payload);
+  }
+
+  private SourceEvent decodeBid(byte[] payload) {
+    GenericRecord record;
+    try {
+      record = bids.decode(payload);
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+      throw new EventFailure(
+          Stage.PARSE, "Not an Avro bid request of the declared schema: " + e.getMessage());
+    }
+    // The schema guarantees presence and types; what is left is the format of the values.
+    String requestId = record.get("request_id").toString();
+    if (requestId.isBlank()) {
+      throw new EventFailure(Stage.VALIDATE, "request_id: is blank");
+    }
+    return new SourceEvent(
+        requestId,
+        BID_REQUEST,
+        (Long) record.get("event_time"),
+        text(record.get("user_id")),
+        record.get("ip").toString(),
+        text(record.get("user_agent")),
+        text(record.get("site_url")),
+        null,
+        record.get("ad_slot").toString(),
+        (Long) record.get("floor_price_micros"));
+  }
+
+  private static String text(Object value) {
+    return value == null ? null : value.toString();
+  }
+
+  private static SourceEvent decodeJson(byte[] payload) {
+    String eventId = null;
+    String eventType = null;
+    String eventTime = null;
+    String userId = null;
+    String ip = null;
+    String userAgent = null;
+    String pageUrl = null;
+    String referrer = null;
+    // A malformed document is a parse failure even when a field before the damage is also wrong.
+    String invalid = null;
+    try (JsonParser parser = JSON.createParser(payload)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new EventFailure(Stage.PARSE, "Not a JSON object");
+      }
+      for (JsonToken token = parser.nextToken();
+          token == JsonToken.FIELD_NAME;
+          token = parser.nextToken()) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        String text = null;
+        if (value == JsonToken.VALUE_STRING) {
+          text = parser.getText();
+        } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+          parser.skipChildren();
+        }
+        boolean known = true;
+        switch (name) {
+          case "event_id" -> eventId = text;
+          case "event_type" -> eventType = text;
+          case "event_time" -> eventTime = text;
+          case "user_id" -> userId = text;
+          case "ip" -> ip = text;
+          case "user_agent" -> userAgent = text;
+          case "page_url" -> pageUrl = text;
+          case "referrer" -> referrer = text;
+          default -> known = false;
+        }
+        if (known && text == null && value != JsonToken.VALUE_NULL && invalid == null) {
+          invalid = name + ": expected a string, got " + describe(value);
+        }
+      }
+      if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+        throw new EventFailure(Stage.PARSE, "Not a single JSON object");
+      }
+    } catch (IOException e) {
+      throw new EventFailure(Stage.PARSE, "Not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (invalid != null) {
+      throw new EventFailure(Stage.VALIDATE, invalid);
+    }
+    require("event_id", eventId);
+    require("event_type", eventType);
+    require("event_time", eventTime);
+    require("ip", ip);
+    if (!WEB_EVENT_TYPES.contains(eventType)) {
+      throw new EventFailure(
+          Stage.VALIDATE,
+          "event_type: '%s' is not one of page_view, impression, click".formatted(eventType));
+    }
+    long millis;
+    try {
+      millis = Instant.parse(eventTime).toEpochMilli();
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new EventFailure(
+          Stage.VALIDATE,
+          "event_time: '%s' is not an ISO-8601 instant (2026-11-23T10:00:00Z)"
+              .formatted(eventTime));
+    }
+    return new SourceEvent(
+        eventId, eventType, millis, userId, ip, userAgent, pageUrl, referrer, null, null);
+  }
+
+  private static void require(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new EventFailure(Stage.VALIDATE, field + ": is missing");
+    }
+  }
+
+  private static String describe(JsonToken token) {
+    return switch (token) {
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "an array";
+      default -> String.valueOf(token);
+    };
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
+  }
+}

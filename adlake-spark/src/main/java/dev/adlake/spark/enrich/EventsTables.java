@@ -1,0 +1,102 @@
+package dev.adlake.spark.enrich;
+
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The lake tables of the event streams in one namespace: {@code events}, every enriched event once,
+ * partitioned by event day and source; and {@code failed_events}, every record the enricher could
+ * not parse, validate or enrich, with its raw payload, the stage and the reason, partitioned by
+ * arrival day.
+ */
+public record EventsTables(String namespace) {
+  /** The tables of the platform's enricher. */
+  public static final EventsTables DEFAULT = new EventsTables("streams");
+
+  /** The columns of the events table, in order; also the fields of the enriched-topic JSON. */
+  public static final StructType EVENT_SCHEMA =
+      new StructType(
+          new StructField[] {
+            field("source", DataTypes.StringType, false),
+            field("event_id", DataTypes.StringType, false),
+            field("event_type", DataTypes.StringType, false),
+            field("event_time", DataTypes.TimestampType, false),
+            field("user_id", DataTypes.StringType, true),
+            field("ip", DataTypes.StringType, false),
+            field("country", DataTypes.StringType, true),
+            field("region", DataTypes.StringType, true),
+            field("city", DataTypes.StringType, true),
+            field("device_class", DataTypes.StringType, true),
+            field("os_name", DataTypes.StringType, true),
+            field("os_version", DataTypes.StringType, true),
+            field("browser_name", DataTypes.StringType, true),
+            field("browser_version", DataTypes.StringType, true),
+            field("is_robot", DataTypes.BooleanType, true),
+            field("user_agent", DataTypes.StringType, true),
+            field("page_url", DataTypes.StringType, true),
+            field("page_host", DataTypes.StringType, true),
+            field("page_domain", DataTypes.StringType, true),
+            field("page_path", DataTypes.StringType, true),
+            field("utm_source", DataTypes.StringType, true),
+            field("utm_medium", DataTypes.StringType, true),
+            field("utm_campaign", DataTypes.StringType, true),
+            field("utm_term", DataTypes.StringType, true),
+            field("utm_content", DataTypes.StringType, true),
+            field("referrer_url", DataTypes.StringType, true),
+            field("referrer_host", DataTypes.StringType, true),
+            field("referrer_domain", DataTypes.StringType, true),
+            field("ad_slot", DataTypes.StringType, true),
+            field("floor_price_micros", DataTypes.LongType, true),
+            field("kafka_topic", DataTypes.StringType, false),
+            field("kafka_partition", DataTypes.IntegerType, false),
+            field("kafka_offset", DataTypes.LongType, false),
+            field("kafka_timestamp", DataTypes.TimestampType, false)
+          });
+
+  /** The columns of the failed-events table, in order; also the fields of the failed-topic JSON. */
+  public static final StructType FAILED_SCHEMA =
+      new StructType(
+          new StructField[] {
+            field("source", DataTypes.StringType, false),
+            field("stage", DataTypes.StringType, false),
+            field("reason", DataTypes.StringType, false),
+            field("payload", DataTypes.BinaryType, true),
+            field("kafka_topic", DataTypes.StringType, false),
+            field("kafka_partition", DataTypes.IntegerType, false),
+            field("kafka_offset", DataTypes.LongType, false),
+            field("kafka_timestamp", DataTypes.TimestampType, false)
+          });
+
+  public String events() {
+    return namespace + ".events";
+  }
+
+  public String failedEvents() {
+    return namespace + ".failed_events";
+  }
+
+  /** Creates the namespace and both tables when they do not exist. */
+  public void ensure(SparkSession spark) {
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + namespace);
+    // Micro-batches are small: no shuffle before the write, a writer per partition instead.
+    String properties =
+        " TBLPROPERTIES ('format-version' = '2', 'write.distribution-mode' = 'none',"
+            + " 'write.spark.fanout.enabled' = 'true')";
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (days(event_time), source)"
+                .formatted(events(), EVENT_SCHEMA.toDDL())
+            + properties);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (days(kafka_timestamp))"
+                .formatted(failedEvents(), FAILED_SCHEMA.toDDL())
+            + properties);
+  }
+
+  private static StructField field(
+      String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+    return new StructField(name, type, nullable, Metadata.empty());
+  }
+}
