@@ -63,11 +63,19 @@ final class ConfigCommand implements Callable<Integer> {
     console.line("file:   %s", config.configFile() == null ? "(none)" : config.configFile());
     Map<String, ConfigKey<?>> declared = new HashMap<>();
     AdlakeConfig.declaredKeys().forEach(key -> declared.put(key.name(), key));
+    int width =
+        Math.max(
+            config.values().all().keySet().stream().mapToInt(String::length).max().orElse(0),
+            config.values().sparkConf().keySet().stream()
+                .mapToInt(name -> SparkConfig.PROPERTIES_PREFIX.length() + name.length())
+                .max()
+                .orElse(0));
+    String line = "%-" + width + "s %-50s %s";
     for (Map.Entry<String, ConfigValues.Resolved> entry : config.values().all().entrySet()) {
       ConfigKey<?> key = declared.get(entry.getKey());
       String text = key != null ? key.printable(entry.getValue().text()) : entry.getValue().text();
       console.line(
-          "%-26s %-50s %s",
+          line,
           entry.getKey(),
           text,
           entry.getValue().source().name().toLowerCase(Locale.ROOT) + originOf(entry.getValue()));
@@ -78,7 +86,7 @@ final class ConfigCommand implements Callable<Integer> {
         .forEach(
             (name, value) ->
                 console.line(
-                    "%-26s %-50s %s",
+                    line,
                     SparkConfig.PROPERTIES_PREFIX + name,
                     looksSecret(name) ? ConfigKey.MASK : value.text(),
                     value.source().name().toLowerCase(Locale.ROOT)));

