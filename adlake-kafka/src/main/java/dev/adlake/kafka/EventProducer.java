@@ -69,11 +69,20 @@ public final class EventProducer {
 
   private final String bootstrapServers;
   private final int partitions;
+  private final String topicPrefix;
 
   /**
    * @param partitions partitions of each topic created; existing topics are left as they are
    */
   public EventProducer(String bootstrapServers, int partitions) {
+    this(bootstrapServers, partitions, "");
+  }
+
+  /**
+   * @param topicPrefix put before every topic name, so that tests and benchmarks have their own
+   */
+  public EventProducer(String bootstrapServers, int partitions, String topicPrefix) {
+    this.topicPrefix = requireNonNull(topicPrefix, "topicPrefix is null");
     this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
     if (partitions < 1 || partitions > 1000) {
       throw new InvalidInputException(
@@ -97,7 +106,8 @@ public final class EventProducer {
           "Cannot send at %s records per second: give 0 (as fast as possible) or more"
               .formatted(recordsPerSecond));
     }
-    KafkaTopics.ensure(bootstrapServers, TOPICS, partitions);
+    KafkaTopics.ensure(
+        bootstrapServers, TOPICS.stream().map(topic -> topicPrefix + topic).toList(), partitions);
 
     Map<String, Long> sentByTopic = new TreeMap<>();
     AtomicLong acknowledged = new AtomicLong();
@@ -118,7 +128,7 @@ public final class EventProducer {
           }
         }
         producer.send(
-            new ProducerRecord<>(record.topic(), record.key(), record.value()),
+            new ProducerRecord<>(topicPrefix + record.topic(), record.key(), record.value()),
             (metadata, exception) -> {
               if (exception == null) {
                 acknowledged.incrementAndGet();
@@ -126,7 +136,7 @@ public final class EventProducer {
                 failure.compareAndSet(null, exception);
               }
             });
-        sentByTopic.merge(record.topic(), 1L, Long::sum);
+        sentByTopic.merge(topicPrefix + record.topic(), 1L, Long::sum);
         sent++;
         long now = System.nanoTime();
         if (now >= nextProgress) {

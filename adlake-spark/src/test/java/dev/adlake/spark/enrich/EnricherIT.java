@@ -1,8 +1,13 @@
 package dev.adlake.spark.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.adlake.core.generate.stream.StreamEventGenerator;
+import dev.adlake.core.generate.stream.StreamGeneratorOptions;
+import dev.adlake.core.generate.stream.StreamTruth;
 import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.kafka.EventProducer;
 import dev.adlake.kafka.KafkaTopics;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
@@ -12,10 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
@@ -23,6 +30,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,6 +40,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The enricher against the real broker and lake: known inputs give known enriched events. */
@@ -180,6 +190,97 @@ class EnricherIT {
     assertThat(count(bootstrap, prefix + "enriched-tracker")).isEqualTo(2);
     assertThat(count(bootstrap, prefix + "enriched-bids")).isEqualTo(1);
     assertThat(count(bootstrap, prefix + StreamTopics.FAILED_EVENTS)).isEqualTo(6);
+  }
+
+  @Test
+  void aCrashAfterCommitAndAStopMidStreamLeaveEveryEventOnce() throws Exception {
+    Platform platform = TestPlatform.get();
+    SparkSession spark = platform.spark();
+    String bootstrap = platform.kafkaBootstrapServers();
+    String prefix = "restart-";
+    StreamEventGenerator generator =
+        new StreamEventGenerator(
+            StreamGeneratorOptions.defaults(40_000, Instant.parse("2026-11-23T09:58:00Z")));
+    new EventProducer(bootstrap, 2, prefix).send(generator, 0, (sent, rate) -> {});
+    StreamTruth truth = generator.truth();
+
+    Path checkpoint = Files.createTempDirectory("enricher-restart");
+    EventsTables tables = new EventsTables("streams_restart");
+    EnrichmentOptions options =
+        new EnrichmentOptions(true, null, true, true, true, new Pseudonymizer(KEY));
+    Function<Boolean, EnricherStream.Settings> settings =
+        once ->
+            new EnricherStream.Settings(
+                bootstrap,
+                prefix,
+                tables,
+                checkpoint,
+                options,
+                Duration.ofMinutes(10),
+                4_000,
+                Duration.ofMillis(500),
+                once);
+
+    // 1. A crash between the lake commit of a batch and the end of that batch.
+    StreamingQuery first = EnricherStream.start(spark, settings.apply(false));
+    Awaitility.await()
+        .atMost(Duration.ofMinutes(3))
+        .until(
+            () ->
+                spark.catalog().tableExists(tables.events())
+                    && spark.table(tables.events()).count() > 0);
+    System.setProperty(EnricherStream.CRASH_POINT_PROPERTY, EnricherStream.CRASH_AFTER_COMMIT);
+    assertThatThrownBy(first::awaitTermination)
+        .isInstanceOf(StreamingQueryException.class)
+        .hasStackTraceContaining("Test crash after the lake commit");
+    long afterCrash = spark.table(tables.events()).count();
+
+    // 2. Resumed, then stopped between batches while events remain.
+    StreamingQuery second = EnricherStream.start(spark, settings.apply(false));
+    Awaitility.await()
+        .atMost(Duration.ofMinutes(3))
+        .until(() -> spark.table(tables.events()).count() > afterCrash);
+    second.stop();
+    assertThat(spark.table(tables.events()).count())
+        .as("the stop came mid-stream")
+        .isLessThan(truth.total().distinctValidEvents());
+
+    // 3. Resumed to the end.
+    StreamingQuery last = EnricherStream.start(spark, settings.apply(true));
+    last.awaitTermination();
+
+    StreamTruthCheck.Comparison comparison = StreamTruthCheck.compare(spark, tables, truth);
+    assertThat(comparison.differences()).isEmpty();
+    assertThat(comparison.figures()).hasSizeGreaterThan(10);
+    // Kafka outputs are at least once: a replayed batch is sent again, no event is missing.
+    for (String source : truth.sources().keySet()) {
+      assertThat(distinctKeys(bootstrap, prefix + StreamTopics.enriched(source)))
+          .isEqualTo(truth.source(source).distinctValidEvents());
+    }
+  }
+
+  /** Distinct record keys of a topic, read from the beginning to its end. */
+  static long distinctKeys(String bootstrap, String topic) {
+    Properties properties = new Properties();
+    properties.put("bootstrap.servers", bootstrap);
+    Set<String> keys = new HashSet<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      while (partitions.stream()
+          .anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+          keys.add(new String(record.key(), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return keys.size();
   }
 
   private static void assertFailure(Row row, String stage, String reason) {
