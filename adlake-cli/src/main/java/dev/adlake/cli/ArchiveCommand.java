@@ -90,7 +90,7 @@ final class ArchiveCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void printSummary(KafkaArchiver archiver, Console console) {
+  static void printSummary(KafkaArchiver archiver, Console console) {
     double seconds = archiver.elapsedSeconds();
     for (KafkaArchiver.TopicSummary topic : archiver.summary()) {
       console.line(

@@ -51,9 +51,10 @@ final class EnrichCommand implements Callable<Integer> {
       Platform platform = handle.platform();
       JobRunner.Outcome outcome = run(platform, once, console);
       console.line(
-          "  enricher run %d: %s records in %s batches",
+          "  enricher run %d: %s events and %s failed records written in %s batch(es)",
           outcome.runId(),
-          Console.count(outcome.result().figures().get("records_read")),
+          Console.count(outcome.result().figures().get("events")),
+          Console.count(outcome.result().figures().get("failed")),
           Console.count(outcome.result().figures().get("batches")));
       if (once) {
         counts(platform, console);

@@ -12,9 +12,11 @@ import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobRunner;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.SparkJob;
+import dev.adlake.spark.enrich.StreamTruthCheck;
 import dev.adlake.spark.ingest.HourlyTruthCheck;
 import dev.adlake.spark.metrics.AdMetricsJob;
 import dev.adlake.spark.metrics.ServingTruthCheck;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,6 +53,11 @@ import picocli.CommandLine.Spec;
       "  adlake --home /tmp/try quickstart"
     })
 final class QuickstartCommand implements Callable<Integer> {
+  /**
+   * Events per second of the generated stream traffic (event time; sent as fast as Kafka takes).
+   */
+  static final int STREAM_RATE = 500;
+
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
 
@@ -65,6 +72,15 @@ final class QuickstartCommand implements Callable<Integer> {
       defaultValue = "" + GeneratorOptions.DEFAULT_SEED,
       description = "Random seed (default: ${DEFAULT-VALUE})")
   long seed;
+
+  @Option(
+      names = "--stream-minutes",
+      defaultValue = "3",
+      description =
+          "Minutes of tracker and bid-request traffic sent through Kafka, at "
+              + STREAM_RATE
+              + " events/s of event time (default: ${DEFAULT-VALUE})")
+  int streamMinutes;
 
   @Option(
       names = "--no-serve",
@@ -137,22 +153,27 @@ final class QuickstartCommand implements Callable<Integer> {
         console.blank();
       }
 
-      boolean exact = true;
+      console.line("5. Event streams: Kafka, the enricher, the archive");
+      StreamTruthCheck.Comparison streams =
+          StreamsStep.run(platform, console, Duration.ofMinutes(streamMinutes), STREAM_RATE);
+      console.blank();
+
+      boolean exact = streams.exact();
       Optional<Feed> events =
           config.feeds().stream().filter(feed -> feed.name().equals("adserver-events")).findFirst();
+      console.line("Checked against the generator's true answers");
       if (events.isPresent()) {
-        console.line("Checked against the generator's true answers");
         HourlyTruthCheck.Comparison comparison =
             HourlyTruthCheck.impressions(
                 platform.spark(),
                 events.get().table(),
                 config.expectedDirectory().resolve(GeneratedFeeds.EXPECTED_HOURLY_FILE));
-        exact = comparison.exact();
+        exact &= comparison.exact();
         console.line(
             "  impressions per ad and hour: %s of %s equal%s",
             Console.count(comparison.matching()),
             Console.count(comparison.rows()),
-            exact ? "" : "; first differences: " + comparison.mismatches());
+            comparison.exact() ? "" : "; first differences: " + comparison.mismatches());
         if (platform.jobs().all().stream()
             .anyMatch(job -> job.definition().name().equals(AdMetricsJob.NAME))) {
           ServingTruthCheck.Comparison served =
@@ -167,8 +188,14 @@ final class QuickstartCommand implements Callable<Integer> {
               Console.count(served.rows()),
               served.exact() ? "" : "; first differences: " + served.mismatches());
         }
-        console.blank();
       }
+      console.line(
+          "  stream events, once each, failed by stage, robots and countries, per source: %d of %d"
+              + " figures equal%s",
+          streams.figures().size() - streams.differences().size(),
+          streams.figures().size(),
+          streams.exact() ? "" : "; differences: " + streams.differences());
+      console.blank();
 
       console.line("Tables in the lake (catalog '%s')", LakeConfig.CATALOG_NAME);
       Set<String> tables = new LinkedHashSet<>();
@@ -192,12 +219,15 @@ final class QuickstartCommand implements Callable<Integer> {
       console.line("  errored files  %s", config.ingest().errorPath());
       console.line("  true answers   %s", config.expectedDirectory());
       console.line("  warehouse      %s", config.lake().warehouse());
+      console.line("  Kafka archive  %s", config.archive().localDirectory());
       console.line("  logs           %s", config.logDirectory());
       console.line("  adlake loads       every file loaded, with counts and errors");
       console.line("  adlake runs        the runs just recorded");
       console.line("  adlake jobs        what each job reads and writes");
       console.line("  adlake lineage     the data flow as a Mermaid flowchart");
       console.line("  adlake serve       the dashboard and HTTP API over the serving store");
+      console.line(
+          "  adlake produce     more stream events; adlake enrich and adlake archive take them");
       if (!noServe && exact) {
         console.blank();
         ServeCommand.serveUntilStopped(platform, console);

@@ -67,6 +67,8 @@ class AdlakeCommandIT {
       "quickstart",
       "--events",
       "20000",
+      "--stream-minutes",
+      "1",
       "--no-serve"
     };
     Result first = adlake(quickstart);
@@ -80,7 +82,9 @@ class AdlakeCommandIT {
             "serving store, impressions, clicks, conversions, sessions and users per ad and hour:"
                 + " ([\\d,]+) of \\1 equal")
         .contains("raw.adserver__events ")
-        .containsPattern("loads by status: archived \\d+");
+        .containsPattern("loads by status: archived \\d+")
+        .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
+        .containsPattern("ingested-tracker +\\d+ partition\\(s\\): [\\d,]+ record\\(s\\)");
     Map<String, Long> firstTables = tableCounts(first.out());
     assertThat(firstTables)
         .containsKeys(
@@ -94,9 +98,15 @@ class AdlakeCommandIT {
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 9 recorded runs: reusing it")
-        .contains("file(s) left in place: already loaded");
-    assertThat(tableCounts(second.out())).isEqualTo(firstTables);
+        .contains("This home already holds 10 recorded runs: reusing it")
+        .contains("file(s) left in place: already loaded")
+        .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal");
+    // Files are loaded once; the second run sends new stream events, which add to the first's.
+    Map<String, Long> secondTables = tableCounts(second.out());
+    assertThat(secondTables.get("streams.events")).isGreaterThan(firstTables.get("streams.events"));
+    secondTables.keySet().removeIf(table -> table.startsWith("streams."));
+    firstTables.keySet().removeIf(table -> table.startsWith("streams."));
+    assertThat(secondTables).isEqualTo(firstTables);
     assertThat(home.resolve("postgres").resolve("PG_VERSION")).exists();
 
     // An errored file is retried once its cause is fixed: here, a reject limit too strict for
@@ -126,8 +136,9 @@ class AdlakeCommandIT {
 
     Result runs = adlake("--home", home.toString(), "runs");
     assertThat(runs.exitCode()).isZero();
-    // One run per feed and the ad metrics per quickstart (two of them), and the retry's ingest.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(19);
+    // One run per feed, the ad metrics and the enricher per quickstart (two of them), and the
+    // retry's ingest.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(21);
   }
 
   @Test
@@ -171,7 +182,7 @@ class AdlakeCommandIT {
 
   private static Map<String, Long> tableCounts(String out) {
     Map<String, Long> counts = new LinkedHashMap<>();
-    Matcher matcher = Pattern.compile("(?m)^  (raw\\.\\S+)\\s+([\\d,]+) rows$").matcher(out);
+    Matcher matcher = Pattern.compile("(?m)^  ((?:raw|streams)\\.\\S+)\\s+([\\d,]+) rows$").matcher(out);
     while (matcher.find()) {
       counts.put(matcher.group(1), Long.parseLong(matcher.group(2).replace(",", "")));
     }

@@ -14,12 +14,19 @@ import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.kafka.KafkaTopics;
 import dev.adlake.spark.JobContext;
 import dev.adlake.spark.SparkJob;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
@@ -93,7 +100,58 @@ public final class EnricherJob implements SparkJob {
         enrich.userAgent(),
         enrich.urls(),
         enrich.anonymizeIp(),
-        enrich.pseudonymizeUserIds() ? new Pseudonymizer(enrich.requirePseudonymKey()) : null);
+        enrich.pseudonymizeUserIds() ? new Pseudonymizer(pseudonymKey(config)) : null);
+  }
+
+  /**
+   * The pseudonym key: {@code enrich.pseudonym-key} (file or environment), else the key the
+   * quickstart generated in this home; neither is an error that says how to set one.
+   */
+  public static String pseudonymKey(AdlakeConfig config) {
+    if (config.enrich().pseudonymKey().isPresent()) {
+      return config.enrich().pseudonymKey().get();
+    }
+    Path generated = generatedKeyFile(config);
+    if (Files.isRegularFile(generated)) {
+      try {
+        return Files.readString(generated, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new ExternalFailureException("Cannot read the pseudonym key " + generated, e);
+      }
+    }
+    return config.enrich().requirePseudonymKey();
+  }
+
+  /** Where the quickstart keeps the random pseudonym key it makes for a home without one. */
+  public static Path generatedKeyFile(AdlakeConfig config) {
+    return config.home().resolve("secrets").resolve("enrich-pseudonym-key");
+  }
+
+  /**
+   * Makes a random 256-bit pseudonym key readable by the owner only, unless a key is configured or
+   * was made before.
+   *
+   * @return whether a key was made now
+   */
+  public static boolean generateKeyIfMissing(AdlakeConfig config) {
+    Path file = generatedKeyFile(config);
+    if (config.enrich().pseudonymKey().isPresent() || Files.exists(file)) {
+      return false;
+    }
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, HexFormat.of().formatHex(key), StandardCharsets.UTF_8);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // Windows: the home folder's permissions apply.
+      }
+    } catch (IOException e) {
+      throw new ExternalFailureException("Cannot write the pseudonym key " + file, e);
+    }
+    return true;
   }
 
   /** The checkpoint of the platform's enricher: offsets and deduplication state. */
@@ -116,8 +174,7 @@ public final class EnricherJob implements SparkJob {
     EnricherStream.Settings settings =
         settings(context.config(), bootstrapServers, parameters.get(ONCE));
     StreamProgress counts = new StreamProgress(progress);
-    context.spark().streams().addListener(counts);
-    StreamingQuery query = EnricherStream.start(context.spark(), settings);
+    StreamingQuery query = EnricherStream.start(context.spark(), settings, Optional.of(counts));
     Thread stopper =
         new Thread(
             () -> {
@@ -134,7 +191,6 @@ public final class EnricherJob implements SparkJob {
     } catch (StreamingQueryException e) {
       throw new ExternalFailureException("The enricher failed: " + e.getMessage(), e);
     } finally {
-      context.spark().streams().removeListener(counts);
       try {
         Runtime.getRuntime().removeShutdownHook(stopper);
       } catch (IllegalStateException shuttingDown) {
@@ -143,7 +199,9 @@ public final class EnricherJob implements SparkJob {
     }
     Map<String, Long> figures = new LinkedHashMap<>();
     figures.put("batches", counts.batches());
-    figures.put("records_read", counts.records());
-    return new JobResult(counts.records(), counts.records(), figures);
+    figures.put("events", counts.events());
+    figures.put("failed", counts.failed());
+    return new JobResult(
+        counts.events() + counts.failed(), counts.events() + counts.failed(), figures);
   }
 }

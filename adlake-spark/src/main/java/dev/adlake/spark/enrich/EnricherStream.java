@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -28,6 +30,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The enricher: a Structured Streaming query from every {@code ingested-<source>} topic to the
@@ -42,6 +46,7 @@ public final class EnricherStream {
 
   static final String CRASH_AFTER_COMMIT = "after-commit";
 
+  private static final Logger LOG = LoggerFactory.getLogger(EnricherStream.class);
   private static final String ARRIVAL = "arrival";
   private static final int OUTPUT_PARTITIONS = 2;
 
@@ -84,8 +89,27 @@ public final class EnricherStream {
   private EnricherStream() {}
 
   /** Creates the tables and starts the query; the caller awaits or stops it. */
-  public static StreamingQuery start(SparkSession spark, Settings settings) {
-    settings.tables().ensure(spark);
+  public static StreamingQuery start(SparkSession session, Settings settings) {
+    return start(session, settings, Optional.empty());
+  }
+
+  /**
+   * What one micro-batch wrote.
+   *
+   * @param events rows appended to the events table (0 when a replayed batch found its commit)
+   * @param failed rows appended to the failed-events table
+   */
+  public record BatchReport(long batchId, long events, long failed, double seconds) {}
+
+  /**
+   * Creates the tables and starts the query, with a receiver of a report per micro-batch (called in
+   * the batch, before it counts as done); the caller awaits or stops the query.
+   */
+  public static StreamingQuery start(
+      SparkSession session, Settings settings, Optional<Consumer<BatchReport>> reports) {
+    settings.tables().ensure(session);
+    // The query's own settings, in a session of its own so that batch jobs keep theirs.
+    SparkSession spark = session.newSession();
     // Deduplication state: RocksDB keeps millions of keys off the heap, and its changelog
     // checkpoints write only what a batch changed. A query keeps the provider it started with.
     spark
@@ -96,6 +120,13 @@ public final class EnricherStream {
     spark
         .conf()
         .set("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true");
+    // A state partition per core: a micro-batch is a few hundred thousand rows, and each
+    // partition writes its own files. Kept by the checkpoint once the query has started.
+    spark
+        .conf()
+        .set(
+            "spark.sql.shuffle.partitions",
+            String.valueOf(Math.max(1, spark.sparkContext().defaultParallelism())));
     Dataset<Row> records =
         spark
             .readStream()
@@ -126,20 +157,43 @@ public final class EnricherStream {
           .queryName("enricher")
           .option("checkpointLocation", settings.checkpoint().toUri().toString())
           .trigger(trigger)
-          .foreachBatch(new BatchWriter(settings))
+          .foreachBatch(new BatchWriter(settings, reports.orElse(report -> {})))
           .start();
     } catch (TimeoutException e) {
       throw new ExternalFailureException("Cannot start the enricher: " + e.getMessage(), e);
     }
   }
 
+  /** The time each step of a micro-batch took, for the log. */
+  private static final class Steps {
+    private final StringBuilder text;
+
+    Steps(long batchId) {
+      text = new StringBuilder("batch ").append(batchId);
+    }
+
+    <T> T time(String step, java.util.function.Supplier<T> work) {
+      long started = System.nanoTime();
+      T result = work.get();
+      text.append(String.format(", %s %.1f s", step, (System.nanoTime() - started) / 1e9));
+      return result;
+    }
+
+    @Override
+    public String toString() {
+      return text.toString();
+    }
+  }
+
   /** Writes one micro-batch to the lake (once) and to the output topics. */
   private static final class BatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private final Settings settings;
+    private final Consumer<BatchReport> reports;
     private final Set<String> existingTopics = ConcurrentHashMap.newKeySet();
 
-    BatchWriter(Settings settings) {
+    BatchWriter(Settings settings, Consumer<BatchReport> reports) {
       this.settings = settings;
+      this.reports = reports;
     }
 
     /**
@@ -162,42 +216,64 @@ public final class EnricherStream {
     public void call(Dataset<Row> batch, Long batchId) {
       SparkSession spark = batch.sparkSession();
       String queryId = spark.sparkContext().getLocalProperty("sql.streaming.queryId");
+      long started = System.nanoTime();
+      Steps steps = new Steps(batchId);
       // Computed once for the four writes: a local checkpoint keeps the rows as they are, which
       // costs a fraction of the columnar cache that persist() would build.
-      Dataset<Row> rows = batch.localCheckpoint(true);
+      Dataset<Row> rows = steps.time("enrich", () -> batch.localCheckpoint(true));
       try {
         Dataset<Row> events = rows.where(col(EventEnricher.STAGE).isNull());
         Dataset<Row> failed = rows.where(col(EventEnricher.STAGE).isNotNull());
         Column[] eventColumns = columns(EventsTables.EVENT_SCHEMA.fieldNames());
         Column[] failedColumns = columns(EventsTables.FAILED_SCHEMA.fieldNames());
-        StreamCommits.append(
-            events.select(eventColumns), settings.tables().events(), queryId, batchId);
-        StreamCommits.append(
-            failed.select(failedColumns), settings.tables().failedEvents(), queryId, batchId);
-        ensureTopics(rows);
+        long[] written = new long[2];
+        steps.time(
+            "lake",
+            () -> {
+              written[0] =
+                  StreamCommits.append(
+                      events.select(eventColumns), settings.tables().events(), queryId, batchId);
+              written[1] =
+                  StreamCommits.append(
+                      failed.select(failedColumns),
+                      settings.tables().failedEvents(),
+                      queryId,
+                      batchId);
+              return null;
+            });
         if (CRASH_AFTER_COMMIT.equals(System.getProperty(CRASH_POINT_PROPERTY))) {
           System.clearProperty(CRASH_POINT_PROPERTY);
           throw new IllegalStateException("Test crash after the lake commit of batch " + batchId);
         }
-        send(
-            events.select(
-                col("event_id").as("key"),
-                to_json(struct(eventColumns)).as("value"),
-                concat(lit(settings.topicPrefix() + "enriched-"), col("source")).as("topic")));
-        send(
-            failed.select(
-                concat(
-                        col("kafka_topic"),
-                        lit("/"),
-                        col("kafka_partition"),
-                        lit("/"),
-                        col("kafka_offset"))
-                    .as("key"),
-                to_json(struct(failedColumns)).as("value"),
-                lit(settings.failedTopic()).as("topic")));
+        steps.time(
+            "topics",
+            () -> {
+              ensureTopics(rows);
+              send(
+                  events.select(
+                      col("event_id").as("key"),
+                      to_json(struct(eventColumns)).as("value"),
+                      concat(lit(settings.topicPrefix() + "enriched-"), col("source"))
+                          .as("topic")));
+              send(
+                  failed.select(
+                      concat(
+                              col("kafka_topic"),
+                              lit("/"),
+                              col("kafka_partition"),
+                              lit("/"),
+                              col("kafka_offset"))
+                          .as("key"),
+                      to_json(struct(failedColumns)).as("value"),
+                      lit(settings.failedTopic()).as("topic")));
+              return null;
+            });
+        reports.accept(
+            new BatchReport(batchId, written[0], written[1], (System.nanoTime() - started) / 1e9));
       } finally {
         release(rows);
       }
+      LOG.info("Enricher {}", steps);
     }
 
     private static void release(Dataset<Row> checkpointed) {

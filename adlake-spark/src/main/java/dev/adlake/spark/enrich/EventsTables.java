@@ -84,7 +84,7 @@ public record EventsTables(String namespace) {
     // Micro-batches are small: no shuffle before the write, a writer per partition instead.
     String properties =
         " TBLPROPERTIES ('format-version' = '2', 'write.distribution-mode' = 'none',"
-            + " 'write.spark.fanout.enabled' = 'true')";
+            + " 'write.spark.fanout.enabled' = 'true', 'write.parquet.compression-level' = '1')";
     spark.sql(
         "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (days(event_time), source)"
                 .formatted(events(), EVENT_SCHEMA.toDDL())

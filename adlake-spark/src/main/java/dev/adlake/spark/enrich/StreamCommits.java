@@ -1,6 +1,7 @@
 package dev.adlake.spark.enrich;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.config.LakeConfig;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
@@ -23,12 +24,16 @@ final class StreamCommits {
   /**
    * Appends the rows unless this query's batch is already in the table.
    *
-   * @return whether rows were appended now
+   * @return the rows appended now: 0 when the batch was committed before
    */
-  static boolean append(Dataset<Row> rows, String tableName, String queryId, long batchId) {
+  static long append(Dataset<Row> rows, String tableName, String queryId, long batchId) {
     SparkSession spark = rows.sparkSession();
-    if (committed(spark, tableName, queryId, batchId) || rows.isEmpty()) {
-      return false;
+    if (committed(spark, tableName, queryId, batchId)) {
+      return 0;
+    }
+    long count = rows.count();
+    if (count == 0) {
+      return 0;
     }
     try {
       rows.writeTo(tableName)
@@ -38,7 +43,7 @@ final class StreamCommits {
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new ExternalFailureException("Cannot append to " + tableName + ": it is gone", e);
     }
-    return true;
+    return count;
   }
 
   /** Whether the table's history, newest first, holds this query's commit of that batch. */
@@ -57,7 +62,7 @@ final class StreamCommits {
 
   private static Table load(SparkSession spark, String tableName) {
     try {
-      return Spark3Util.loadIcebergTable(spark, tableName);
+      return Spark3Util.loadIcebergTable(spark, LakeConfig.CATALOG_NAME + "." + tableName);
     } catch (ParseException | org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new ExternalFailureException("Cannot load table " + tableName, e);
     }

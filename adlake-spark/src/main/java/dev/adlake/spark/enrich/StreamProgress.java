@@ -2,14 +2,13 @@ package dev.adlake.spark.enrich;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.apache.spark.sql.streaming.StreamingQueryListener;
-import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
-/** Counts the batches and records of streaming queries and reports a line per batch with data. */
-final class StreamProgress extends StreamingQueryListener {
+/** Adds up the enricher's batch reports and writes a line for each batch that wrote rows. */
+final class StreamProgress implements Consumer<EnricherStream.BatchReport> {
   private final Consumer<String> progress;
   private final AtomicLong batches = new AtomicLong();
-  private final AtomicLong records = new AtomicLong();
+  private final AtomicLong events = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
 
   StreamProgress(Consumer<String> progress) {
     this.progress = progress;
@@ -19,31 +18,25 @@ final class StreamProgress extends StreamingQueryListener {
     return batches.get();
   }
 
-  long records() {
-    return records.get();
+  long events() {
+    return events.get();
+  }
+
+  long failed() {
+    return failed.get();
   }
 
   @Override
-  public void onQueryStarted(QueryStartedEvent event) {}
-
-  @Override
-  public void onQueryProgress(QueryProgressEvent event) {
-    StreamingQueryProgress batch = event.progress();
-    if (batch.numInputRows() == 0) {
+  public void accept(EnricherStream.BatchReport report) {
+    if (report.events() == 0 && report.failed() == 0) {
       return;
     }
     batches.incrementAndGet();
-    long total = records.addAndGet(batch.numInputRows());
+    long total = events.addAndGet(report.events());
+    failed.addAndGet(report.failed());
     progress.accept(
-        "batch %d: %,d records in %.1f s (%,.0f/s), %,d in all"
+        "batch %d: %,d events and %,d failed records in %.1f s (%,d events in all)"
             .formatted(
-                batch.batchId(),
-                batch.numInputRows(),
-                batch.batchDuration() / 1000.0,
-                batch.processedRowsPerSecond(),
-                total));
+                report.batchId(), report.events(), report.failed(), report.seconds(), total));
   }
-
-  @Override
-  public void onQueryTerminated(QueryTerminatedEvent event) {}
 }

@@ -1,0 +1,118 @@
+package dev.adlake.cli;
+
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.generate.stream.StreamEventGenerator;
+import dev.adlake.core.generate.stream.StreamGeneratorOptions;
+import dev.adlake.core.generate.stream.StreamTruth;
+import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.kafka.EventProducer;
+import dev.adlake.kafka.archive.KafkaArchiver;
+import dev.adlake.spark.Platform;
+import dev.adlake.spark.enrich.EnricherJob;
+import dev.adlake.spark.enrich.EventsTables;
+import dev.adlake.spark.enrich.StreamTruthCheck;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The quickstart's event streams: a few minutes of generated traffic through Kafka, the enricher
+ * over it, the archive of the topics, then counts per topic and table and the check against the
+ * generator's truth.
+ */
+final class StreamsStep {
+  private StreamsStep() {}
+
+  /**
+   * Runs the step and prints what it made.
+   *
+   * @return the comparison of this run's events with the truth
+   */
+  static StreamTruthCheck.Comparison run(
+      Platform platform, Console console, Duration traffic, int eventsPerSecond) {
+    AdlakeConfig config = platform.config();
+    if (EnricherJob.generateKeyIfMissing(config)) {
+      console.line(
+          "  made a random pseudonym key in %s (set enrich.pseudonym-key or"
+              + " ADLAKE_ENRICH_PSEUDONYM_KEY to use your own)",
+          EnricherJob.generatedKeyFile(config));
+    }
+    String servers = platform.kafkaBootstrapServers();
+    Instant sentFrom = Instant.now();
+    StreamEventGenerator generator =
+        new StreamEventGenerator(
+            StreamGeneratorOptions.forDuration(traffic, eventsPerSecond, sentFrom));
+    EventProducer.Report sent =
+        new EventProducer(servers, EventProducer.DEFAULT_PARTITIONS)
+            .send(generator, 0, (done, rate) -> {});
+    StreamTruth truth = generator.truth();
+    console.line(
+        "  produced %s records (%d minutes of traffic at %,d events/s, with duplicates and faulty"
+            + " records) at %s records/s",
+        Console.count(sent.records()),
+        traffic.toMinutes(),
+        eventsPerSecond,
+        Console.count(Math.round(sent.recordsPerSecond())));
+
+    long started = System.nanoTime();
+    var outcome = EnrichCommand.run(platform, true, console);
+    console.line(
+        "  enricher run %d, %.1f s: %s events and %s failed records written in %s batch(es)",
+        outcome.runId(),
+        (System.nanoTime() - started) / 1e9,
+        Console.count(outcome.result().figures().get("events")),
+        Console.count(outcome.result().figures().get("failed")),
+        Console.count(outcome.result().figures().get("batches")));
+
+    KafkaArchiver archiver =
+        KafkaArchiver.start(config.archive(), servers, Clock.systemUTC(), line -> {});
+    archiver.runOnce();
+    console.line("  archive of the topics in %s:", config.archive().localDirectory());
+    ArchiveCommand.printSummary(archiver, console);
+
+    console.line("  records per topic:");
+    List<String> topics = new ArrayList<>();
+    for (String source : StreamTopics.SOURCES) {
+      topics.add(StreamTopics.ingested(source));
+      topics.add(StreamTopics.enriched(source));
+    }
+    topics.add(StreamTopics.FAILED_EVENTS);
+    records(servers, topics)
+        .forEach((topic, count) -> console.line("    %-24s %12s", topic, Console.count(count)));
+    console.line("  rows per table and source:");
+    EnrichCommand.counts(platform, console);
+    return StreamTruthCheck.compare(platform.spark(), EventsTables.DEFAULT, truth, sentFrom);
+  }
+
+  /** Records in each topic, from its log start to its end. */
+  private static Map<String, Long> records(String servers, List<String> topics) {
+    Properties properties = new Properties();
+    properties.put("bootstrap.servers", servers);
+    Map<String, Long> counts = new TreeMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      for (String topic : topics) {
+        List<TopicPartition> partitions =
+            consumer.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
+        long end =
+            consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        long start =
+            consumer.beginningOffsets(partitions).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+        counts.put(topic, end - start);
+      }
+    }
+    return counts;
+  }
+}
