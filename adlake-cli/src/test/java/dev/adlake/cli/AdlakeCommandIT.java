@@ -134,7 +134,7 @@ class AdlakeCommandIT {
     assertThat(adlake("--home", home.toString(), "loads", "--status", "errored").out())
         .contains("No loads match");
 
-    Result runs = adlake("--home", home.toString(), "runs");
+    Result runs = adlake("--home", home.toString(), "runs", "--limit", "100");
     assertThat(runs.exitCode()).isZero();
     // One run per feed, the ad metrics and the enricher per quickstart (two of them), and the
     // retry's ingest.
@@ -182,7 +182,8 @@ class AdlakeCommandIT {
 
   private static Map<String, Long> tableCounts(String out) {
     Map<String, Long> counts = new LinkedHashMap<>();
-    Matcher matcher = Pattern.compile("(?m)^  ((?:raw|streams)\\.\\S+)\\s+([\\d,]+) rows$").matcher(out);
+    Matcher matcher =
+        Pattern.compile("(?m)^  ((?:raw|streams)\\.\\S+)\\s+([\\d,]+) rows$").matcher(out);
     while (matcher.find()) {
       counts.put(matcher.group(1), Long.parseLong(matcher.group(2).replace(",", "")));
     }

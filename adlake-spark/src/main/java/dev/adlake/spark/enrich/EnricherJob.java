@@ -50,7 +50,8 @@ public final class EnricherJob implements SparkJob {
     List<Dataset> writes = new ArrayList<>();
     writes.add(Dataset.table(EventsTables.DEFAULT.events()));
     writes.add(Dataset.table(EventsTables.DEFAULT.failedEvents()));
-    writes.add(Dataset.topic(StreamTopics.enriched("<source>")));
+    StreamTopics.SOURCES.forEach(
+        source -> writes.add(Dataset.topic(StreamTopics.enriched(source))));
     writes.add(Dataset.topic(StreamTopics.FAILED_EVENTS));
     this.definition =
         new JobDefinition(
@@ -59,7 +60,9 @@ public final class EnricherJob implements SparkJob {
             JobKind.STREAMING,
             "Enriches the ingested-<source> topics (geography, user agent, URLs, deduplication,"
                 + " pseudonymised ids) into the events table, exactly once, and enriched topics",
-            List.of(Dataset.topic(StreamTopics.ingested("<source>"))),
+            StreamTopics.SOURCES.stream()
+                .map(source -> Dataset.topic(StreamTopics.ingested(source)))
+                .toList(),
             writes,
             List.of(ONCE));
   }
