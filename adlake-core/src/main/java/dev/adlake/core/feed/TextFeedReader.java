@@ -303,7 +303,7 @@ public final class TextFeedReader {
   }
 
   /** Splits one line; for commas, double quotes enclose fields and "" stands for a quote. */
-  static List<String> split(String line, char separator) {
+  public static List<String> split(String line, char separator) {
     List<String> fields = new ArrayList<>();
     if (separator == '\t') {
       int start = 0;

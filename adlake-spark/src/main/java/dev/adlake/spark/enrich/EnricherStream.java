@@ -221,58 +221,56 @@ public final class EnricherStream {
       // Computed once for the four writes: a local checkpoint keeps the rows as they are, which
       // costs a fraction of the columnar cache that persist() would build.
       Dataset<Row> rows = steps.time("enrich", () -> batch.localCheckpoint(true));
-      try {
-        Dataset<Row> events = rows.where(col(EventEnricher.STAGE).isNull());
-        Dataset<Row> failed = rows.where(col(EventEnricher.STAGE).isNotNull());
-        Column[] eventColumns = columns(EventsTables.EVENT_SCHEMA.fieldNames());
-        Column[] failedColumns = columns(EventsTables.FAILED_SCHEMA.fieldNames());
-        long[] written = new long[2];
-        steps.time(
-            "lake",
-            () -> {
-              written[0] =
-                  StreamCommits.append(
-                      events.select(eventColumns), settings.tables().events(), queryId, batchId);
-              written[1] =
-                  StreamCommits.append(
-                      failed.select(failedColumns),
-                      settings.tables().failedEvents(),
-                      queryId,
-                      batchId);
-              return null;
-            });
-        if (CRASH_AFTER_COMMIT.equals(System.getProperty(CRASH_POINT_PROPERTY))) {
-          System.clearProperty(CRASH_POINT_PROPERTY);
-          throw new IllegalStateException("Test crash after the lake commit of batch " + batchId);
-        }
-        steps.time(
-            "topics",
-            () -> {
-              ensureTopics(rows);
-              send(
-                  events.select(
-                      col("event_id").as("key"),
-                      to_json(struct(eventColumns)).as("value"),
-                      concat(lit(settings.topicPrefix() + "enriched-"), col("source"))
-                          .as("topic")));
-              send(
-                  failed.select(
-                      concat(
-                              col("kafka_topic"),
-                              lit("/"),
-                              col("kafka_partition"),
-                              lit("/"),
-                              col("kafka_offset"))
-                          .as("key"),
-                      to_json(struct(failedColumns)).as("value"),
-                      lit(settings.failedTopic()).as("topic")));
-              return null;
-            });
-        reports.accept(
-            new BatchReport(batchId, written[0], written[1], (System.nanoTime() - started) / 1e9));
-      } finally {
-        release(rows);
+      Dataset<Row> events = rows.where(col(EventEnricher.STAGE).isNull());
+      Dataset<Row> failed = rows.where(col(EventEnricher.STAGE).isNotNull());
+      Column[] eventColumns = columns(EventsTables.EVENT_SCHEMA.fieldNames());
+      Column[] failedColumns = columns(EventsTables.FAILED_SCHEMA.fieldNames());
+      long[] written = new long[2];
+      steps.time(
+          "lake",
+          () -> {
+            written[0] =
+                StreamCommits.append(
+                    events.select(eventColumns), settings.tables().events(), queryId, batchId);
+            written[1] =
+                StreamCommits.append(
+                    failed.select(failedColumns),
+                    settings.tables().failedEvents(),
+                    queryId,
+                    batchId);
+            return null;
+          });
+      if (CRASH_AFTER_COMMIT.equals(System.getProperty(CRASH_POINT_PROPERTY))) {
+        System.clearProperty(CRASH_POINT_PROPERTY);
+        throw new IllegalStateException("Test crash after the lake commit of batch " + batchId);
       }
+      steps.time(
+          "topics",
+          () -> {
+            ensureTopics(rows);
+            send(
+                events.select(
+                    col("event_id").as("key"),
+                    to_json(struct(eventColumns)).as("value"),
+                    concat(lit(settings.topicPrefix() + "enriched-"), col("source")).as("topic")));
+            send(
+                failed.select(
+                    concat(
+                            col("kafka_topic"),
+                            lit("/"),
+                            col("kafka_partition"),
+                            lit("/"),
+                            col("kafka_offset"))
+                        .as("key"),
+                    to_json(struct(failedColumns)).as("value"),
+                    lit(settings.failedTopic()).as("topic")));
+            return null;
+          });
+      reports.accept(
+          new BatchReport(batchId, written[0], written[1], (System.nanoTime() - started) / 1e9));
+      // Not on failure: tasks of a cancelled write may still read the blocks; Spark's cleaner
+      // removes them once the rows are unreachable.
+      release(rows);
       LOG.info("Enricher {}", steps);
     }
 

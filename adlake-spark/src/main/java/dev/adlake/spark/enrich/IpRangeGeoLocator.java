@@ -1,6 +1,7 @@
 package dev.adlake.spark.enrich;
 
 import dev.adlake.core.InvalidInputException;
+import dev.adlake.core.feed.TextFeedReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,7 +137,7 @@ final class IpRangeGeoLocator implements GeoLocator {
         }
         continue;
       }
-      List<String> fields = splitCsv(trimmed);
+      List<String> fields = TextFeedReader.split(trimmed, ',').stream().map(String::strip).toList();
       if (fields.size() != 5) {
         throw broken(source, number, "expected 5 fields, found " + fields.size());
       }
@@ -271,35 +272,6 @@ final class IpRangeGeoLocator implements GeoLocator {
 
   private static String orNull(String field) {
     return field.isEmpty() ? null : field;
-  }
-
-  /** Splits one CSV line; fields may be quoted with {@code "}, a doubled quote inside is one. */
-  static List<String> splitCsv(String line) {
-    List<String> fields = new ArrayList<>(5);
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          field.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          field.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        fields.add(field.toString().strip());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    fields.add(field.toString().strip());
-    return fields;
   }
 
   private static InvalidInputException broken(String source, int line, String problem) {
