@@ -1,5 +1,6 @@
 package dev.adlake.spark.enrich;
 
+import dev.adlake.spark.LakeNamespaces;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -80,7 +81,7 @@ public record EventsTables(String namespace) {
 
   /** Creates the namespace and both tables when they do not exist. */
   public void ensure(SparkSession spark) {
-    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + namespace);
+    LakeNamespaces.ensure(spark, namespace);
     // Micro-batches are small: no shuffle before the write, a writer per partition instead.
     String properties =
         " TBLPROPERTIES ('format-version' = '2', 'write.distribution-mode' = 'none',"

@@ -4,6 +4,7 @@ import dev.adlake.core.feed.Column;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.FeedSchema;
 import dev.adlake.core.feed.SchemaEvolution;
+import dev.adlake.spark.LakeNamespaces;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +77,7 @@ final class FeedTables {
   /** Creates the feed's table and rejects table unless they exist. */
   static void ensure(SparkSession spark, Feed feed, FeedSchema schema) {
     boolean rescues = feed.schema().isEmpty() && feed.evolution() == SchemaEvolution.RESCUE;
-    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + namespace(feed.table()));
+    LakeNamespaces.ensure(spark, namespace(feed.table()));
     StringBuilder columns = new StringBuilder();
     for (StructField field : rowSchema(feed, schema).fields()) {
       if (!columns.isEmpty()) {

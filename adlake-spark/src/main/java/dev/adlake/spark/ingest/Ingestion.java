@@ -325,6 +325,14 @@ public final class Ingestion {
   private int recover() {
     int recovered = 0;
     for (Load load : ledger.abandoned()) {
+      if (config.feeds().stream().noneMatch(feed -> feed.name().equals(load.feed()))) {
+        // Another configuration's feed: its own processes know where its files and table are.
+        LOG.info(
+            "Load {} of feed {} was abandoned; left to a process that has that feed",
+            load.id(),
+            load.feed());
+        continue;
+      }
       Load next;
       switch (load.status()) {
         case INGESTING -> {

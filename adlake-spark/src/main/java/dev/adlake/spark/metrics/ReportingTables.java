@@ -1,5 +1,6 @@
 package dev.adlake.spark.metrics;
 
+import dev.adlake.spark.LakeNamespaces;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -24,7 +25,7 @@ final class ReportingTables {
   private ReportingTables() {}
 
   static void ensure(SparkSession spark) {
-    spark.sql("CREATE NAMESPACE IF NOT EXISTS reporting");
+    LakeNamespaces.ensure(spark, "reporting");
     spark.sql(
         ("CREATE TABLE IF NOT EXISTS %s (hour timestamp NOT NULL, ad_id int NOT NULL, campaign_id"
                     + " int NOT NULL, advertiser_id int NOT NULL, impressions bigint NOT NULL, clicks"
