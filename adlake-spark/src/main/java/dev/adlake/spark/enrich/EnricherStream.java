@@ -120,8 +120,9 @@ public final class EnricherStream {
     spark
         .conf()
         .set("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true");
-    // The enriched rows are wide: the generated code that converts them is larger than the 8,000
-    // bytes HotSpot compiles, and ran interpreted. With this limit Spark generates smaller code.
+    // The enriched rows are wide: the fused code that converts them is larger than the 8,000
+    // bytes HotSpot compiles, and ran interpreted. Past this limit Spark runs that stage's
+    // operators unfused instead, which HotSpot compiles.
     spark.conf().set("spark.sql.codegen.hugeMethodLimit", "8000");
     // A state partition per core: a micro-batch is a few hundred thousand rows, and each
     // partition writes its own files. Kept by the checkpoint once the query has started.
