@@ -1,5 +1,6 @@
 package dev.adlake.cli;
 
+import dev.adlake.core.Folders;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.generate.AdDataGenerator;
 import dev.adlake.core.generate.GenerationReport;
@@ -8,15 +9,11 @@ import dev.adlake.spark.Platform;
 import dev.adlake.spark.enrich.EnrichBenchmark;
 import dev.adlake.spark.enrich.EnricherJob;
 import dev.adlake.spark.metrics.RollupBenchmark;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -90,7 +87,7 @@ final class BenchCommand implements Runnable {
       for (int threads : cores == 1 ? new int[] {1} : new int[] {1, cores}) {
         List<Double> perCore = new ArrayList<>();
         for (int run = 0; run < runs + 1; run++) {
-          delete(scratch);
+          Folders.delete(scratch);
           GenerationReport report =
               AdDataGenerator.generate(
                   new GeneratorOptions(
@@ -116,23 +113,9 @@ final class BenchCommand implements Runnable {
             perCore.stream().map(value -> Console.count(value.longValue())).toList(),
             median / TARGET_ROWS_PER_SECOND_PER_CORE);
       }
-      delete(scratch);
+      Folders.delete(scratch);
       console.line(met ? "target met" : "target NOT met");
       return 0;
-    }
-
-    /** Deletes a folder of the benchmark's with everything in it. */
-    static void delete(Path root) {
-      if (!Files.exists(root)) {
-        return;
-      }
-      try (Stream<Path> walk = Files.walk(root)) {
-        for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.adlake.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.Folders;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.generate.AdDataGenerator;
 import dev.adlake.core.generate.GeneratedFeeds;
@@ -66,7 +67,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
     AdlakeConfig config = root.loadConfig();
     Console console = new Console(spec.commandLine().getOut(), false);
     Path home = config.workDirectory().resolve("bench-freshness");
-    BenchCommand.Generate.delete(home);
+    Folders.delete(home);
     Path landing = home.resolve("landing");
     console.line(
         "bench freshness: %d file(s) of %d impressions, %d cores, %s; processes on home %s",

@@ -1,15 +1,11 @@
 package dev.adlake.spark;
 
+import dev.adlake.core.Folders;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigLoader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * One platform per test JVM (one PostgreSQL, one SparkSession, one Kafka broker), started on first
@@ -24,7 +20,7 @@ public final class TestPlatform {
   public static synchronized Platform get() {
     if (platform == null) {
       Path home = Path.of("target", "test-home").toAbsolutePath();
-      deleteRecursively(home);
+      Folders.delete(home);
       AdlakeConfig config =
           ConfigLoader.load(
               new ConfigLoader.Request(
@@ -37,24 +33,5 @@ public final class TestPlatform {
       Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "test-platform-stop"));
     }
     return platform;
-  }
-
-  public static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(TestPlatform::delete);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path path) {
-    try {
-      Files.delete(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

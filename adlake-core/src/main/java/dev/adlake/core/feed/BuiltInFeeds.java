@@ -30,7 +30,8 @@ public final class BuiltInFeeds {
             false,
             List.of(),
             Optional.empty(),
-            maxRejectRatio),
+            maxRejectRatio,
+            Optional.empty()),
         new Feed(
             "tracker-clicks",
             GeneratedFeeds.TRACKER_CLICKS,
@@ -47,7 +48,8 @@ public final class BuiltInFeeds {
             true,
             List.of(),
             Optional.empty(),
-            maxRejectRatio),
+            maxRejectRatio,
+            Optional.empty()),
         new Feed(
             "tracker-conversions",
             GeneratedFeeds.TRACKER_CONVERSIONS,
@@ -64,7 +66,8 @@ public final class BuiltInFeeds {
             true,
             List.of(),
             Optional.empty(),
-            maxRejectRatio),
+            maxRejectRatio,
+            Optional.empty()),
         new Feed(
             "adtracker-impressions",
             GeneratedFeeds.ADTRACKER_IMPRESSIONS,
@@ -81,7 +84,8 @@ public final class BuiltInFeeds {
             false,
             List.of(),
             Optional.empty(),
-            maxRejectRatio),
+            maxRejectRatio,
+            Optional.empty()),
         new Feed(
             "ods-sample",
             ReferenceDataGenerator.ODS_PREFIX,
@@ -94,7 +98,8 @@ public final class BuiltInFeeds {
             true,
             List.of("id"),
             Optional.empty(),
-            maxRejectRatio),
+            maxRejectRatio,
+            Optional.empty()),
         new Feed(
             "ods-sample-changes",
             ReferenceDataGenerator.ODS_CHANGES_PREFIX,
@@ -112,7 +117,8 @@ public final class BuiltInFeeds {
             true,
             List.of("id"),
             Optional.of("ods-sample"),
-            maxRejectRatio),
+            maxRejectRatio,
+            Optional.empty()),
         new Feed(
             "dmap-agg-sample",
             ReferenceDataGenerator.DMAP_PREFIX,
@@ -127,7 +133,8 @@ public final class BuiltInFeeds {
             true,
             List.of(),
             Optional.empty(),
-            maxRejectRatio),
+            maxRejectRatio,
+            Optional.empty()),
         new Feed(
             "infobase-attributes",
             ReferenceDataGenerator.SNAPSHOTS_PREFIX,
@@ -141,7 +148,8 @@ public final class BuiltInFeeds {
             true,
             List.of(),
             Optional.empty(),
-            maxRejectRatio));
+            maxRejectRatio,
+            Optional.empty()));
   }
 
   private static final String ODS_COLUMNS = "id int not null, name string, fare decimal(8,2)";

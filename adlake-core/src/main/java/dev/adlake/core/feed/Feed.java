@@ -47,36 +47,6 @@ public record Feed(
     prefix = prefix.endsWith("/") ? prefix : prefix + "/";
   }
 
-  /** A feed of files that land by other means than a Kafka topic. */
-  public Feed(
-      String name,
-      String prefix,
-      FileFormat format,
-      Optional<FeedSchema> schema,
-      SchemaEvolution evolution,
-      String table,
-      Optional<String> eventTime,
-      LoadMode mode,
-      boolean header,
-      List<String> key,
-      Optional<String> appliesTo,
-      double maxRejectRatio) {
-    this(
-        name,
-        prefix,
-        format,
-        schema,
-        evolution,
-        table,
-        eventTime,
-        mode,
-        header,
-        key,
-        appliesTo,
-        maxRejectRatio,
-        Optional.empty());
-  }
-
   /** Qlik's change-record columns: the order of changes and the operation (I, U, D, B). */
   public static final String CHANGE_SEQUENCE = "header__change_seq";
 

@@ -33,7 +33,8 @@ class TextFeedReaderTest {
         header,
         List.of(),
         Optional.empty(),
-        0.1);
+        0.1,
+        Optional.empty());
   }
 
   private static final class Collected implements RowSink {

@@ -7,6 +7,7 @@ import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.NotFoundException;
 import dev.adlake.core.config.ArchiveConfig;
 import dev.adlake.kafka.AtomicFiles;
+import dev.adlake.kafka.PollLoop;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -35,7 +36,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,7 +139,7 @@ public final class KafkaArchiver implements AutoCloseable {
   private final FileLock lock;
   private final Map<String, TopicState> topics = new LinkedHashMap<>();
   private final Map<TopicPartition, PartitionState> partitions = new LinkedHashMap<>();
-  private volatile boolean stopRequested;
+  private final PollLoop loop;
   private boolean closed;
   private long lastEndOffsetsNanos;
   private long lastProgressNanos = System.nanoTime();
@@ -159,6 +159,7 @@ public final class KafkaArchiver implements AutoCloseable {
     this.clock = clock;
     this.progress = progress;
     this.consumer = consumer;
+    this.loop = new PollLoop(consumer);
     this.lockChannel = lockChannel;
     this.lock = lock;
   }
@@ -313,32 +314,19 @@ public final class KafkaArchiver implements AutoCloseable {
   /** Archives up to the end offsets the topics have now, then closes every file. */
   public void runOnce() {
     Map<TopicPartition, Long> targets = consumer.endOffsets(partitions.keySet(), KAFKA_TIMEOUT);
-    try {
-      while (!stopRequested && !caughtUpWith(targets)) {
-        step(Duration.ofMillis(200));
-      }
-    } catch (WakeupException stopped) {
-      // stop() was called.
-    }
+    loop.run(() -> caughtUpWith(targets), this::step, Duration.ofMillis(200));
     close();
   }
 
   /** Archives until {@link #stop()} is called, then closes every file. */
   public void runUntilStopped() {
-    try {
-      while (!stopRequested) {
-        step(Duration.ofMillis(500));
-      }
-    } catch (WakeupException stopped) {
-      // stop() was called.
-    }
+    loop.run(() -> false, this::step, Duration.ofMillis(500));
     close();
   }
 
   /** Asks a running archiver to close its files and end; safe from any thread. */
   public void stop() {
-    stopRequested = true;
-    consumer.wakeup();
+    loop.stop();
   }
 
   private boolean caughtUpWith(Map<TopicPartition, Long> targets) {

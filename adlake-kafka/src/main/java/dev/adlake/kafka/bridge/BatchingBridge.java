@@ -8,6 +8,7 @@ import dev.adlake.core.NotFoundException;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.FeedTopic;
 import dev.adlake.kafka.AtomicFiles;
+import dev.adlake.kafka.PollLoop;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -31,7 +32,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -77,7 +77,7 @@ public final class BatchingBridge implements AutoCloseable {
   private final Consumer<String> progress;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<TopicPartition, Batch> batches = new HashMap<>();
-  private volatile boolean stopRequested;
+  private final PollLoop loop;
   private boolean closed;
   private long records;
   private long files;
@@ -99,6 +99,7 @@ public final class BatchingBridge implements AutoCloseable {
     this.clock = clock;
     this.progress = progress;
     this.consumer = consumer;
+    this.loop = new PollLoop(consumer);
   }
 
   /** The consumer group of a feed's bridge processes. */
@@ -197,43 +198,35 @@ public final class BatchingBridge implements AutoCloseable {
    * ends.
    */
   public void runOnce() {
-    try {
-      long deadline = System.nanoTime() + KAFKA_TIMEOUT.toNanos();
-      while (consumer.assignment().isEmpty() && !stopRequested) {
-        step(Duration.ofMillis(200));
-        if (System.nanoTime() > deadline) {
-          throw new ExternalFailureException(
-              "Cannot bridge feed %s: no partition of %s was assigned within %d s"
-                  .formatted(feed.name(), topic.topic(), KAFKA_TIMEOUT.toSeconds()),
-              null);
-        }
-      }
+    long deadline = System.nanoTime() + KAFKA_TIMEOUT.toNanos();
+    loop.run(
+        () -> !consumer.assignment().isEmpty(),
+        wait -> {
+          if (System.nanoTime() > deadline) {
+            throw new ExternalFailureException(
+                "Cannot bridge feed %s: no partition of %s was assigned within %d s"
+                    .formatted(feed.name(), topic.topic(), KAFKA_TIMEOUT.toSeconds()),
+                null);
+          }
+          step(wait);
+        },
+        Duration.ofMillis(200));
+    if (!loop.stopRequested()) {
       Map<TopicPartition, Long> targets = consumer.endOffsets(consumer.assignment(), KAFKA_TIMEOUT);
-      while (!stopRequested && !caughtUpWith(targets)) {
-        step(Duration.ofMillis(200));
-      }
-    } catch (WakeupException stopped) {
-      // stop() was called.
+      loop.run(() -> caughtUpWith(targets), this::step, Duration.ofMillis(200));
     }
     close();
   }
 
   /** Batches until {@link #stop()} is called, then flushes what is left. */
   public void runUntilStopped() {
-    try {
-      while (!stopRequested) {
-        step(Duration.ofMillis(500));
-      }
-    } catch (WakeupException stopped) {
-      // stop() was called.
-    }
+    loop.run(() -> false, this::step, Duration.ofMillis(500));
     close();
   }
 
   /** Asks a running bridge to flush and end; safe from any thread. */
   public void stop() {
-    stopRequested = true;
-    consumer.wakeup();
+    loop.stop();
   }
 
   private boolean caughtUpWith(Map<TopicPartition, Long> targets) {

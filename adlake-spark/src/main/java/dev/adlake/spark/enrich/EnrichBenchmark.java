@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.Folders;
 import dev.adlake.core.generate.stream.StreamEventGenerator;
 import dev.adlake.core.generate.stream.StreamGeneratorOptions;
 import dev.adlake.core.generate.stream.StreamTruth;
@@ -211,14 +212,8 @@ public final class EnrichBenchmark {
 
   private static Path checkpoint(Options options, String name) {
     Path path = options.workDirectory().resolve("bench-enrich").resolve(name);
+    Folders.delete(path);
     try {
-      if (Files.exists(path)) {
-        try (var walk = Files.walk(path)) {
-          for (Path file : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.delete(file);
-          }
-        }
-      }
       Files.createDirectories(path.getParent());
     } catch (IOException e) {
       throw new ExternalFailureException("Cannot create " + path.getParent(), e);

@@ -11,13 +11,13 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.Folders;
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.generate.AdDataGenerator;
 import dev.adlake.core.generate.GeneratedFeeds;
 import dev.adlake.core.generate.GenerationReport;
 import dev.adlake.core.generate.GeneratorOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -301,7 +301,7 @@ public final class RollupBenchmark {
       progress.accept("reusing the generated day in " + day);
       return;
     }
-    delete(day);
+    Folders.delete(day);
     progress.accept(
         "generating a day of %,d impressions (seed %d) in %s"
             .formatted(options.events(), options.seed(), day));
@@ -391,19 +391,6 @@ public final class RollupBenchmark {
     } catch (IOException e) {
       throw new ExternalFailureException(
           "Cannot list the files in %s: %s".formatted(folder, e.getMessage()), e);
-    }
-  }
-
-  private static void delete(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
