@@ -2,80 +2,57 @@ package dev.adlake.spark.enrich;
 
 import dev.adlake.spark.enrich.EventFailure.Stage;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
 
 /**
- * Turns Kafka records of {@code ingested-<source>} topics into enriched events, or into failed
- * events that keep the payload, the stage and the reason. Input rows are (value, topic, partition,
- * offset, timestamp); output rows follow {@link #OUTPUT}: the event columns, then the failure
- * columns (null for an event), then the key the stream deduplicates on.
+ * Turns one Kafka record of an {@code ingested-<source>} topic into a row of the events table, or
+ * into a row of the failed-events table that keeps the payload, the stage and the reason. Rows are
+ * Iceberg records of the tables' own schemas, which the task writes to Parquet and as JSON. Not
+ * thread-safe: one per task.
  */
-final class EventEnricher implements MapPartitionsFunction<Row, Row> {
-  static final String STAGE = "stage";
-  static final String DEDUPE_KEY = "dedupe_key";
-
-  /** Every event column (nullable here, since failed rows lack them) and the failure columns. */
-  static final StructType OUTPUT = output();
-
+final class EventEnricher {
   private static final Map<String, GeoLocator> LOCATORS = new ConcurrentHashMap<>();
+
+  /**
+   * What one record became.
+   *
+   * @param row a row of the events table, or of the failed-events table when {@code failed}
+   * @param key the key of its output record: the event id, or the failed record's position
+   */
+  record Outcome(Record row, boolean failed, String key) {}
 
   private final EnrichmentOptions options;
   private final String topicPrefix;
+  private final Record eventTemplate;
+  private final Record failedTemplate;
+  private final EventDecoder decoder = new EventDecoder();
+  private final GeoLocator locator;
 
   /**
    * @param topicPrefix what precedes {@code ingested-<source>} in topic names ("" normally)
+   * @param eventSchema the events table's schema: the columns of {@link EventsTables#EVENT_SCHEMA}
+   * @param failedSchema the failed-events table's: the columns of {@link
+   *     EventsTables#FAILED_SCHEMA}
    */
-  EventEnricher(EnrichmentOptions options, String topicPrefix) {
+  EventEnricher(
+      EnrichmentOptions options, String topicPrefix, Schema eventSchema, Schema failedSchema) {
     this.options = options;
     this.topicPrefix = topicPrefix;
-  }
-
-  private static StructType output() {
-    List<StructField> fields = new ArrayList<>();
-    for (StructField field : EventsTables.EVENT_SCHEMA.fields()) {
-      fields.add(new StructField(field.name(), field.dataType(), true, Metadata.empty()));
-    }
-    fields.add(new StructField(STAGE, DataTypes.StringType, true, Metadata.empty()));
-    fields.add(new StructField("reason", DataTypes.StringType, true, Metadata.empty()));
-    fields.add(new StructField("payload", DataTypes.BinaryType, true, Metadata.empty()));
-    fields.add(new StructField(DEDUPE_KEY, DataTypes.StringType, false, Metadata.empty()));
-    return new StructType(fields.toArray(StructField[]::new));
-  }
-
-  @Override
-  public Iterator<Row> call(Iterator<Row> records) {
-    Task task = new Task();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return records.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        return task.process(records.next());
-      }
-    };
-  }
-
-  /** The per-task state: decoders are not thread-safe. */
-  private final class Task {
-    private final EventDecoder decoder = new EventDecoder();
-    private final GeoLocator locator =
+    this.eventTemplate = template(eventSchema, EventsTables.EVENT_SCHEMA.fieldNames());
+    this.failedTemplate = template(failedSchema, EventsTables.FAILED_SCHEMA.fieldNames());
+    this.locator =
         options.geo()
             ? LOCATORS.computeIfAbsent(
                 options.geoDatabase() == null ? "" : options.geoDatabase(),
@@ -83,119 +60,125 @@ final class EventEnricher implements MapPartitionsFunction<Row, Row> {
                     GeoLocators.open(
                         path.isEmpty() ? Optional.empty() : Optional.of(Path.of(path))))
             : null;
+  }
 
-    Row process(Row record) {
-      byte[] payload = record.getAs(0);
-      String topic = record.getString(1);
-      int partition = record.getInt(2);
-      long offset = record.getLong(3);
-      Timestamp timestamp = record.getTimestamp(4);
-      String source = sourceOf(topic);
-      try {
-        return enrich(source, decoder.decode(source, payload), topic, partition, offset, timestamp);
-      } catch (EventFailure failure) {
-        return failed(source, failure, payload, topic, partition, offset, timestamp);
-      }
+  /** An empty row of the schema, which must hold the expected columns in order. */
+  private static Record template(Schema schema, String[] expected) {
+    String[] names = schema.columns().stream().map(Types.NestedField::name).toArray(String[]::new);
+    if (!Arrays.equals(names, expected)) {
+      throw new IllegalStateException(
+          "The table's columns %s are not the enricher's %s: was the table changed by hand?"
+              .formatted(Arrays.toString(names), Arrays.toString(expected)));
     }
+    return GenericRecord.create(schema);
+  }
 
-    private Row enrich(
-        String source,
-        SourceEvent event,
-        String topic,
-        int partition,
-        long offset,
-        Timestamp timestamp) {
-      InetAddress address;
-      try {
-        address = IpAddresses.parse("ip", event.ip());
-      } catch (EnrichmentException e) {
-        throw new EventFailure(Stage.VALIDATE, e.getMessage());
-      }
-      String pageField =
-          EventDecoder.BID_REQUEST.equals(event.eventType()) ? "site_url" : "page_url";
-      UrlParts page = options.urls() ? url(pageField, event.pageUrl()) : null;
-      UrlParts referrer = options.urls() ? url("referrer", event.referrer()) : null;
-      Geo geo = locator == null ? null : locator.locate(address).orElse(null);
-      AgentFields agent = options.userAgent() ? UserAgents.parse(event.userAgent()) : null;
-      String ip = options.anonymizeIp() ? IpAddresses.anonymize(address) : event.ip();
-      String userId = event.userId();
-      if (userId != null && options.pseudonymizer() != null) {
-        userId = options.pseudonymizer().pseudonymize(userId);
-      }
-      return RowFactory.create(
-          source,
-          event.eventId(),
-          event.eventType(),
-          new Timestamp(event.eventTimeMillis()),
-          userId,
-          ip,
-          geo == null ? null : geo.country(),
-          geo == null ? null : geo.region(),
-          geo == null ? null : geo.city(),
-          agent == null ? null : agent.deviceClass(),
-          agent == null ? null : agent.osName(),
-          agent == null ? null : agent.osVersion(),
-          agent == null ? null : agent.browserName(),
-          agent == null ? null : agent.browserVersion(),
-          agent == null ? null : agent.robot(),
-          event.userAgent(),
-          event.pageUrl(),
-          page == null ? null : page.host(),
-          page == null ? null : page.registrableDomain(),
-          page == null ? null : page.path(),
-          page == null ? null : page.utmSource(),
-          page == null ? null : page.utmMedium(),
-          page == null ? null : page.utmCampaign(),
-          page == null ? null : page.utmTerm(),
-          page == null ? null : page.utmContent(),
-          event.referrer(),
-          referrer == null ? null : referrer.host(),
-          referrer == null ? null : referrer.registrableDomain(),
-          event.adSlot(),
-          event.floorPriceMicros(),
-          topic,
-          partition,
-          offset,
-          timestamp,
-          null,
-          null,
-          null,
-          source + '\u0000' + event.eventId());
-    }
-
-    private UrlParts url(String field, String url) {
-      if (url == null || url.isEmpty()) {
-        return null;
-      }
-      try {
-        return UrlParts.parse(field, url);
-      } catch (EnrichmentException e) {
-        throw new EventFailure(Stage.ENRICH, e.getMessage());
-      }
+  /**
+   * Enriches one record.
+   *
+   * @param timestampMillis the record's Kafka timestamp
+   */
+  Outcome process(byte[] payload, String topic, int partition, long offset, long timestampMillis) {
+    String source = sourceOf(topic);
+    try {
+      SourceEvent event = decoder.decode(source, payload);
+      return new Outcome(
+          enrich(source, event, topic, partition, offset, timestampMillis), false, event.eventId());
+    } catch (EventFailure failure) {
+      Record row = failedTemplate.copy();
+      row.set(0, source);
+      row.set(1, failure.stage().label());
+      row.set(2, failure.getMessage());
+      row.set(3, payload == null ? null : ByteBuffer.wrap(payload));
+      row.set(4, topic);
+      row.set(5, partition);
+      row.set(6, offset);
+      row.set(7, time(timestampMillis));
+      return new Outcome(row, true, topic + '/' + partition + '/' + offset);
     }
   }
 
-  private Row failed(
+  private Record enrich(
       String source,
-      EventFailure failure,
-      byte[] payload,
+      SourceEvent event,
       String topic,
       int partition,
       long offset,
-      Timestamp timestamp) {
-    Object[] values = new Object[OUTPUT.size()];
-    values[0] = source;
-    int columns = EventsTables.EVENT_SCHEMA.size();
-    values[columns - 4] = topic;
-    values[columns - 3] = partition;
-    values[columns - 2] = offset;
-    values[columns - 1] = timestamp;
-    values[columns] = failure.stage().label();
-    values[columns + 1] = failure.getMessage();
-    values[columns + 2] = payload;
-    // A failed record is never a duplicate of another: its key is its position in the topic.
-    values[columns + 3] = "\u0001" + topic + '/' + partition + '/' + offset;
-    return RowFactory.create(values);
+      long timestampMillis) {
+    InetAddress address;
+    try {
+      address = IpAddresses.parse("ip", event.ip());
+    } catch (EnrichmentException e) {
+      throw new EventFailure(Stage.VALIDATE, e.getMessage());
+    }
+    String pageField = EventDecoder.BID_REQUEST.equals(event.eventType()) ? "site_url" : "page_url";
+    UrlParts page = options.urls() ? url(pageField, event.pageUrl()) : null;
+    UrlParts referrer = options.urls() ? url("referrer", event.referrer()) : null;
+    Geo geo = locator == null ? null : locator.locate(address).orElse(null);
+    AgentFields agent = options.userAgent() ? UserAgents.parse(event.userAgent()) : null;
+    String userId = event.userId();
+    if (userId != null && options.pseudonymizer() != null) {
+      userId = options.pseudonymizer().pseudonymize(userId);
+    }
+    Record row = eventTemplate.copy();
+    row.set(0, source);
+    row.set(1, event.eventId());
+    row.set(2, event.eventType());
+    row.set(3, time(event.eventTimeMillis()));
+    row.set(4, userId);
+    row.set(5, options.anonymizeIp() ? IpAddresses.anonymize(address) : event.ip());
+    if (geo != null) {
+      row.set(6, geo.country());
+      row.set(7, geo.region());
+      row.set(8, geo.city());
+    }
+    if (agent != null) {
+      row.set(9, agent.deviceClass());
+      row.set(10, agent.osName());
+      row.set(11, agent.osVersion());
+      row.set(12, agent.browserName());
+      row.set(13, agent.browserVersion());
+      row.set(14, agent.robot());
+    }
+    row.set(15, event.userAgent());
+    row.set(16, event.pageUrl());
+    if (page != null) {
+      row.set(17, page.host());
+      row.set(18, page.registrableDomain());
+      row.set(19, page.path());
+      row.set(20, page.utmSource());
+      row.set(21, page.utmMedium());
+      row.set(22, page.utmCampaign());
+      row.set(23, page.utmTerm());
+      row.set(24, page.utmContent());
+    }
+    row.set(25, event.referrer());
+    if (referrer != null) {
+      row.set(26, referrer.host());
+      row.set(27, referrer.registrableDomain());
+    }
+    row.set(28, event.adSlot());
+    row.set(29, event.floorPriceMicros());
+    row.set(30, topic);
+    row.set(31, partition);
+    row.set(32, offset);
+    row.set(33, time(timestampMillis));
+    return row;
+  }
+
+  private static OffsetDateTime time(long millis) {
+    return Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC);
+  }
+
+  private static UrlParts url(String field, String url) {
+    if (url == null || url.isEmpty()) {
+      return null;
+    }
+    try {
+      return UrlParts.parse(field, url);
+    } catch (EnrichmentException e) {
+      throw new EventFailure(Stage.ENRICH, e.getMessage());
+    }
   }
 
   private String sourceOf(String topic) {

@@ -2,18 +2,20 @@ package dev.adlake.spark.enrich;
 
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.config.LakeConfig;
+import java.util.List;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.parser.ParseException;
 
 /**
- * Appends a micro-batch to an Iceberg table at most once: the commit's snapshot summary carries the
- * streaming query's id and the batch id, and a batch replayed after a crash finds its commit and
- * skips it. With Spark's checkpointed offsets this makes the table exactly once.
+ * Appends a micro-batch's data files to an Iceberg table at most once: the commit's snapshot
+ * summary carries the streaming query's id and the batch id, and a batch replayed after a crash
+ * finds its commit and skips it. With Spark's checkpointed offsets this makes the table exactly
+ * once.
  */
 final class StreamCommits {
   static final String QUERY_PROPERTY = "adlake.stream-query";
@@ -22,33 +24,32 @@ final class StreamCommits {
   private StreamCommits() {}
 
   /**
-   * Appends the rows unless this query's batch is already in the table.
-   *
-   * @return the rows appended now: 0 when the batch was committed before
+   * The table as the session's catalog holds it, refreshed; commits through it are seen by the
+   * session's reads.
    */
-  static long append(Dataset<Row> rows, String tableName, String queryId, long batchId) {
-    SparkSession spark = rows.sparkSession();
-    if (committed(spark, tableName, queryId, batchId)) {
-      return 0;
-    }
-    long count = rows.count();
-    if (count == 0) {
-      return 0;
-    }
+  static Table load(SparkSession spark, String tableName) {
+    Table table;
     try {
-      rows.writeTo(tableName)
-          .option("snapshot-property." + QUERY_PROPERTY, queryId)
-          .option("snapshot-property." + BATCH_PROPERTY, Long.toString(batchId))
-          .append();
-    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new ExternalFailureException("Cannot append to " + tableName + ": it is gone", e);
+      table = Spark3Util.loadIcebergTable(spark, LakeConfig.CATALOG_NAME + "." + tableName);
+    } catch (ParseException | org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new ExternalFailureException("Cannot load table " + tableName, e);
     }
-    return count;
+    table.refresh();
+    return table;
+  }
+
+  /** Commits the files as this query's batch; nothing when there are none. */
+  static void append(Table table, List<DataFile> files, String queryId, long batchId) {
+    if (files.isEmpty()) {
+      return;
+    }
+    AppendFiles append = table.newAppend();
+    files.forEach(append::appendFile);
+    append.set(QUERY_PROPERTY, queryId).set(BATCH_PROPERTY, Long.toString(batchId)).commit();
   }
 
   /** Whether the table's history, newest first, holds this query's commit of that batch. */
-  static boolean committed(SparkSession spark, String tableName, String queryId, long batchId) {
-    Table table = load(spark, tableName);
+  static boolean committed(Table table, String queryId, long batchId) {
     for (Snapshot snapshot = table.currentSnapshot();
         snapshot != null;
         snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
@@ -58,13 +59,5 @@ final class StreamCommits {
       }
     }
     return false;
-  }
-
-  private static Table load(SparkSession spark, String tableName) {
-    try {
-      return Spark3Util.loadIcebergTable(spark, LakeConfig.CATALOG_NAME + "." + tableName);
-    } catch (ParseException | org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new ExternalFailureException("Cannot load table " + tableName, e);
-    }
   }
 }

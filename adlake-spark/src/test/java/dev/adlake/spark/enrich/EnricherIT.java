@@ -3,6 +3,8 @@ package dev.adlake.spark.enrich;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adlake.core.generate.stream.StreamEventGenerator;
 import dev.adlake.core.generate.stream.StreamGeneratorOptions;
 import dev.adlake.core.generate.stream.StreamTruth;
@@ -17,12 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
@@ -95,18 +95,19 @@ class EnricherIT {
         record(
             tracker,
             web("e-5", "click", "2026-11-23T10:17:00Z", "u-5", "999.1.2.3", IPHONE, null, null)));
-    records.add(
-        record(
-            tracker,
-            web(
-                "e-6",
-                "impression",
-                "2026-11-23T10:18:00Z",
-                "u-6",
-                "192.0.2.77",
-                IPHONE,
-                "htp:/broken",
-                null)));
+    String unenrichable =
+        web(
+            "e-6",
+            "impression",
+            "2026-11-23T10:18:00Z",
+            "u-6",
+            "192.0.2.77",
+            IPHONE,
+            "htp:/broken",
+            null);
+    records.add(record(tracker, unenrichable));
+    // Re-sent after a failure of enrichment: a duplicate like any other, kept once (offset 8).
+    records.add(record(tracker, unenrichable));
     records.add(
         record(
             tracker,
@@ -174,12 +175,12 @@ class EnricherIT {
         spark.table(tables.failedEvents()).collectAsList().stream()
             .filter(row -> row.<String>getAs("kafka_topic").equals(tracker))
             .collect(Collectors.toMap(row -> row.getAs("kafka_offset"), Function.identity()));
-    assertThat(failed).containsOnlyKeys(3L, 4L, 5L, 6L, 7L);
+    assertThat(failed).containsOnlyKeys(3L, 4L, 5L, 6L, 8L);
     assertFailure(failed.get(3L), "parse", "Not valid JSON");
     assertFailure(failed.get(4L), "validate", "event_time: is missing");
     assertFailure(failed.get(5L), "validate", "999.1.2.3");
     assertFailure(failed.get(6L), "enrich", "page_url");
-    assertFailure(failed.get(7L), "validate", "event_id: expected a string, got a number");
+    assertFailure(failed.get(8L), "validate", "event_id: expected a string, got a number");
     assertThat(new String(failed.get(6L).<byte[]>getAs("payload"), StandardCharsets.UTF_8))
         .contains("htp:/broken");
     List<Row> failedBids =
@@ -190,6 +191,30 @@ class EnricherIT {
     assertThat(count(bootstrap, prefix + "enriched-tracker")).isEqualTo(2);
     assertThat(count(bootstrap, prefix + "enriched-bids")).isEqualTo(1);
     assertThat(count(bootstrap, prefix + StreamTopics.FAILED_EVENTS)).isEqualTo(6);
+
+    // The topics' JSON: the table's non-null columns, ISO-8601 UTC times, binary as base64.
+    ObjectMapper json = new ObjectMapper();
+    List<ConsumerRecord<byte[], byte[]>> enrichedBids =
+        records(bootstrap, prefix + "enriched-bids");
+    assertThat(new String(enrichedBids.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("b-1");
+    JsonNode enrichedBid = json.readTree(enrichedBids.get(0).value());
+    assertThat(enrichedBid.get("event_time").asText()).isEqualTo("2026-11-23T10:20:00.000Z");
+    assertThat(enrichedBid.get("floor_price_micros").asLong()).isEqualTo(250_000L);
+    assertThat(enrichedBid.get("is_robot").asBoolean()).isFalse();
+    assertThat(enrichedBid.get("page_domain").asText()).isEqualTo("example.com.au");
+    assertThat(enrichedBid.has("referrer_url")).isFalse();
+    JsonNode failedJson =
+        json.readTree(
+            records(bootstrap, prefix + StreamTopics.FAILED_EVENTS).stream()
+                .filter(
+                    record ->
+                        new String(record.key(), StandardCharsets.UTF_8).equals(tracker + "/0/6"))
+                .findFirst()
+                .orElseThrow()
+                .value());
+    assertThat(failedJson.get("stage").asText()).isEqualTo("enrich");
+    assertThat(new String(failedJson.get("payload").binaryValue(), StandardCharsets.UTF_8))
+        .contains("htp:/broken");
   }
 
   @Test
@@ -261,9 +286,17 @@ class EnricherIT {
 
   /** Distinct record keys of a topic, read from the beginning to its end. */
   static long distinctKeys(String bootstrap, String topic) {
+    return records(bootstrap, topic).stream()
+        .map(record -> new String(record.key(), StandardCharsets.UTF_8))
+        .distinct()
+        .count();
+  }
+
+  /** The records of a topic, read from the beginning to its end. */
+  static List<ConsumerRecord<byte[], byte[]>> records(String bootstrap, String topic) {
     Properties properties = new Properties();
     properties.put("bootstrap.servers", bootstrap);
-    Set<String> keys = new HashSet<>();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
@@ -275,12 +308,10 @@ class EnricherIT {
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       while (partitions.stream()
           .anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-          keys.add(new String(record.key(), StandardCharsets.UTF_8));
-        }
+        consumer.poll(Duration.ofSeconds(1)).forEach(records::add);
       }
     }
-    return keys.size();
+    return records;
   }
 
   private static void assertFailure(Row row, String stage, String reason) {
