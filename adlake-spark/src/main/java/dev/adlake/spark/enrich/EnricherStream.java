@@ -263,49 +263,54 @@ public final class EnricherStream {
       JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
       Broadcast<Table> eventsCopy = context.broadcast(SerializableTable.copyOf(events.table()));
       Broadcast<Table> failedCopy = context.broadcast(SerializableTable.copyOf(failed.table()));
-      StructType schema = batch.schema();
-      BatchTask task =
-          new BatchTask(
-              new BatchTask.Tables(eventsCopy, failedCopy, queryId + "-" + batchId),
-              events.write(),
-              failed.write(),
-              new BatchTask.Columns(
-                  schema.fieldIndex("value"),
-                  schema.fieldIndex("topic"),
-                  schema.fieldIndex("partition"),
-                  schema.fieldIndex("offset"),
-                  schema.fieldIndex("timestamp")),
-              settings.enrichment(),
-              settings.topicPrefix(),
-              settings.bootstrapServers());
-      // One pass: each task enriches, writes data files and sends to the topics.
-      List<BatchTask.Written> written =
-          steps.time(
-              "enrich and write",
-              () -> batch.queryExecution().toRdd().toJavaRDD().mapPartitions(task).collect());
-      long eventRows = written.stream().mapToLong(BatchTask.Written::eventRows).sum();
-      long failedRows = written.stream().mapToLong(BatchTask.Written::failedRows).sum();
-      steps.time(
-          "commit",
-          () -> {
-            if (events.write()) {
-              StreamCommits.append(
-                  events.table(), files(written, BatchTask.Written::events), queryId, batchId);
-            }
-            if (CRASH_AFTER_COMMIT.equals(System.getProperty(CRASH_POINT_PROPERTY))) {
-              System.clearProperty(CRASH_POINT_PROPERTY);
-              throw new IllegalStateException(
-                  "Test crash after the lake commit of batch %d to %s"
-                      .formatted(batchId, settings.tables().events()));
-            }
-            if (failed.write()) {
-              StreamCommits.append(
-                  failed.table(), files(written, BatchTask.Written::failed), queryId, batchId);
-            }
-            return null;
-          });
-      eventsCopy.destroy();
-      failedCopy.destroy();
+      long eventRows;
+      long failedRows;
+      try {
+        StructType schema = batch.schema();
+        BatchTask task =
+            new BatchTask(
+                new BatchTask.Tables(eventsCopy, failedCopy, queryId + "-" + batchId),
+                events.write(),
+                failed.write(),
+                new BatchTask.Columns(
+                    schema.fieldIndex("value"),
+                    schema.fieldIndex("topic"),
+                    schema.fieldIndex("partition"),
+                    schema.fieldIndex("offset"),
+                    schema.fieldIndex("timestamp")),
+                settings.enrichment(),
+                settings.topicPrefix(),
+                settings.bootstrapServers());
+        // One pass: each task enriches, writes data files and sends to the topics.
+        List<BatchTask.Written> written =
+            steps.time(
+                "enrich and write",
+                () -> batch.queryExecution().toRdd().toJavaRDD().mapPartitions(task).collect());
+        eventRows = written.stream().mapToLong(BatchTask.Written::eventRows).sum();
+        failedRows = written.stream().mapToLong(BatchTask.Written::failedRows).sum();
+        steps.time(
+            "commit",
+            () -> {
+              if (events.write()) {
+                StreamCommits.append(
+                    events.table(), files(written, BatchTask.Written::events), queryId, batchId);
+              }
+              if (CRASH_AFTER_COMMIT.equals(System.getProperty(CRASH_POINT_PROPERTY))) {
+                System.clearProperty(CRASH_POINT_PROPERTY);
+                throw new IllegalStateException(
+                    "Test crash after the lake commit of batch %d to %s"
+                        .formatted(batchId, settings.tables().events()));
+              }
+              if (failed.write()) {
+                StreamCommits.append(
+                    failed.table(), files(written, BatchTask.Written::failed), queryId, batchId);
+              }
+              return null;
+            });
+      } finally {
+        eventsCopy.destroy();
+        failedCopy.destroy();
+      }
       reports.accept(
           new BatchReport(
               batchId,
