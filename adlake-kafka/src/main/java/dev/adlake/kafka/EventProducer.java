@@ -116,7 +116,8 @@ public final class EventProducer {
     long nextProgress = started + PROGRESS_INTERVAL_NANOS;
     double nanosPerRecord = recordsPerSecond == 0 ? 0 : 1e9 / recordsPerSecond;
     long sent = 0;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config(bootstrapServers))) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config(bootstrapServers, "adlake-event-producer"))) {
       while (records.hasNext() && failure.get() == null) {
         StreamRecord record = records.next();
         if (nanosPerRecord > 0) {
@@ -158,11 +159,14 @@ public final class EventProducer {
     return new Report(sentByTopic, elapsed);
   }
 
-  /** The producer's settings: throughput (lz4, batches, linger) and no duplicates on retry. */
-  static Map<String, Object> config(String bootstrapServers) {
+  /**
+   * The settings of adlake's producers of event records: throughput (lz4, batches, linger) and no
+   * duplicates on retry.
+   */
+  public static Map<String, Object> config(String bootstrapServers, String clientId) {
     return Map.ofEntries(
         Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-        Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "adlake-event-producer"),
+        Map.entry(ProducerConfig.CLIENT_ID_CONFIG, clientId),
         Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
         Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
         Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5),

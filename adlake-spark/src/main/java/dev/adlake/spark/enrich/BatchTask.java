@@ -2,6 +2,7 @@ package dev.adlake.spark.enrich;
 
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.kafka.EventProducer;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,14 +10,11 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -60,7 +58,12 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
   private final EnrichmentOptions enrichment;
   private final String topicPrefix;
   private final String bootstrapServers;
+  private final String failedTopic;
 
+  /**
+   * @param topicPrefix what precedes {@code enriched-<source>} in the output topics' names
+   * @param failedTopic the failed-events topic
+   */
   BatchTask(
       Tables tables,
       boolean writeEvents,
@@ -68,7 +71,8 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
       Columns columns,
       EnrichmentOptions enrichment,
       String topicPrefix,
-      String bootstrapServers) {
+      String bootstrapServers,
+      String failedTopic) {
     this.tables = tables;
     this.writeEvents = writeEvents;
     this.writeFailed = writeFailed;
@@ -76,6 +80,7 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
     this.enrichment = enrichment;
     this.topicPrefix = topicPrefix;
     this.bootstrapServers = bootstrapServers;
+    this.failedTopic = failedTopic;
   }
 
   @Override
@@ -87,7 +92,6 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
         new EventEnricher(enrichment, topicPrefix, eventsTable.schema(), failedTable.schema());
     RowJson eventJson = new RowJson(eventsTable.schema());
     RowJson failedJson = new RowJson(failedTable.schema());
-    String failedTopic = topicPrefix + StreamTopics.FAILED_EVENTS;
     Map<String, String> enrichedTopics = new HashMap<>();
     List<TableFiles> open = new ArrayList<>();
     TableFiles events = null;
@@ -169,12 +173,6 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
   }
 
   private KafkaProducer<byte[], byte[]> producer() {
-    Properties properties = new Properties();
-    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    properties.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    properties.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(EventProducer.config(bootstrapServers, "adlake-enricher"));
   }
 }

@@ -37,13 +37,13 @@ final class DedupeKeys implements UDF4<String, byte[], Integer, Long, String> {
 
   @Override
   public String call(String topic, byte[] payload, Integer partition, Long offset) {
-    String source = topic.substring(topicPrefix.length() + "ingested-".length());
+    String source = StreamTopics.sourceOf(topic.substring(topicPrefix.length()));
     String id = null;
     if (payload != null) {
       id = StreamTopics.BIDS.equals(source) ? bidId(payload) : jsonId(payload);
     }
     if (id == null || id.isBlank()) {
-      return "\u0001" + topic + '/' + partition + '/' + offset;
+      return "\u0001" + EventEnricher.position(topic, partition, offset);
     }
     return source + '\u0000' + id;
   }

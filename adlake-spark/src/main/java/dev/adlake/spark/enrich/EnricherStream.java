@@ -46,8 +46,7 @@ import org.slf4j.LoggerFactory;
  * time, the id read by {@link DedupeKeys} without decoding the rest. Each micro-batch is then one
  * pass of {@link BatchTask}s over Spark's internal rows: enrich, write Parquet files with Iceberg's
  * writers, send JSON to the topics. The driver commits the files. No wide row is built by Spark, no
- * batch is cached, and each record is read once (profiling showed Spark's conversion of the
- * 38-column rows, the batch cache and {@code to_json} taking half the time of the first design).
+ * batch is cached, and each record is read once.
  */
 public final class EnricherStream {
   /** Set to {@value #CRASH_AFTER_COMMIT} in tests to stop a batch between its two lake commits. */
@@ -93,6 +92,11 @@ public final class EnricherStream {
 
     String failedTopic() {
       return topicPrefix + StreamTopics.FAILED_EVENTS;
+    }
+
+    /** The source of one of the query's {@code ingested-<source>} topics. */
+    String sourceOf(String topic) {
+      return StreamTopics.sourceOf(topic.substring(topicPrefix.length()));
     }
   }
 
@@ -224,8 +228,7 @@ public final class EnricherStream {
       topics.add(settings.failedTopic());
       for (String topic : KafkaTopics.list(settings.bootstrapServers())) {
         if (ingested.matcher(topic).matches()) {
-          String source = topic.substring(settings.topicPrefix().length() + "ingested-".length());
-          topics.add(settings.topicPrefix() + StreamTopics.enriched(source));
+          topics.add(settings.topicPrefix() + StreamTopics.enriched(settings.sourceOf(topic)));
         }
       }
       topics.removeIf(existingTopics::contains);
@@ -280,7 +283,8 @@ public final class EnricherStream {
                     schema.fieldIndex("timestamp")),
                 settings.enrichment(),
                 settings.topicPrefix(),
-                settings.bootstrapServers());
+                settings.bootstrapServers(),
+                settings.failedTopic());
         // One pass: each task enriches, writes data files and sends to the topics.
         List<BatchTask.Written> written =
             steps.time(

@@ -7,6 +7,8 @@ import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.spark.enrich.EventFailure.Stage;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
 import org.apache.avro.AvroRuntimeException;
@@ -189,11 +191,11 @@ final class EventDecoder {
           && month >= 1
           && month <= 12
           && day >= 1
-          && day <= java.time.YearMonth.of(year, month).lengthOfMonth()
+          && day <= YearMonth.of(year, month).lengthOfMonth()
           && hour <= 23
           && minute <= 59
           && second <= 59) {
-        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        long days = LocalDate.of(year, month, day).toEpochDay();
         return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
       }
     }

@@ -1,5 +1,6 @@
 package dev.adlake.spark.enrich;
 
+import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.spark.enrich.EventFailure.Stage;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -94,7 +95,7 @@ final class EventEnricher {
       row.set(5, partition);
       row.set(6, offset);
       row.set(7, time(timestampMillis));
-      return new Outcome(row, true, topic + '/' + partition + '/' + offset);
+      return new Outcome(row, true, position(topic, partition, offset));
     }
   }
 
@@ -182,6 +183,11 @@ final class EventEnricher {
   }
 
   private String sourceOf(String topic) {
-    return topic.substring(topicPrefix.length() + "ingested-".length());
+    return StreamTopics.sourceOf(topic.substring(topicPrefix.length()));
+  }
+
+  /** A record's place in Kafka, {@code topic/partition/offset}: the key of a failed record. */
+  static String position(String topic, int partition, long offset) {
+    return topic + '/' + partition + '/' + offset;
   }
 }
