@@ -29,6 +29,12 @@ public final class StreamTopics {
   /** The exchange's bid requests. */
   public static final String BIDS = "bids";
 
+  /**
+   * Cookie-sync mappings from the mapper service (JSON, {@link
+   * dev.adlake.core.identity.MappingEvent}); the enricher writes them to their own table.
+   */
+  public static final String MAPPING = "mapping";
+
   /** Events the enricher could not parse or enrich, with the stage and the reason. */
   public static final String FAILED_EVENTS = "failed-events";
 
