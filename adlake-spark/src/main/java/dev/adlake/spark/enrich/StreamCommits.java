@@ -1,15 +1,12 @@
 package dev.adlake.spark.enrich;
 
-import dev.adlake.core.ExternalFailureException;
-import dev.adlake.core.config.LakeConfig;
+import dev.adlake.spark.LakeTables;
 import java.util.List;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.parser.ParseException;
 
 /**
  * Appends a micro-batch's data files to an Iceberg table at most once: the commit's snapshot
@@ -28,14 +25,7 @@ final class StreamCommits {
    * session's reads.
    */
   static Table load(SparkSession spark, String tableName) {
-    Table table;
-    try {
-      table = Spark3Util.loadIcebergTable(spark, LakeConfig.CATALOG_NAME + "." + tableName);
-    } catch (ParseException | org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new ExternalFailureException("Cannot load table " + tableName, e);
-    }
-    table.refresh();
-    return table;
+    return LakeTables.load(spark, tableName);
   }
 
   /** Commits the files as this query's batch; nothing when there are none. */

@@ -18,8 +18,8 @@ import org.apache.spark.sql.types.StructType;
  *       distinct links, and whether it was set aside as a hub (more links than the limit; a hub is
  *       its own component). Partitioned by region.
  *   <li>{@code mapping_edges}: every distinct observed link once, between two node ids (smaller
- *       first), with first and last seen. The incremental run recomputes the components its new
- *       links touch from these.
+ *       first), with the time it was first seen. The incremental run recomputes the components its
+ *       new links touch from these.
  * </ul>
  *
  * <p>A node id is Spark's {@code xxhash64(partner, id)}: 64 bits, so two of 10 million ids collide
@@ -48,8 +48,7 @@ public record IdentityTables(String namespace) {
           new StructField[] {
             field("src", DataTypes.LongType, false),
             field("dst", DataTypes.LongType, false),
-            field("first_seen", DataTypes.TimestampType, false),
-            field("last_seen", DataTypes.TimestampType, false)
+            field("first_seen", DataTypes.TimestampType, false)
           });
 
   public String userIds() {
@@ -63,7 +62,11 @@ public record IdentityTables(String namespace) {
   /** Creates the namespace and both tables when they do not exist. */
   public void ensure(SparkSession spark) {
     LakeNamespaces.ensure(spark, namespace);
-    String properties = " TBLPROPERTIES ('format-version' = '2')";
+    // Each task writes its own files for every region: no shuffle of millions of rows into as
+    // few tasks as there are regions.
+    String properties =
+        " TBLPROPERTIES ('format-version' = '2', 'write.distribution-mode' = 'none',"
+            + " 'write.spark.fanout.enabled' = 'true')";
     spark.sql(
         "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (region)"
                 .formatted(userIds(), USER_IDS_SCHEMA.toDDL())

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -67,14 +68,21 @@ class ConnectedComponentsIT {
       check.union(edge.getLong(0), edge.getLong(1));
     }
     List<Integer> rounds = new ArrayList<>();
-    Map<Long, Long> computed = new HashMap<>();
-    for (Row row :
-        ConnectedComponents.of(spark.createDataFrame(edges, EDGES).repartition(4), rounds::add)
-            .collectAsList()) {
-      computed.put(row.getLong(0), row.getLong(1));
-    }
+    Map<Long, Long> computed =
+        collect(
+            ConnectedComponents.of(
+                spark.createDataFrame(edges, EDGES).repartition(4), rounds::add));
+    List<Integer> levels = new ArrayList<>();
+    Map<Long, Long> byLocalUnion =
+        collect(
+            LocalUnionComponents.of(
+                spark.createDataFrame(edges, EDGES).repartition(4),
+                3,
+                LocalUnionComponents.counting(levels::add)));
 
     assertThat(computed).isEqualTo(check.components());
+    assertThat(byLocalUnion).isEqualTo(check.components());
+    assertThat(levels).isNotEmpty().hasSizeLessThan(40);
     // The same grouping as planted: ids share a label exactly when they share a component.
     Map<Long, Integer> plantedOfLabel = new HashMap<>();
     computed.forEach(
@@ -84,5 +92,15 @@ class ConnectedComponentsIT {
         });
     assertThat(plantedOfLabel).hasSize(401);
     assertThat(rounds).isNotEmpty().hasSizeLessThan(40);
+  }
+
+  private static Map<Long, Long> collect(Dataset<Row> components) {
+    Map<Long, Long> computed = new HashMap<>();
+    for (Row row : components.collectAsList()) {
+      assertThat(computed.put(row.getLong(0), row.getLong(1)))
+          .as("id %s once", row.get(0))
+          .isNull();
+    }
+    return computed;
   }
 }

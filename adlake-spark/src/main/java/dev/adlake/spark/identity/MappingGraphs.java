@@ -1,0 +1,139 @@
+package dev.adlake.spark.identity;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.adlake.core.identity.MappingEvent;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The steps of the identity graph as plain functions of DataFrames, shared by the full and the
+ * incremental run: observations to nodes and links, and nodes and links to components with their
+ * canonical user ids.
+ *
+ * <p>Observations have columns {@code partner}, {@code partner_id}, {@code user_id}, {@code region}
+ * and {@code seen_at}. A node is {@code xxhash64(partner, id)}; our own ids are under {@link
+ * MappingEvent#OUR_PARTNER}.
+ */
+public final class MappingGraphs {
+  private MappingGraphs() {}
+
+  /** The node id of a partner's id, as the tables hold it. */
+  public static Column nodeId(Column partner, Column id) {
+    return xxhash64(partner, id);
+  }
+
+  /**
+   * Every node of the observations once: {@code node_id, partner, id, region} (of its first
+   * sighting), {@code first_seen, last_seen}.
+   */
+  public static Dataset<Row> nodes(Dataset<Row> observations) {
+    Dataset<Row> partnerSide =
+        observations.select(
+            nodeId(col("partner"), col("partner_id")).as("node_id"),
+            col("partner"),
+            col("partner_id").as("id"),
+            col("region"),
+            col("seen_at"));
+    Dataset<Row> ourSide =
+        observations.select(
+            nodeId(lit(MappingEvent.OUR_PARTNER), col("user_id")).as("node_id"),
+            lit(MappingEvent.OUR_PARTNER).as("partner"),
+            col("user_id").as("id"),
+            col("region"),
+            col("seen_at"));
+    return partnerSide
+        .union(ourSide)
+        .groupBy("node_id")
+        .agg(
+            min("partner").as("partner"),
+            min("id").as("id"),
+            min_by(col("region"), col("seen_at")).as("region"),
+            min("seen_at").as("first_seen"),
+            max("seen_at").as("last_seen"));
+  }
+
+  /** Every distinct link of the observations once: {@code src < dst}, {@code first_seen}. */
+  public static Dataset<Row> links(Dataset<Row> observations) {
+    Column partnerNode = nodeId(col("partner"), col("partner_id"));
+    Column ourNode = nodeId(lit(MappingEvent.OUR_PARTNER), col("user_id"));
+    return observations
+        .select(
+            least(partnerNode, ourNode).as("src"),
+            greatest(partnerNode, ourNode).as("dst"),
+            col("seen_at"))
+        .groupBy("src", "dst")
+        .agg(min("seen_at").as("first_seen"));
+  }
+
+  /** The number of distinct links of each node of the links: {@code node_id, links}. */
+  public static Dataset<Row> linkCounts(Dataset<Row> links) {
+    return links
+        .select(col("src").as("node_id"))
+        .union(links.select(col("dst").as("node_id")))
+        .groupBy("node_id")
+        .agg(count(lit(1)).cast("int").as("links"));
+  }
+
+  /**
+   * The rows of the user-ids table for a closed set of nodes: every link of theirs that can merge
+   * is among {@code links}. Nodes with more than {@code maxLinks} links are set aside as hubs:
+   * their links merge nothing and each is its own component. Every other component's canonical user
+   * id is its oldest node's: the smallest first seen, then the smallest node id. So a component
+   * that did not change keeps it, and of merging components the oldest's wins.
+   *
+   * @param nodes {@code node_id, partner, id, region, first_seen, last_seen, links}
+   * @param links {@code src, dst} among the nodes
+   * @param partitions the shuffle partitions of the components' levels
+   * @param levels told of each finished level
+   */
+  public static Dataset<Row> userIds(
+      Dataset<Row> nodes,
+      Dataset<Row> links,
+      int maxLinks,
+      int partitions,
+      LocalUnionComponents.LevelListener levels) {
+    Dataset<Row> hubs = nodes.where(col("links").gt(maxLinks)).select(col("node_id").as("hub"));
+    Dataset<Row> merging =
+        links
+            .join(broadcast(hubs), col("src").equalTo(col("hub")), "left_anti")
+            .join(broadcast(hubs), col("dst").equalTo(col("hub")), "left_anti")
+            .select("src", "dst");
+    Dataset<Row> components = LocalUnionComponents.of(merging, partitions, levels);
+    Dataset<Row> placed =
+        nodes
+            .join(components, nodes.col("node_id").equalTo(components.col("id")), "left")
+            .select(nodes.col("*"), coalesce(col("component"), col("node_id")).as("component"));
+    Dataset<Row> canonical =
+        placed
+            .groupBy(col("component").as("of"))
+            .agg(
+                min(struct(col("first_seen"), col("node_id")))
+                    .getField("node_id")
+                    .as("canonical_id"));
+    return placed
+        .join(canonical, placed.col("component").equalTo(canonical.col("of")))
+        .select(
+            col("node_id"),
+            col("partner"),
+            col("id"),
+            col("canonical_id"),
+            col("region"),
+            col("first_seen"),
+            col("last_seen"),
+            col("links"),
+            col("links").gt(maxLinks).as("set_aside"));
+  }
+}

@@ -1,0 +1,327 @@
+package dev.adlake.spark.identity;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.adlake.core.config.LakeConfig;
+import dev.adlake.core.config.ValueType;
+import dev.adlake.core.job.Dataset;
+import dev.adlake.core.job.Domain;
+import dev.adlake.core.job.JobDefinition;
+import dev.adlake.core.job.JobKind;
+import dev.adlake.core.job.JobParameter;
+import dev.adlake.core.job.JobParameters;
+import dev.adlake.core.job.JobResult;
+import dev.adlake.spark.JobContext;
+import dev.adlake.spark.LakeTables;
+import dev.adlake.spark.SparkJob;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * userIdsMapper: the identity graph's connected components, each id with its canonical user id.
+ *
+ * <p>It reads the cookie-sync observations of its inputs (the enricher's mapping table, partners'
+ * mapping files) and keeps two tables ({@link IdentityTables}): every node with its canonical id,
+ * and every distinct link. A run reads only what the inputs gained since the last run (Iceberg's
+ * incremental read between the snapshots the last run recorded and the current ones), adds the
+ * links not seen before, and recomputes only the components those observations touch: the old
+ * components of every node observed, with all their links, plus the new nodes. Every other row is
+ * kept as it was. With {@code full=true} it recomputes everything from all observations; both give
+ * the same table, since a component's canonical id depends on its nodes alone ({@link
+ * MappingGraphs#userIds}).
+ *
+ * <p>Crash safety: the links table is appended first, then the user-ids table is replaced in one
+ * commit whose summary records the input snapshots consumed and the links snapshot it matches. A
+ * run that finds the links table ahead of that (a run cut short between the two commits) rolls it
+ * back first, so the same observations are added again, once.
+ */
+public final class UserIdsMapperJob implements SparkJob {
+  public static final String NAME = "user-ids-mapper";
+
+  public static final JobParameter<Boolean> FULL =
+      JobParameter.optional(
+          "full",
+          ValueType.bool(),
+          "false",
+          "Recompute every component from all observations, not only those new ones touch");
+
+  public static final JobParameter<Integer> MAX_LINKS =
+      JobParameter.optional(
+          "max-links",
+          ValueType.integer(1, 1_000_000),
+          "1000",
+          "Ids with more distinct links than this (shared devices, bots, placeholder ids) are set"
+              + " aside as hubs and merge nothing");
+
+  static final String INPUT_PROPERTY_PREFIX = "adlake.identity.input.";
+  static final String LINKS_PROPERTY = "adlake.identity.links-snapshot";
+
+  /**
+   * A table of observations and its time column; it also has {@code partner}, {@code partner_id},
+   * {@code user_id} and {@code region}.
+   */
+  public record MappingInput(String table, String timeColumn) {}
+
+  private final List<MappingInput> inputs;
+  private final IdentityTables tables;
+  private final JobDefinition definition;
+  private Consumer<String> progress = line -> {};
+
+  public UserIdsMapperJob(List<MappingInput> inputs, IdentityTables tables) {
+    this.inputs = List.copyOf(inputs);
+    this.tables = tables;
+    this.definition =
+        new JobDefinition(
+            NAME,
+            Domain.COOKIE_MAPPING,
+            JobKind.BATCH,
+            "The identity graph's connected components: every partner id and cookie with its"
+                + " canonical user id, incrementally (userIdsMapperIncremental)",
+            inputs.stream().map(input -> Dataset.table(input.table())).toList(),
+            List.of(Dataset.table(tables.userIds()), Dataset.table(tables.edges())),
+            List.of(FULL, MAX_LINKS));
+  }
+
+  /** Where a line per step goes while the job runs. */
+  public UserIdsMapperJob withProgress(Consumer<String> progress) {
+    this.progress = progress;
+    return this;
+  }
+
+  @Override
+  public JobDefinition definition() {
+    return definition;
+  }
+
+  @Override
+  public JobResult run(JobContext context, JobParameters parameters) {
+    return run(context.spark(), parameters.get(FULL), parameters.get(MAX_LINKS));
+  }
+
+  /** One run; the figures say what it did. */
+  public JobResult run(SparkSession spark, boolean full, int maxLinks) {
+    tables.ensure(spark);
+    Table userIdsTable = LakeTables.load(spark, tables.userIds());
+    Table linksTable = LakeTables.load(spark, tables.edges());
+    Map<String, String> recorded =
+        userIdsTable.currentSnapshot() == null
+            ? Map.of()
+            : userIdsTable.currentSnapshot().summary();
+    boolean first = userIdsTable.currentSnapshot() == null;
+    Map<String, String> summary = new LinkedHashMap<>();
+    org.apache.spark.sql.Dataset<Row> observations =
+        step("read observations", () -> observations(spark, full || first, recorded, summary));
+    Map<String, Long> figures = new LinkedHashMap<>();
+    long observed = observations == null ? 0 : observations.count();
+    figures.put("observations", observed);
+    if (observations == null || (observed == 0 && !full)) {
+      progress.accept("no new observations since the last run: nothing to do");
+      return new JobResult(0, 0, figures);
+    }
+    int partitions = Math.max(spark.sparkContext().defaultParallelism(), 2);
+    LocalUnionComponents.LevelListener levels =
+        (level, left) ->
+            progress.accept("  level %d: %,d links left to merge".formatted(level, left));
+    org.apache.spark.sql.Dataset<Row> rows;
+    org.apache.spark.sql.Dataset<Row> newLinks;
+    boolean replaceLinks = full || first;
+    if (replaceLinks) {
+      org.apache.spark.sql.Dataset<Row> links = MappingGraphs.links(observations).localCheckpoint();
+      org.apache.spark.sql.Dataset<Row> nodes =
+          MappingGraphs.nodes(observations).join(MappingGraphs.linkCounts(links), "node_id");
+      newLinks = links;
+      rows = MappingGraphs.userIds(nodes, links, maxLinks, partitions, levels);
+    } else {
+      rollBackLinksTo(linksTable, recorded.get(LINKS_PROPERTY));
+      org.apache.spark.sql.Dataset<Row> allLinks = spark.table(tables.edges());
+      org.apache.spark.sql.Dataset<Row> userIds = spark.table(tables.userIds());
+      org.apache.spark.sql.Dataset<Row> links = MappingGraphs.links(observations).localCheckpoint();
+      // Links not seen before: their ends gain a link each.
+      org.apache.spark.sql.Dataset<Row> known =
+          allLinks
+              .join(broadcast(links.select("src", "dst")), new String[] {"src", "dst"})
+              .select("src", "dst");
+      newLinks = links.join(known, new String[] {"src", "dst"}, "left_anti").localCheckpoint();
+      org.apache.spark.sql.Dataset<Row> observedNodes =
+          MappingGraphs.nodes(observations).localCheckpoint();
+      org.apache.spark.sql.Dataset<Row> before =
+          userIds
+              .join(
+                  broadcast(observedNodes.select(col("node_id").as("observed"))),
+                  col("node_id").equalTo(col("observed")),
+                  "left_semi")
+              .localCheckpoint();
+      // Every node of a component an observation touched, as it was.
+      org.apache.spark.sql.Dataset<Row> touched =
+          userIds
+              .join(
+                  broadcast(before.select(col("canonical_id").as("touched")).distinct()),
+                  col("canonical_id").equalTo(col("touched")),
+                  "left_semi")
+              .drop("canonical_id", "set_aside");
+      org.apache.spark.sql.Dataset<Row> gained = MappingGraphs.linkCounts(newLinks);
+      org.apache.spark.sql.Dataset<Row> nodes =
+          merge(touched, observedNodes)
+              .join(gained.withColumnRenamed("links", "gained"), new String[] {"node_id"}, "left")
+              .select(
+                  col("node_id"),
+                  col("partner"),
+                  col("id"),
+                  col("region"),
+                  col("first_seen"),
+                  col("last_seen"),
+                  coalesce(col("links"), lit(0))
+                      .plus(coalesce(col("gained"), lit(0)))
+                      .cast("int")
+                      .as("links"))
+              .localCheckpoint();
+      figures.put("ids_touched", nodes.count());
+      org.apache.spark.sql.Dataset<Row> nodeIds = nodes.select(col("node_id").as("member"));
+      org.apache.spark.sql.Dataset<Row> theirLinks =
+          allLinks
+              .join(broadcast(nodeIds), col("src").equalTo(col("member")), "left_semi")
+              .select("src", "dst")
+              .union(newLinks.select("src", "dst"));
+      org.apache.spark.sql.Dataset<Row> recomputed =
+          MappingGraphs.userIds(nodes, theirLinks, maxLinks, partitions, levels);
+      org.apache.spark.sql.Dataset<Row> kept =
+          userIds.join(broadcast(nodeIds), col("node_id").equalTo(col("member")), "left_anti");
+      rows = kept.unionByName(recomputed);
+    }
+    org.apache.spark.sql.Dataset<Row> written = rows.localCheckpoint();
+    long added = newLinks.count();
+    figures.put("links_added", added);
+    step(
+        "write the links",
+        () -> {
+          var writer =
+              newLinks
+                  .select(
+                      least(col("src"), col("dst")).as("src"),
+                      greatest(col("src"), col("dst")).as("dst"),
+                      col("first_seen"))
+                  .writeTo(tables.edges());
+          try {
+            if (replaceLinks) {
+              writer.overwrite(lit(true));
+            } else {
+              writer.append();
+            }
+          } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+            throw new IllegalStateException(e);
+          }
+          return null;
+        });
+    linksTable.refresh();
+    summary.put(LINKS_PROPERTY, String.valueOf(linksTable.currentSnapshot().snapshotId()));
+    step(
+        "write the user ids",
+        () -> {
+          var writer = written.writeTo(tables.userIds());
+          summary.forEach((key, value) -> writer.option("snapshot-property." + key, value));
+          try {
+            writer.overwrite(lit(true));
+          } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+            throw new IllegalStateException(e);
+          }
+          return null;
+        });
+    IdentityFigures.of(spark.table(tables.userIds())).addTo(figures);
+    return new JobResult(observed, figures.get("ids"), figures);
+  }
+
+  /**
+   * The nodes of both sides as one row each: first seen the earlier, last seen the later, region
+   * and links of the earlier row (new nodes: the observation's region and no links yet).
+   */
+  private static org.apache.spark.sql.Dataset<Row> merge(
+      org.apache.spark.sql.Dataset<Row> old, org.apache.spark.sql.Dataset<Row> observed) {
+    org.apache.spark.sql.Dataset<Row> o = observed.as("o");
+    org.apache.spark.sql.Dataset<Row> b = old.as("b");
+    return b.join(o, col("b.node_id").equalTo(col("o.node_id")), "full_outer")
+        .select(
+            coalesce(col("b.node_id"), col("o.node_id")).as("node_id"),
+            coalesce(col("b.partner"), col("o.partner")).as("partner"),
+            coalesce(col("b.id"), col("o.id")).as("id"),
+            coalesce(col("b.region"), col("o.region")).as("region"),
+            least(col("b.first_seen"), col("o.first_seen")).as("first_seen"),
+            greatest(col("b.last_seen"), col("o.last_seen")).as("last_seen"),
+            col("b.links").as("links"));
+  }
+
+  /** The observations to read, or null when no input table exists yet. */
+  private org.apache.spark.sql.Dataset<Row> observations(
+      SparkSession spark, boolean all, Map<String, String> recorded, Map<String, String> summary) {
+    List<org.apache.spark.sql.Dataset<Row>> parts = new ArrayList<>();
+    for (MappingInput input : inputs) {
+      if (!spark.catalog().tableExists(input.table())) {
+        continue;
+      }
+      Snapshot current = LakeTables.load(spark, input.table()).currentSnapshot();
+      if (current == null) {
+        continue;
+      }
+      String key = INPUT_PROPERTY_PREFIX + input.table();
+      summary.put(key, String.valueOf(current.snapshotId()));
+      String last = recorded.get(key);
+      var reader = spark.read().format("iceberg");
+      if (all || last == null) {
+        reader = reader.option("versionAsOf", current.snapshotId());
+      } else if (Long.parseLong(last) == current.snapshotId()) {
+        continue;
+      } else {
+        reader =
+            reader
+                .option("start-snapshot-id", last)
+                .option("end-snapshot-id", current.snapshotId());
+      }
+      parts.add(
+          reader
+              .load(LakeConfig.CATALOG_NAME + "." + input.table())
+              .select(
+                  col("partner"),
+                  col("partner_id"),
+                  col("user_id"),
+                  col("region"),
+                  col(input.timeColumn()).as("seen_at")));
+    }
+    if (parts.isEmpty()) {
+      return recorded.isEmpty() ? null : spark.emptyDataFrame();
+    }
+    org.apache.spark.sql.Dataset<Row> union = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      union = union.unionByName(parts.get(i));
+    }
+    return union.localCheckpoint();
+  }
+
+  private static void rollBackLinksTo(Table linksTable, String snapshot) {
+    if (snapshot == null || linksTable.currentSnapshot() == null) {
+      return;
+    }
+    long recorded = Long.parseLong(snapshot);
+    if (linksTable.currentSnapshot().snapshotId() != recorded) {
+      linksTable.manageSnapshots().rollbackTo(recorded).commit();
+    }
+  }
+
+  private <T> T step(String name, Supplier<T> work) {
+    long start = System.nanoTime();
+    T result = work.get();
+    progress.accept("%s (%.1f s)".formatted(name, (System.nanoTime() - start) / 1e9));
+    return result;
+  }
+}
