@@ -1,5 +1,6 @@
 package dev.adlake.core.generate.identity;
 
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +35,8 @@ public record MappingGraphOptions(
     double extraLinkProbability,
     double repeatProbability,
     int hubs,
-    int hubLinks) {
+    int hubLinks)
+    implements Serializable {
 
   public MappingGraphOptions {
     Objects.requireNonNull(start, "start is null");
@@ -88,5 +90,25 @@ public record MappingGraphOptions(
         repeatProbability,
         hubs,
         hubLinks);
+  }
+
+  /**
+   * A dense graph for benchmarks: 5 partners, up to 6 cookies per user, every (cookie, partner id)
+   * pair of a user seen: about 2 links per id, as the identity benchmark's 20 million links over 10
+   * million ids.
+   */
+  public static MappingGraphOptions dense(long seed, long users, int days, Instant start) {
+    return new MappingGraphOptions(
+        seed,
+        users,
+        days,
+        start,
+        List.of("sharethis", "33across", "liveramp", "id5", "tradedesk"),
+        List.of("eu", "us", "apac"),
+        6,
+        1.0,
+        0.1,
+        4,
+        (int) Math.min(users / 8, 5_000));
   }
 }
