@@ -2,6 +2,7 @@ package dev.adlake.cli;
 
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.enrich.EnricherJob;
 import dev.adlake.spark.enrich.EventsTables;
@@ -93,6 +94,15 @@ final class EnrichCommand implements Callable<Integer> {
                   console.line(
                       "  %-28s %-10s %12s rows",
                       table, row.getString(0), Console.count(row.getLong(1))));
+    }
+    // Mappings have one source and no source column; an empty table has no line, as above.
+    if (platform.spark().catalog().tableExists(tables.mappings())) {
+      long mappings = platform.spark().table(tables.mappings()).count();
+      if (mappings > 0) {
+        console.line(
+            "  %-28s %-10s %12s rows",
+            tables.mappings(), StreamTopics.MAPPING, Console.count(mappings));
+      }
     }
   }
 }

@@ -87,6 +87,24 @@ public final class BuiltInFeeds {
             maxRejectRatio,
             Optional.empty()),
         new Feed(
+            "partner-mappings",
+            GeneratedFeeds.PARTNER_MAPPINGS,
+            FileFormat.CSV,
+            Optional.of(
+                FeedSchema.parse(
+                    "partner string not null, partner_id string not null,"
+                        + " user_id string not null, region string not null,"
+                        + " seen_at timestamp not null")),
+            SchemaEvolution.FAIL,
+            Feed.tableNameFor("raw", GeneratedFeeds.PARTNER_MAPPINGS),
+            Optional.of("seen_at"),
+            LoadMode.APPEND,
+            true,
+            List.of(),
+            Optional.empty(),
+            maxRejectRatio,
+            Optional.empty()),
+        new Feed(
             "ods-sample",
             ReferenceDataGenerator.ODS_PREFIX,
             FileFormat.CSV,

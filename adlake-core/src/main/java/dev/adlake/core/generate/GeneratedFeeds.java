@@ -58,6 +58,15 @@ public final class GeneratedFeeds {
   /** Ad-tracker pixel impressions, JSON lines, with the tracker's own cookie ids. */
   public static final String ADTRACKER_IMPRESSIONS = "adtracker/impressions";
 
+  /**
+   * Partners' cookie-mapping files, CSV with header: a partner's id seen with our user id, in a
+   * region, at a time (the bulk side of {@link dev.adlake.core.identity.MappingEvent}).
+   */
+  public static final String PARTNER_MAPPINGS = "partner/mappings";
+
+  public static final List<String> PARTNER_MAPPINGS_COLUMNS =
+      List.of("partner", "partner_id", "user_id", "region", "seen_at");
+
   /** The true hourly figures per ad, written to the expected folder. */
   public static final String EXPECTED_HOURLY_FILE = "hourly_ad_metrics.csv";
 

@@ -88,6 +88,17 @@ public record MappingEvent(
     } catch (JsonProcessingException e) {
       throw new InvalidInputException("Not a JSON object: " + e.getOriginalMessage());
     }
+    return fromJson(node);
+  }
+
+  /**
+   * Reads a record's JSON value already parsed, as a reader with its own JSON parsing does (the
+   * enricher, which tells unreadable JSON from a wrong field).
+   *
+   * @throws InvalidInputException when it is not an object, or naming the field that is missing or
+   *     wrong
+   */
+  public static MappingEvent fromJson(JsonNode node) {
     if (node == null || !node.isObject()) {
       throw new InvalidInputException("Not a JSON object");
     }

@@ -256,6 +256,7 @@ class ConfigLoaderTest {
             "tracker-clicks",
             "tracker-conversions",
             "adtracker-impressions",
+            "partner-mappings",
             "ods-sample",
             "ods-sample-changes",
             "dmap-agg-sample",

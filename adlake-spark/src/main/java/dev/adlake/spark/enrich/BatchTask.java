@@ -22,18 +22,25 @@ import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * One task of a micro-batch, in a single pass over its deduplicated Kafka records: enriches each
- * record, writes the rows to Parquet data files of the events and failed-events tables (committed
- * by the driver), and sends them as JSON to the output topics. Works on Spark's internal rows, so
- * no wide row is ever converted.
+ * record, writes the rows to Parquet data files of the events, mappings and failed-events tables
+ * (committed by the driver), and sends them as JSON to the output topics. Works on Spark's internal
+ * rows, so no wide row is ever converted.
  */
 final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTask.Written> {
   /**
    * What one task wrote.
    *
    * @param events data files of the events table (none when the batch was committed before)
+   * @param mappings data files of the mappings table
    * @param failed data files of the failed-events table
    */
-  record Written(List<DataFile> events, List<DataFile> failed, long eventRows, long failedRows)
+  record Written(
+      List<DataFile> events,
+      List<DataFile> mappings,
+      List<DataFile> failed,
+      long eventRows,
+      long mappingRows,
+      long failedRows)
       implements Serializable {}
 
   /**
@@ -44,16 +51,22 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
       implements Serializable {}
 
   /**
-   * The batch's tables, and which of them to write (not those this batch is already in).
+   * The batch's tables.
    *
    * @param operationId names the batch's data files
    */
-  record Tables(Broadcast<Table> events, Broadcast<Table> failed, String operationId)
+  record Tables(
+      Broadcast<Table> events,
+      Broadcast<Table> mappings,
+      Broadcast<Table> failed,
+      String operationId)
       implements Serializable {}
 
+  /** Which of the batch's tables to write: not those this batch is already in. */
+  record Writes(boolean events, boolean mappings, boolean failed) implements Serializable {}
+
   private final Tables tables;
-  private final boolean writeEvents;
-  private final boolean writeFailed;
+  private final Writes writes;
   private final Columns columns;
   private final EnrichmentOptions enrichment;
   private final String topicPrefix;
@@ -66,16 +79,14 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
    */
   BatchTask(
       Tables tables,
-      boolean writeEvents,
-      boolean writeFailed,
+      Writes writes,
       Columns columns,
       EnrichmentOptions enrichment,
       String topicPrefix,
       String bootstrapServers,
       String failedTopic) {
     this.tables = tables;
-    this.writeEvents = writeEvents;
-    this.writeFailed = writeFailed;
+    this.writes = writes;
     this.columns = columns;
     this.enrichment = enrichment;
     this.topicPrefix = topicPrefix;
@@ -87,29 +98,26 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
   public Iterator<Written> call(Iterator<InternalRow> rows) {
     TaskContext task = TaskContext.get();
     Table eventsTable = tables.events().value();
+    Table mappingsTable = tables.mappings().value();
     Table failedTable = tables.failed().value();
     EventEnricher enricher =
-        new EventEnricher(enrichment, topicPrefix, eventsTable.schema(), failedTable.schema());
+        new EventEnricher(
+            enrichment,
+            topicPrefix,
+            eventsTable.schema(),
+            mappingsTable.schema(),
+            failedTable.schema());
     RowJson eventJson = new RowJson(eventsTable.schema());
+    RowJson mappingJson = new RowJson(mappingsTable.schema());
     RowJson failedJson = new RowJson(failedTable.schema());
     Map<String, String> enrichedTopics = new HashMap<>();
     List<TableFiles> open = new ArrayList<>();
-    TableFiles events = null;
-    TableFiles failed = null;
-    if (writeEvents) {
-      events =
-          new TableFiles(
-              eventsTable, task.partitionId(), task.taskAttemptId(), tables.operationId());
-      open.add(events);
-    }
-    if (writeFailed) {
-      failed =
-          new TableFiles(
-              failedTable, task.partitionId(), task.taskAttemptId(), tables.operationId());
-      open.add(failed);
-    }
+    TableFiles events = writes.events() ? files(eventsTable, task, open) : null;
+    TableFiles mappings = writes.mappings() ? files(mappingsTable, task, open) : null;
+    TableFiles failed = writes.failed() ? files(failedTable, task, open) : null;
     AtomicReference<Exception> sendFailure = new AtomicReference<>();
     long eventRows = 0;
+    long mappingRows = 0;
     long failedRows = 0;
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       while (rows.hasNext()) {
@@ -121,26 +129,34 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
                 row.getInt(columns.partition()),
                 row.getLong(columns.offset()),
                 row.getLong(columns.timestamp()) / 1000);
-        String topic;
-        byte[] value;
-        if (outcome.failed()) {
-          failedRows++;
-          if (failed != null) {
-            failed.write(outcome.row());
+        TableFiles files;
+        RowJson json;
+        switch (outcome.output()) {
+          case EVENT -> {
+            eventRows++;
+            files = events;
+            json = eventJson;
           }
-          topic = failedTopic;
-          value = failedJson.write(outcome.row());
-        } else {
-          eventRows++;
-          if (events != null) {
-            events.write(outcome.row());
+          case MAPPING -> {
+            mappingRows++;
+            files = mappings;
+            json = mappingJson;
           }
-          topic =
-              enrichedTopics.computeIfAbsent(
-                  (String) outcome.row().get(0),
-                  source -> topicPrefix + StreamTopics.enriched(source));
-          value = eventJson.write(outcome.row());
+          default -> { // FAILED
+            failedRows++;
+            files = failed;
+            json = failedJson;
+          }
         }
+        if (files != null) {
+          files.write(outcome.row());
+        }
+        String topic =
+            outcome.failed()
+                ? failedTopic
+                : enrichedTopics.computeIfAbsent(
+                    outcome.source(), source -> topicPrefix + StreamTopics.enriched(source));
+        byte[] value = json.write(outcome.row());
         producer.send(
             new ProducerRecord<>(topic, outcome.key().getBytes(StandardCharsets.UTF_8), value),
             (metadata, error) -> {
@@ -161,15 +177,23 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
       }
       Written written =
           new Written(
-              events == null ? List.of() : events.finish(),
-              failed == null ? List.of() : failed.finish(),
-              eventRows,
-              failedRows);
+              finish(events), finish(mappings), finish(failed), eventRows, mappingRows, failedRows);
       return List.of(written).iterator();
     } catch (RuntimeException e) {
       open.forEach(TableFiles::abort);
       throw e;
     }
+  }
+
+  private TableFiles files(Table table, TaskContext task, List<TableFiles> open) {
+    TableFiles files =
+        new TableFiles(table, task.partitionId(), task.taskAttemptId(), tables.operationId());
+    open.add(files);
+    return files;
+  }
+
+  private static List<DataFile> finish(TableFiles files) {
+    return files == null ? List.of() : files.finish();
   }
 
   private KafkaProducer<byte[], byte[]> producer() {

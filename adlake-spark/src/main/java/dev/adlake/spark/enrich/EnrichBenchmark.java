@@ -223,6 +223,7 @@ public final class EnrichBenchmark {
 
   private static void drop(SparkSession spark, EventsTables tables) {
     spark.sql("DROP TABLE IF EXISTS " + tables.events() + " PURGE");
+    spark.sql("DROP TABLE IF EXISTS " + tables.mappings() + " PURGE");
     spark.sql("DROP TABLE IF EXISTS " + tables.failedEvents() + " PURGE");
     spark.sql("DROP NAMESPACE IF EXISTS " + tables.namespace());
   }

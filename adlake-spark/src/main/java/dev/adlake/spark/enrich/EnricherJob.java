@@ -49,10 +49,15 @@ public final class EnricherJob implements SparkJob {
   public EnricherJob() {
     List<Dataset> writes = new ArrayList<>();
     writes.add(Dataset.table(EventsTables.DEFAULT.events()));
+    writes.add(Dataset.table(EventsTables.DEFAULT.mappings()));
     writes.add(Dataset.table(EventsTables.DEFAULT.failedEvents()));
     StreamTopics.SOURCES.forEach(
         source -> writes.add(Dataset.topic(StreamTopics.enriched(source))));
+    writes.add(Dataset.topic(StreamTopics.enriched(StreamTopics.MAPPING)));
     writes.add(Dataset.topic(StreamTopics.FAILED_EVENTS));
+    List<Dataset> reads = new ArrayList<>();
+    StreamTopics.SOURCES.forEach(source -> reads.add(Dataset.topic(StreamTopics.ingested(source))));
+    reads.add(Dataset.topic(StreamTopics.ingested(StreamTopics.MAPPING)));
     this.definition =
         new JobDefinition(
             NAME,
@@ -60,9 +65,7 @@ public final class EnricherJob implements SparkJob {
             JobKind.STREAMING,
             "Enriches the ingested-<source> topics (geography, user agent, URLs, deduplication,"
                 + " pseudonymised ids) into the events table, exactly once, and enriched topics",
-            StreamTopics.SOURCES.stream()
-                .map(source -> Dataset.topic(StreamTopics.ingested(source)))
-                .toList(),
+            reads,
             writes,
             List.of(ONCE));
   }
@@ -203,8 +206,9 @@ public final class EnricherJob implements SparkJob {
     Map<String, Long> figures = new LinkedHashMap<>();
     figures.put("batches", counts.batches());
     figures.put("events", counts.events());
+    figures.put("mappings", counts.mappings());
     figures.put("failed", counts.failed());
-    return new JobResult(
-        counts.events() + counts.failed(), counts.events() + counts.failed(), figures);
+    long rows = counts.events() + counts.mappings() + counts.failed();
+    return new JobResult(rows, rows, figures);
   }
 }

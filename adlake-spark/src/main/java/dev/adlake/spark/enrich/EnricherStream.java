@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The enricher: a Structured Streaming query from every {@code ingested-<source>} topic to the
- * events tables (exactly once: checkpointed offsets and idempotent commits, see {@link
- * StreamCommits}) and to the {@code enriched-<source>} and {@value StreamTopics#FAILED_EVENTS}
- * topics (at least once: a batch replayed after a crash is sent again; consumers deduplicate on
- * {@code event_id}).
+ * events tables ({@value StreamTopics#MAPPING} to the mappings table; exactly once: checkpointed
+ * offsets and idempotent commits, see {@link StreamCommits}) and to the {@code enriched-<source>}
+ * and {@value StreamTopics#FAILED_EVENTS} topics (at least once: a batch replayed after a crash is
+ * sent again; consumers deduplicate on {@code event_id}).
  *
  * <p>The query deduplicates the raw Kafka records on (source, event id) within a window of arrival
  * time, the id read by {@link DedupeKeys} without decoding the rest. Each micro-batch is then one
@@ -111,9 +111,11 @@ public final class EnricherStream {
    * What one micro-batch wrote.
    *
    * @param events rows appended to the events table (0 when a replayed batch found its commit)
+   * @param mappings rows appended to the mappings table
    * @param failed rows appended to the failed-events table
    */
-  public record BatchReport(long batchId, long events, long failed, double seconds) {}
+  public record BatchReport(
+      long batchId, long events, long mappings, long failed, double seconds) {}
 
   /**
    * Creates the tables and starts the query, with a receiver of a report per micro-batch (called in
@@ -259,22 +261,25 @@ public final class EnricherStream {
                 ensureTopics();
                 return List.of(
                     target(spark, settings.tables().events(), queryId, batchId),
+                    target(spark, settings.tables().mappings(), queryId, batchId),
                     target(spark, settings.tables().failedEvents(), queryId, batchId));
               });
       Target events = targets.get(0);
-      Target failed = targets.get(1);
+      Target mappings = targets.get(1);
+      Target failed = targets.get(2);
       JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
       Broadcast<Table> eventsCopy = context.broadcast(SerializableTable.copyOf(events.table()));
+      Broadcast<Table> mappingsCopy = context.broadcast(SerializableTable.copyOf(mappings.table()));
       Broadcast<Table> failedCopy = context.broadcast(SerializableTable.copyOf(failed.table()));
       long eventRows;
+      long mappingRows;
       long failedRows;
       try {
         StructType schema = batch.schema();
         BatchTask task =
             new BatchTask(
-                new BatchTask.Tables(eventsCopy, failedCopy, queryId + "-" + batchId),
-                events.write(),
-                failed.write(),
+                new BatchTask.Tables(eventsCopy, mappingsCopy, failedCopy, queryId + "-" + batchId),
+                new BatchTask.Writes(events.write(), mappings.write(), failed.write()),
                 new BatchTask.Columns(
                     schema.fieldIndex("value"),
                     schema.fieldIndex("topic"),
@@ -291,6 +296,7 @@ public final class EnricherStream {
                 "enrich and write",
                 () -> batch.queryExecution().toRdd().toJavaRDD().mapPartitions(task).collect());
         eventRows = written.stream().mapToLong(BatchTask.Written::eventRows).sum();
+        mappingRows = written.stream().mapToLong(BatchTask.Written::mappingRows).sum();
         failedRows = written.stream().mapToLong(BatchTask.Written::failedRows).sum();
         steps.time(
             "commit",
@@ -305,6 +311,13 @@ public final class EnricherStream {
                     "Test crash after the lake commit of batch %d to %s"
                         .formatted(batchId, settings.tables().events()));
               }
+              if (mappings.write()) {
+                StreamCommits.append(
+                    mappings.table(),
+                    files(written, BatchTask.Written::mappings),
+                    queryId,
+                    batchId);
+              }
               if (failed.write()) {
                 StreamCommits.append(
                     failed.table(), files(written, BatchTask.Written::failed), queryId, batchId);
@@ -313,15 +326,22 @@ public final class EnricherStream {
             });
       } finally {
         eventsCopy.destroy();
+        mappingsCopy.destroy();
         failedCopy.destroy();
       }
       reports.accept(
           new BatchReport(
               batchId,
               events.write() ? eventRows : 0,
+              mappings.write() ? mappingRows : 0,
               failed.write() ? failedRows : 0,
               (System.nanoTime() - started) / 1e9));
-      LOG.info("Enricher {}: {} events, {} failed", steps, eventRows, failedRows);
+      LOG.info(
+          "Enricher {}: {} events, {} mappings, {} failed",
+          steps,
+          eventRows,
+          mappingRows,
+          failedRows);
     }
 
     private static List<DataFile> files(

@@ -3,6 +3,12 @@ package dev.adlake.spark.enrich;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.adlake.core.InvalidInputException;
+import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.spark.enrich.EventFailure.Stage;
 import java.io.IOException;
@@ -19,13 +25,18 @@ import org.apache.avro.message.BinaryMessageDecoder;
 /**
  * Decodes the payload of an {@code ingested-<source>} record into a {@link SourceEvent}: Avro
  * single-object encoding of the declared bid-request schema for {@value StreamTopics#BIDS}, a JSON
- * object for every other source (see {@link StreamTopics}). Not thread-safe: one per task.
+ * object for every other source (see {@link StreamTopics}); and a record of {@value
+ * StreamTopics#MAPPING} into a {@link MappingEvent}. Not thread-safe: one per task.
  */
 final class EventDecoder {
   static final Set<String> WEB_EVENT_TYPES = Set.of("page_view", "impression", "click");
   static final String BID_REQUEST = "bid_request";
 
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** Reads whole mapping records: one object and nothing after it. */
+  private static final ObjectMapper TREES =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   // Positions of the bid request's fields, to read them without a lookup by name.
   private static final int REQUEST_ID = bidField("request_id");
@@ -46,6 +57,30 @@ final class EventDecoder {
       throw new EventFailure(Stage.PARSE, "The record has no value");
     }
     return StreamTopics.BIDS.equals(source) ? decodeBid(payload) : decodeJson(payload);
+  }
+
+  /**
+   * The mapping event of one {@value StreamTopics#MAPPING} record, validated by the contract's
+   * {@link MappingEvent#fromJson(JsonNode)}; throws {@link EventFailure} when it has none.
+   */
+  MappingEvent decodeMapping(byte[] payload) {
+    if (payload == null || payload.length == 0) {
+      throw new EventFailure(Stage.PARSE, "The record has no value");
+    }
+    JsonNode node;
+    try {
+      node = TREES.readTree(payload);
+    } catch (IOException e) {
+      throw new EventFailure(Stage.PARSE, "Not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (node == null || !node.isObject()) {
+      throw new EventFailure(Stage.PARSE, "Not a JSON object");
+    }
+    try {
+      return MappingEvent.fromJson(node);
+    } catch (InvalidInputException e) {
+      throw new EventFailure(Stage.VALIDATE, e.getMessage());
+    }
   }
 
   private SourceEvent decodeBid(byte[] payload) {

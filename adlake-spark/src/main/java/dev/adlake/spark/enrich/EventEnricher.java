@@ -1,5 +1,6 @@
 package dev.adlake.spark.enrich;
 
+import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.spark.enrich.EventFailure.Stage;
 import java.net.InetAddress;
@@ -18,25 +19,38 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 
 /**
- * Turns one Kafka record of an {@code ingested-<source>} topic into a row of the events table, or
- * into a row of the failed-events table that keeps the payload, the stage and the reason. Rows are
- * Iceberg records of the tables' own schemas, which the task writes to Parquet and as JSON. Not
- * thread-safe: one per task.
+ * Turns one Kafka record of an {@code ingested-<source>} topic into a row of the events table (a
+ * row of the mappings table for {@value StreamTopics#MAPPING}), or into a row of the failed-events
+ * table that keeps the payload, the stage and the reason. Rows are Iceberg records of the tables'
+ * own schemas, which the task writes to Parquet and as JSON. Not thread-safe: one per task.
  */
 final class EventEnricher {
   private static final Map<String, GeoLocator> LOCATORS = new ConcurrentHashMap<>();
 
+  /** The table a record's row belongs to. */
+  enum Output {
+    EVENT,
+    MAPPING,
+    FAILED
+  }
+
   /**
    * What one record became.
    *
-   * @param row a row of the events table, or of the failed-events table when {@code failed}
+   * @param row a row of the table of {@code output}
+   * @param source the source of the record's topic
    * @param key the key of its output record: the event id, or the failed record's position
    */
-  record Outcome(Record row, boolean failed, String key) {}
+  record Outcome(Record row, Output output, String source, String key) {
+    boolean failed() {
+      return output == Output.FAILED;
+    }
+  }
 
   private final EnrichmentOptions options;
   private final String topicPrefix;
   private final Record eventTemplate;
+  private final Record mappingTemplate;
   private final Record failedTemplate;
   private final EventDecoder decoder = new EventDecoder();
   private final GeoLocator locator;
@@ -44,14 +58,20 @@ final class EventEnricher {
   /**
    * @param topicPrefix what precedes {@code ingested-<source>} in topic names ("" normally)
    * @param eventSchema the events table's schema: the columns of {@link EventsTables#EVENT_SCHEMA}
+   * @param mappingSchema the mappings table's: the columns of {@link EventsTables#MAPPING_SCHEMA}
    * @param failedSchema the failed-events table's: the columns of {@link
    *     EventsTables#FAILED_SCHEMA}
    */
   EventEnricher(
-      EnrichmentOptions options, String topicPrefix, Schema eventSchema, Schema failedSchema) {
+      EnrichmentOptions options,
+      String topicPrefix,
+      Schema eventSchema,
+      Schema mappingSchema,
+      Schema failedSchema) {
     this.options = options;
     this.topicPrefix = topicPrefix;
     this.eventTemplate = template(eventSchema, EventsTables.EVENT_SCHEMA.fieldNames());
+    this.mappingTemplate = template(mappingSchema, EventsTables.MAPPING_SCHEMA.fieldNames());
     this.failedTemplate = template(failedSchema, EventsTables.FAILED_SCHEMA.fieldNames());
     this.locator =
         options.geo()
@@ -82,9 +102,20 @@ final class EventEnricher {
   Outcome process(byte[] payload, String topic, int partition, long offset, long timestampMillis) {
     String source = sourceOf(topic);
     try {
+      if (StreamTopics.MAPPING.equals(source)) {
+        MappingEvent mapping = decoder.decodeMapping(payload);
+        return new Outcome(
+            mapping(mapping, topic, partition, offset, timestampMillis),
+            Output.MAPPING,
+            source,
+            mapping.eventId());
+      }
       SourceEvent event = decoder.decode(source, payload);
       return new Outcome(
-          enrich(source, event, topic, partition, offset, timestampMillis), false, event.eventId());
+          enrich(source, event, topic, partition, offset, timestampMillis),
+          Output.EVENT,
+          source,
+          event.eventId());
     } catch (EventFailure failure) {
       Record row = failedTemplate.copy();
       row.set(0, source);
@@ -95,8 +126,33 @@ final class EventEnricher {
       row.set(5, partition);
       row.set(6, offset);
       row.set(7, time(timestampMillis));
-      return new Outcome(row, true, position(topic, partition, offset));
+      return new Outcome(row, Output.FAILED, source, position(topic, partition, offset));
     }
+  }
+
+  /**
+   * A row of the mappings table. Our user id gets the events' pseudonym, so that mappings join with
+   * the events' user ids; the partner's id is the partner's and is kept.
+   */
+  private Record mapping(
+      MappingEvent event, String topic, int partition, long offset, long timestampMillis) {
+    String userId = event.userId();
+    if (options.pseudonymizer() != null) {
+      userId = options.pseudonymizer().pseudonymize(userId);
+    }
+    Record row = mappingTemplate.copy();
+    row.set(0, event.eventId());
+    row.set(1, event.eventTime().atOffset(ZoneOffset.UTC));
+    row.set(2, event.partner());
+    row.set(3, event.partnerId());
+    row.set(4, userId);
+    row.set(5, event.region());
+    row.set(6, event.origin());
+    row.set(7, topic);
+    row.set(8, partition);
+    row.set(9, offset);
+    row.set(10, time(timestampMillis));
+    return row;
   }
 
   private Record enrich(

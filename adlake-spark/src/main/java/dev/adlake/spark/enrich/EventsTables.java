@@ -9,9 +9,11 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The lake tables of the event streams in one namespace: {@code events}, every enriched event once,
- * partitioned by event day and source; and {@code failed_events}, every record the enricher could
- * not parse, validate or enrich, with its raw payload, the stage and the reason, partitioned by
- * arrival day.
+ * partitioned by event day and source; {@code mappings}, every cookie-sync mapping of the {@value
+ * dev.adlake.core.stream.StreamTopics#MAPPING} source once, its user id pseudonymized like the
+ * events', partitioned by event day; and {@code failed_events}, every record the enricher could not
+ * parse, validate or enrich, with its raw payload, the stage and the reason, partitioned by arrival
+ * day.
  */
 public record EventsTables(String namespace) {
   /** The tables of the platform's enricher. */
@@ -57,6 +59,26 @@ public record EventsTables(String namespace) {
             field("kafka_timestamp", DataTypes.TimestampType, false)
           });
 
+  /**
+   * The columns of the mappings table, in order; also the fields of the {@code enriched-mapping}
+   * JSON. The fields of {@link dev.adlake.core.identity.MappingEvent} and the Kafka position.
+   */
+  public static final StructType MAPPING_SCHEMA =
+      new StructType(
+          new StructField[] {
+            field("event_id", DataTypes.StringType, false),
+            field("event_time", DataTypes.TimestampType, false),
+            field("partner", DataTypes.StringType, false),
+            field("partner_id", DataTypes.StringType, false),
+            field("user_id", DataTypes.StringType, false),
+            field("region", DataTypes.StringType, false),
+            field("origin", DataTypes.StringType, false),
+            field("kafka_topic", DataTypes.StringType, false),
+            field("kafka_partition", DataTypes.IntegerType, false),
+            field("kafka_offset", DataTypes.LongType, false),
+            field("kafka_timestamp", DataTypes.TimestampType, false)
+          });
+
   /** The columns of the failed-events table, in order; also the fields of the failed-topic JSON. */
   public static final StructType FAILED_SCHEMA =
       new StructType(
@@ -75,11 +97,15 @@ public record EventsTables(String namespace) {
     return namespace + ".events";
   }
 
+  public String mappings() {
+    return namespace + ".mappings";
+  }
+
   public String failedEvents() {
     return namespace + ".failed_events";
   }
 
-  /** Creates the namespace and both tables when they do not exist. */
+  /** Creates the namespace and the three tables when they do not exist. */
   public void ensure(SparkSession spark) {
     LakeNamespaces.ensure(spark, namespace);
     // Micro-batches are small: no shuffle before the write, a writer per partition instead.
@@ -89,6 +115,10 @@ public record EventsTables(String namespace) {
     spark.sql(
         "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (days(event_time), source)"
                 .formatted(events(), EVENT_SCHEMA.toDDL())
+            + properties);
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (days(event_time))"
+                .formatted(mappings(), MAPPING_SCHEMA.toDDL())
             + properties);
     spark.sql(
         "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (days(kafka_timestamp))"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigLoader;
+import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.LocalLandingStore;
 import dev.adlake.core.generate.AdDataGenerator;
 import dev.adlake.core.generate.GeneratedFeeds;
@@ -427,6 +428,77 @@ class IngestionIT {
     assertThat(refused.error())
         .hasValueSatisfying(
             error -> assertThat(error).contains("the file has columns the table lacks: country"));
+  }
+
+  @Test
+  void partnerMappingFilesLoadThroughTheBuiltInFeedWithRejectsByLine() throws IOException {
+    AdlakeConfig config = config("mappings", Map.of());
+    Feed feed = config.feed("partner-mappings");
+    assertThat(feed.table()).isEqualTo("raw.partner__mappings");
+    // 40 good lines and 2 bad ones: 4.8% rejected, under the default limit of 5%.
+    Instant start = Instant.parse("2026-11-23T10:00:00Z");
+    StringBuilder csv =
+        new StringBuilder(String.join(",", GeneratedFeeds.PARTNER_MAPPINGS_COLUMNS)).append('\n');
+    for (int i = 0; i < 40; i++) {
+      csv.append(
+          "partner-%d,P%d-%04d,u-%d,%s,%s\n"
+              .formatted(
+                  i % 3,
+                  i % 3,
+                  i,
+                  i,
+                  i % 2 == 0 ? "eu-west" : "us-east",
+                  start.plusSeconds(i * 3_600L)));
+      if (i == 9) {
+        csv.append("partner-0,,u-x,eu-west,2026-11-23T10:00:00Z\n"); // line 12
+      }
+      if (i == 19) {
+        csv.append("partner-1,P1-9999,u-y,us-east,yesterday\n"); // line 23
+      }
+    }
+    String key = GeneratedFeeds.PARTNER_MAPPINGS + "/2026-11-23.csv";
+    land(config, key, csv.toString());
+
+    Ingestion.Report report = ingestion(config).run(List.of(feed));
+
+    assertThat(report.errored()).isZero();
+    assertThat(report.archived()).isEqualTo(1);
+    assertThat(report.rowsRejected()).isEqualTo(2);
+    SparkSession spark = TestPlatform.get().spark();
+    assertThat(spark.table(feed.table()).columns())
+        .startsWith("partner", "partner_id", "user_id", "region", "event_time");
+    assertThat(spark.table(feed.table()).count()).isEqualTo(40);
+    Row first =
+        spark
+            .sql(
+                "SELECT partner, partner_id, user_id, region, event_time, _line FROM "
+                    + feed.table()
+                    + " WHERE user_id = 'u-25'")
+            .first();
+    assertThat(first.getString(0)).isEqualTo("partner-1");
+    assertThat(first.getString(1)).isEqualTo("P1-0025");
+    assertThat(first.getString(2)).isEqualTo("u-25");
+    assertThat(first.getString(3)).isEqualTo("us-east");
+    assertThat(first.getTimestamp(4).toInstant()).isEqualTo(start.plusSeconds(25 * 3_600L));
+    assertThat(first.getLong(5)).isEqualTo(29);
+    // Partitioned by day of seen_at: 40 hours from 10:00 span three days.
+    assertThat(spark.sql("SELECT * FROM " + feed.table() + ".partitions").count()).isEqualTo(3);
+    List<Row> rejects =
+        spark
+            .sql(
+                "SELECT _object_key, line, raw_line, reason FROM "
+                    + feed.rejectsTable()
+                    + " ORDER BY line")
+            .collectAsList();
+    assertThat(rejects).hasSize(2).allMatch(row -> row.getString(0).equals(key));
+    assertThat(rejects.get(0).getLong(1)).isEqualTo(12);
+    assertThat(rejects.get(0).getString(2))
+        .isEqualTo("partner-0,,u-x,eu-west,2026-11-23T10:00:00Z");
+    assertThat(rejects.get(0).getString(3)).isEqualTo("required field partner_id is missing");
+    assertThat(rejects.get(1).getLong(1)).isEqualTo(23);
+    assertThat(rejects.get(1).getString(3))
+        .startsWith("field seen_at: 'yesterday' is not a timestamp");
+    assertThat(config.ingest().archivePath().resolve(key)).exists();
   }
 
   @Test
