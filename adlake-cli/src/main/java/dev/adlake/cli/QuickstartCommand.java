@@ -5,6 +5,7 @@ import dev.adlake.core.config.LakeConfig;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.generate.GeneratedFeeds;
 import dev.adlake.core.generate.GeneratorOptions;
+import dev.adlake.core.generate.identity.MappingGraph;
 import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.DatasetKind;
 import dev.adlake.core.job.Domain;
@@ -130,6 +131,7 @@ final class QuickstartCommand implements Callable<Integer> {
       List<SparkJob> later =
           platform.jobs().all().stream()
               .filter(job -> job.definition().domain() != Domain.INGESTION)
+              .filter(job -> job.definition().domain() != Domain.COOKIE_MAPPING)
               .toList();
       if (!later.isEmpty()) {
         console.line("4. Pipeline");
@@ -154,11 +156,16 @@ final class QuickstartCommand implements Callable<Integer> {
       }
 
       console.line("5. Event streams: Kafka, the enricher, the archive");
+      MappingGraph identityGraph = IdentityStep.send(platform, console);
       StreamTruthCheck.Comparison streams =
           StreamsStep.run(platform, console, Duration.ofMinutes(streamMinutes), STREAM_RATE);
       console.blank();
 
-      boolean exact = streams.exact();
+      console.line("6. Cookie mapping: the identity graph's connected components");
+      boolean identityExact = IdentityStep.run(platform, console, identityGraph);
+      console.blank();
+
+      boolean exact = streams.exact() && identityExact;
       Optional<Feed> events =
           config.feeds().stream().filter(feed -> feed.name().equals("adserver-events")).findFirst();
       console.line("Checked against the generator's true answers");

@@ -4,8 +4,13 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.job.JobRegistry;
 import dev.adlake.spark.enrich.EnricherJob;
+import dev.adlake.spark.enrich.EventsTables;
+import dev.adlake.spark.identity.IdentityTables;
+import dev.adlake.spark.identity.UserIdsMapperJob;
 import dev.adlake.spark.ingest.IngestJob;
 import dev.adlake.spark.metrics.AdMetricsJob;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +19,9 @@ import java.util.Optional;
  * conversions feeds are configured (as they are by default); the stream enricher always.
  */
 public final class SparkJobs {
+  /** The feed of partners' mapping files, read by the identity graph when configured. */
+  public static final String PARTNER_MAPPINGS_FEED = "partner-mappings";
+
   private SparkJobs() {}
 
   public static JobRegistry<SparkJob> registry(AdlakeConfig config) {
@@ -30,7 +38,21 @@ public final class SparkJobs {
       registry.register(new AdMetricsJob(events.get(), conversions.get()));
     }
     registry.register(new EnricherJob());
+    registry.register(userIdsMapper(config));
     return registry;
+  }
+
+  /**
+   * The identity graph's job over the enricher's mapping table and, when configured, the partner
+   * mapping files' table.
+   */
+  private static UserIdsMapperJob userIdsMapper(AdlakeConfig config) {
+    List<UserIdsMapperJob.MappingInput> inputs = new ArrayList<>();
+    inputs.add(new UserIdsMapperJob.MappingInput(EventsTables.DEFAULT.mappings(), "event_time"));
+    feed(config, PARTNER_MAPPINGS_FEED)
+        .ifPresent(
+            feed -> inputs.add(new UserIdsMapperJob.MappingInput(feed.table(), "event_time")));
+    return new UserIdsMapperJob(inputs, IdentityTables.DEFAULT);
   }
 
   private static Optional<Feed> feed(AdlakeConfig config, String name) {
