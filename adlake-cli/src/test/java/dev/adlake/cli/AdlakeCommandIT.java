@@ -84,7 +84,10 @@ class AdlakeCommandIT {
         .contains("raw.adserver__events ")
         .containsPattern("loads by status: archived \\d+")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
-        .containsPattern("ingested-tracker +\\d+ partition\\(s\\): [\\d,]+ record\\(s\\)");
+        .containsPattern("ingested-tracker +\\d+ partition\\(s\\): [\\d,]+ record\\(s\\)")
+        .containsPattern(
+            "identity graph: ([\\d,]+) of \\1 true users found as one component each, (\\d+) of"
+                + " \\2 hubs set aside");
     Map<String, Long> firstTables = tableCounts(first.out());
     assertThat(firstTables)
         .containsKeys(
@@ -98,9 +101,10 @@ class AdlakeCommandIT {
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 11 recorded runs: reusing it")
+        .contains("This home already holds 12 recorded runs: reusing it")
         .contains("file(s) left in place: already loaded")
-        .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal");
+        .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
+        .containsPattern("identity graph: ([\\d,]+) of \\1 true users found as one component each");
     // Files are loaded once; the second run sends new stream events, which add to the first's.
     Map<String, Long> secondTables = tableCounts(second.out());
     assertThat(secondTables.get("streams.events")).isGreaterThan(firstTables.get("streams.events"));
@@ -136,9 +140,9 @@ class AdlakeCommandIT {
 
     Result runs = adlake("--home", home.toString(), "runs", "--limit", "100");
     assertThat(runs.exitCode()).isZero();
-    // One run per feed, the ad metrics and the enricher per quickstart (two of them), and the
-    // retry's ingest.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(23);
+    // One run per feed, the ad metrics, the enricher and the user-ids mapper per quickstart (two
+    // of them), and the retry's ingest.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(25);
   }
 
   @Test
