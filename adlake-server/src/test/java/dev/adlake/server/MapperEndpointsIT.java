@@ -242,6 +242,16 @@ class MapperEndpointsIT {
     }
   }
 
+  @Test
+  void theOpenApiDescriptionHasBothEndpoints() throws Exception {
+    try (Mapper mapper = start(CONFIG)) {
+      JsonNode paths =
+          JSON.readTree(get(mapper.url("/openapi.json"), Map.of()).body()).get("paths");
+      assertThat(paths.get("/mapping/sync").get("get").get("responses").has("302")).isTrue();
+      assertThat(paths.get("/mapping/bulk").get("post").get("responses").has("413")).isTrue();
+    }
+  }
+
   /** A partner's file with its true mappings, from a fixed seed. */
   private record PartnerFile(String text, List<List<String>> truth) {}
 
