@@ -56,8 +56,8 @@ public record MapperConfig(
           "mapper.redirects",
           redirectTemplates(),
           null,
-          "Per partner, partner=URL: a sync call is redirected there with {user_id} replaced by"
-              + " our id instead of answered with the pixel; comma-separated");
+          "Per partner, the URL a sync call is redirected to instead of answered with the pixel,"
+              + " {user_id} replaced by our id");
   public static final ConfigKey<Integer> MAX_BULK_MIB =
       ConfigKey.of(
           "mapper.max-bulk-mib",
