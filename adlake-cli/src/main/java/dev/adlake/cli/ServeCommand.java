@@ -1,8 +1,14 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.MapperConfig;
+import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.kafka.EventProducer;
+import dev.adlake.kafka.KafkaMappingSink;
+import dev.adlake.kafka.KafkaTopics;
 import dev.adlake.server.AdlakeServer;
 import dev.adlake.spark.Platform;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -18,14 +24,19 @@ import picocli.CommandLine.Spec;
       "Serve the HTTP API and the dashboard over the serving store, until Ctrl-C.",
       "",
       "The dashboard is at the printed URL, the API under /api, its OpenAPI description at",
-      "/openapi.json. Run 'adlake metrics' (or 'adlake metrics --watch') to fill and refresh it."
+      "/openapi.json. Run 'adlake metrics' (or 'adlake metrics --watch') to fill and refresh it.",
+      "",
+      "With mapper.enabled (the default), the mapper service too: the cookie-sync call",
+      "GET /mapping/sync?partner=P&partner_id=X and partners' files POST /mapping/bulk?partner=P,",
+      "each mapping an event on the Kafka topic ingested-mapping (created when missing)."
     },
     footer = {
       "",
       "Examples:",
       "  adlake serve",
       "  adlake serve --set server.port=9000",
-      "  adlake serve --set server.host=0.0.0.0     listen on every interface"
+      "  adlake serve --set server.host=0.0.0.0     listen on every interface",
+      "  adlake serve --set mapper.enabled=false    no mapper service, no Kafka"
     })
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;
@@ -42,14 +53,57 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Starts the server, prints where it is, and waits until the process is stopped. */
+  /**
+   * Starts the server, with the mapper service when {@code mapper.enabled} (which needs Kafka: the
+   * topic {@code ingested-mapping} is created when missing), prints where it is, and waits until
+   * the process is stopped.
+   */
   static void serveUntilStopped(Platform platform, Console console) throws InterruptedException {
-    AdlakeServer server =
-        AdlakeServer.start(platform.config().server(), platform.metadata().dataSource());
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "adlake-server-stop"));
+    AdlakeConfig config = platform.config();
+    MapperConfig mapper = config.mapper();
+    AdlakeServer server;
+    KafkaMappingSink sink = null;
+    if (mapper.enabled()) {
+      String bootstrapServers = platform.kafkaBootstrapServers();
+      String topic = StreamTopics.ingested(StreamTopics.MAPPING);
+      KafkaTopics.ensure(bootstrapServers, List.of(topic), EventProducer.DEFAULT_PARTITIONS);
+      sink = new KafkaMappingSink(bootstrapServers, topic);
+      try {
+        server =
+            AdlakeServer.start(config.server(), platform.metadata().dataSource(), mapper, sink);
+      } catch (RuntimeException e) {
+        sink.close();
+        throw e;
+      }
+    } else {
+      server = AdlakeServer.start(config.server(), platform.metadata().dataSource());
+    }
+    KafkaMappingSink openSink = sink;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  if (openSink != null) {
+                    openSink.close();
+                  }
+                },
+                "adlake-server-stop"));
     console.line("Dashboard: %s/", server.url());
     console.line(
         "API:       %s/api   (OpenAPI description: %s/openapi.json)", server.url(), server.url());
+    if (mapper.enabled()) {
+      String partner = mapper.partners().get(0);
+      console.line(
+          "Mapper:    %s/mapping/sync?partner=%s&partner_id=ID   (partners: %s; events to %s)",
+          server.url(),
+          partner,
+          String.join(", ", mapper.partners()),
+          StreamTopics.ingested(StreamTopics.MAPPING));
+      console.line(
+          "           POST %s/mapping/bulk?partner=%s   (CSV: partner_id,user_id[,event_time])",
+          server.url(), partner);
+    }
     console.line("Press Ctrl-C to stop.");
     new CountDownLatch(1).await();
   }

@@ -15,13 +15,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.adlake.core.AdlakeException;
 import dev.adlake.core.ErrorCategory;
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.config.MapperConfig;
 import dev.adlake.core.config.ServerConfig;
+import dev.adlake.core.identity.MappingSink;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server of {@code adlake serve}: the JSON API under /api over the serving store, its
- * OpenAPI description at /openapi.json, and the dashboard at /. Started by {@link #start}, stopped
- * by {@link #close}.
+ * OpenAPI description at /openapi.json, the dashboard at /, and, when given a {@link MappingSink},
+ * the mapper service under /mapping. Started by {@link #start}, stopped by {@link #close}.
  */
 public final class AdlakeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdlakeServer.class);
@@ -75,7 +78,18 @@ public final class AdlakeServer implements AutoCloseable {
    * @throws ExternalFailureException when the port cannot be bound
    */
   public static AdlakeServer start(ServerConfig config, DataSource dataSource) {
-    return start(config, dataSource, true);
+    return start(config, dataSource, true, null);
+  }
+
+  /**
+   * Starts the server with the mapper service: the cookie-sync and bulk endpoints under /mapping,
+   * which send their mapping events to the sink. The sink stays the caller's to close.
+   */
+  public static AdlakeServer start(
+      ServerConfig config, DataSource dataSource, MapperConfig mapper, MappingSink sink) {
+    requireNonNull(mapper, "mapper is null");
+    requireNonNull(sink, "sink is null");
+    return start(config, dataSource, true, new MapperEndpoints(mapper, sink, Clock.systemUTC()));
   }
 
   /**
@@ -84,6 +98,19 @@ public final class AdlakeServer implements AutoCloseable {
    * measures too.
    */
   static AdlakeServer start(ServerConfig config, DataSource dataSource, boolean preAggregate) {
+    return start(config, dataSource, preAggregate, null);
+  }
+
+  /**
+   * Starts the server with or without the pre-aggregation, and with or without the mapper service.
+   *
+   * @param mapperEndpoints the mapper service's endpoints, or null for none
+   */
+  static AdlakeServer start(
+      ServerConfig config,
+      DataSource dataSource,
+      boolean preAggregate,
+      MapperEndpoints mapperEndpoints) {
     requireNonNull(config, "config is null");
     requireNonNull(dataSource, "dataSource is null");
     HikariDataSource ownPool = null;
@@ -139,6 +166,12 @@ public final class AdlakeServer implements AutoCloseable {
       javalin.get("/api/campaigns", json(mapper, api::campaigns));
       javalin.get(
           "/openapi.json", context -> context.contentType("application/json").result(openApi));
+      if (mapperEndpoints != null) {
+        mapperEndpoints.register(javalin, mapper);
+      }
+      javalin.exception(
+          PayloadTooLargeException.class,
+          (e, context) -> error(mapper, context, 413, e.getMessage(), null));
       javalin.exception(
           BadParameterException.class,
           (e, context) -> error(mapper, context, 400, e.getMessage(), e.parameter()));
@@ -240,8 +273,7 @@ public final class AdlakeServer implements AutoCloseable {
     }
   }
 
-  private static io.javalin.http.Handler json(
-      ObjectMapper mapper, Function<Context, Object> handler) {
+  static io.javalin.http.Handler json(ObjectMapper mapper, Function<Context, Object> handler) {
     return context -> {
       Object answer = handler.apply(context);
       context.contentType("application/json").result(mapper.writeValueAsBytes(answer));

@@ -360,7 +360,9 @@ class ServingApiIT {
             "/api/breakdown",
             "/api/status",
             "/api/advertisers",
-            "/api/campaigns");
+            "/api/campaigns",
+            "/mapping/sync",
+            "/mapping/bulk");
   }
 
   private static List<String> fieldsOf(JsonNode estimates) {

@@ -3,13 +3,10 @@ package dev.adlake.server;
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.metadata.EmbeddedPostgresServer;
 import dev.adlake.core.metadata.MetadataStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Optional;
 
 /**
- * One embedded PostgreSQL, one generated serving store and one running server per test JVM, shared
+ * One generated serving store (in {@link TestDatabase}) and one running server per test JVM, shared
  * by every test class of the module.
  */
 final class ServingFixture {
@@ -24,33 +21,24 @@ final class ServingFixture {
   final ServingDataTruth truth;
   final AdlakeServer server;
 
-  private ServingFixture(Path home) {
-    postgres =
-        EmbeddedPostgresServer.startOrAttach(
-            home.resolve("postgres"), home.resolve("work"), home.resolve("logs/pg.log"), 0);
-    store =
-        MetadataStore.open(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.empty(), 8);
+  private ServingFixture(TestDatabase database) {
+    postgres = database.postgres;
+    store = database.store;
     truth = ServingDataGenerator.generate(store.dataSource(), OPTIONS, line -> {});
     server = AdlakeServer.start(CONFIG, store.dataSource());
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  store.close();
-                  postgres.close();
-                }));
   }
 
   static synchronized ServingFixture get() {
     if (instance == null) {
-      try {
-        Path home = Files.createTempDirectory(Path.of("target"), "serving-it-");
-        instance = new ServingFixture(home.toAbsolutePath());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+      instance = new ServingFixture(TestDatabase.get());
     }
     return instance;
+  }
+
+  /** Stops the shared server, if one was started, before the database it reads stops. */
+  static synchronized void stop() {
+    if (instance != null) {
+      instance.server.close();
+    }
   }
 }

@@ -25,6 +25,7 @@ public record AdlakeConfig(
     EnrichConfig enrich,
     ArchiveConfig archive,
     ServerConfig server,
+    MapperConfig mapper,
     List<Feed> feeds,
     ConfigValues values) {
 
@@ -39,6 +40,7 @@ public record AdlakeConfig(
     keys.addAll(EnrichConfig.keys());
     keys.addAll(ArchiveConfig.keys());
     keys.addAll(ServerConfig.keys());
+    keys.addAll(MapperConfig.keys());
     keys.addAll(KafkaConfig.keys());
     keys.addAll(SparkConfig.keys());
     return List.copyOf(keys);
@@ -58,6 +60,7 @@ public record AdlakeConfig(
         EnrichConfig.from(values),
         ArchiveConfig.from(values),
         ServerConfig.from(values),
+        MapperConfig.from(values),
         List.copyOf(feeds),
         values);
   }

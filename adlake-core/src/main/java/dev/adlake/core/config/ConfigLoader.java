@@ -199,6 +199,8 @@ public final class ConfigLoader {
               "is required with ingest.discovery: sqs"));
     }
 
+    MapperConfig.checkRedirectPartners(resolved, problems);
+
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }

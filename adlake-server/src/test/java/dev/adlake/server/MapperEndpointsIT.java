@@ -1,0 +1,525 @@
+package dev.adlake.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.adlake.core.config.MapperConfig;
+import dev.adlake.core.config.ServerConfig;
+import dev.adlake.core.identity.MappingEvent;
+import dev.adlake.kafka.EmbeddedKafkaBroker;
+import dev.adlake.kafka.KafkaMappingSink;
+import dev.adlake.kafka.KafkaTopics;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cookie-sync and bulk endpoints against a real (embedded) Kafka broker: what each call
+ * answers, and what it leaves on its own topic, read back with a plain consumer.
+ */
+class MapperEndpointsIT {
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  private static final ServerConfig SERVER = new ServerConfig("127.0.0.1", 0, 92, 500);
+  private static final String REDIRECT =
+      "https://match.33across.example/sync?src=adlake&uid={user_id}&r=1";
+  private static final MapperConfig CONFIG =
+      new MapperConfig(
+          true, "eu", List.of("sharethis", "33across"), Map.of("33across", REDIRECT), 1);
+  private static final Pattern SET_COOKIE =
+      Pattern.compile(
+          "adlake_uid=([A-Za-z0-9_-]{22}); Path=/; Max-Age=31536000; HttpOnly; (SameSite=.*)");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicInteger TOPICS = new AtomicInteger();
+
+  @TempDir static Path folder;
+  private static EmbeddedKafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.start(folder.resolve("kafka"), 0);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  /** A server with the mapper service, sending to a topic of its own. */
+  private record Mapper(AdlakeServer server, KafkaMappingSink sink, String topic)
+      implements AutoCloseable {
+    String url(String pathAndQuery) {
+      return server.url() + pathAndQuery;
+    }
+
+    @Override
+    public void close() {
+      server.close();
+      sink.close();
+    }
+  }
+
+  private static Mapper start(MapperConfig config) {
+    String topic = "ingested-mapping-it-" + TOPICS.incrementAndGet();
+    KafkaTopics.ensure(broker.bootstrapServers(), List.of(topic), 2);
+    KafkaMappingSink sink = new KafkaMappingSink(broker.bootstrapServers(), topic);
+    AdlakeServer server =
+        AdlakeServer.start(
+            SERVER,
+            TestDatabase.get().store.dataSource(),
+            false,
+            new MapperEndpoints(config, sink, CLOCK));
+    return new Mapper(server, sink, topic);
+  }
+
+  @Test
+  void syncWithoutCookieSetsOneAndSendsOneEvent() throws Exception {
+    try (Mapper mapper = start(CONFIG)) {
+      HttpResponse<byte[]> response =
+          get(mapper.url("/mapping/sync?partner=sharethis&partner_id=st-4711"), Map.of());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("image/gif");
+      assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+      Matcher cookie = setCookie(response);
+      assertThat(cookie.group(2)).isEqualTo("SameSite=Lax");
+      String userId = cookie.group(1);
+
+      List<ConsumerRecord<String, String>> records = readAll(mapper.topic());
+      assertThat(records).hasSize(1);
+      JsonNode json = JSON.readTree(records.get(0).value());
+      assertThat(fieldNames(json))
+          .containsExactlyInAnyOrder(
+              "event_id", "event_time", "partner", "partner_id", "user_id", "region", "origin");
+      MappingEvent event = MappingEvent.fromJson(records.get(0).value());
+      assertThat(records.get(0).key()).isEqualTo(event.eventId());
+      assertThat(event.eventId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-.{12}");
+      assertThat(event)
+          .isEqualTo(
+              new MappingEvent(
+                  event.eventId(), NOW, "sharethis", "st-4711", userId, "eu", MappingEvent.PIXEL));
+    }
+  }
+
+  @Test
+  void syncWithOurCookieKeepsTheIdAndReplacesAForeignOne() throws Exception {
+    try (Mapper mapper = start(CONFIG)) {
+      String ours = "AbCdEfGhIjKlMnOpQr_-09";
+      HttpResponse<byte[]> response =
+          get(
+              mapper.url("/mapping/sync?partner=sharethis&partner_id=st-1"),
+              Map.of("Cookie", "other=1; adlake_uid=" + ours, "X-Forwarded-Proto", "https"));
+      assertThat(response.statusCode()).isEqualTo(200);
+      Matcher renewed = setCookie(response);
+      assertThat(renewed.group(1)).isEqualTo(ours);
+      assertThat(renewed.group(2)).isEqualTo("SameSite=None; Secure");
+
+      HttpResponse<byte[]> replaced =
+          get(
+              mapper.url("/mapping/sync?partner=sharethis&partner_id=st-2"),
+              Map.of("Cookie", "adlake_uid=not-one-of-ours"));
+      String fresh = setCookie(replaced).group(1);
+      assertThat(fresh).isNotEqualTo(ours);
+
+      List<MappingEvent> events = events(mapper.topic());
+      assertThat(events)
+          .extracting(MappingEvent::partnerId, MappingEvent::userId)
+          .containsExactlyInAnyOrder(tuple("st-1", ours), tuple("st-2", fresh));
+    }
+  }
+
+  @Test
+  void thePixelIsATransparentOneByOneGif() throws Exception {
+    try (Mapper mapper = start(CONFIG)) {
+      byte[] body =
+          get(mapper.url("/mapping/sync?partner=sharethis&partner_id=p"), Map.of()).body();
+      assertThat(new String(body, 0, 6, StandardCharsets.US_ASCII)).isEqualTo("GIF89a");
+      BufferedImage image = ImageIO.read(new ByteArrayInputStream(body));
+      assertThat(image).isNotNull();
+      assertThat(image.getWidth()).isEqualTo(1);
+      assertThat(image.getHeight()).isEqualTo(1);
+      assertThat(image.getColorModel().hasAlpha()).isTrue();
+      assertThat(image.getRGB(0, 0) >>> 24).as("alpha of the pixel").isZero();
+    }
+  }
+
+  @Test
+  void aPartnerWithARedirectTemplateGetsAFoundToItWithOurId() throws Exception {
+    try (Mapper mapper = start(CONFIG)) {
+      HttpResponse<byte[]> response =
+          get(mapper.url("/mapping/sync?partner=33across&partner_id=x-9"), Map.of());
+      assertThat(response.statusCode()).isEqualTo(302);
+      String userId = setCookie(response).group(1);
+      assertThat(response.headers().firstValue("Location"))
+          .hasValue(
+              "https://match.33across.example/sync?src=adlake&uid="
+                  + URLEncoder.encode(userId, StandardCharsets.UTF_8)
+                  + "&r=1");
+      assertThat(events(mapper.topic()))
+          .singleElement()
+          .satisfies(
+              event -> {
+                assertThat(event.partner()).isEqualTo("33across");
+                assertThat(event.userId()).isEqualTo(userId);
+              });
+    }
+  }
+
+  @Test
+  void badSyncCallsAnswer400NamingTheParameterAndSendNothing() throws Exception {
+    String tooLong = "a".repeat(MappingEvent.MAX_ID_LENGTH + 1);
+    Map<String, List<String>> cases = new LinkedHashMap<>();
+    cases.put(
+        "partner=lotame&partner_id=x",
+        List.of("partner", "partner is 'lotame', must be one of sharethis, 33across"));
+    cases.put("partner_id=x", List.of("partner", "partner is missing"));
+    cases.put("partner=adlake&partner_id=x", List.of("partner", "partner is 'adlake'"));
+    cases.put("partner=sharethis", List.of("partner_id", "partner_id is missing"));
+    cases.put("partner=sharethis&partner_id=", List.of("partner_id", "partner_id is missing"));
+    cases.put(
+        "partner=sharethis&partner_id=ab%20cd",
+        List.of(
+            "partner_id", "Field 'partner_id' holds a space or control character at position 3"));
+    cases.put(
+        "partner=sharethis&partner_id=" + tooLong,
+        List.of("partner_id", "Field 'partner_id' is longer than 256 characters"));
+    try (Mapper mapper = start(CONFIG)) {
+      for (Map.Entry<String, List<String>> entry : cases.entrySet()) {
+        HttpResponse<byte[]> response =
+            get(mapper.url("/mapping/sync?" + entry.getKey()), Map.of());
+        assertThat(response.statusCode()).as(entry.getKey()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Set-Cookie")).as(entry.getKey()).isEmpty();
+        JsonNode error = JSON.readTree(response.body());
+        assertThat(error.get("parameter").asText())
+            .as(entry.getKey())
+            .isEqualTo(entry.getValue().get(0));
+        assertThat(error.get("error").asText())
+            .as(entry.getKey())
+            .contains(entry.getValue().get(1));
+      }
+      assertThat(recordCount(mapper.topic())).isZero();
+    }
+  }
+
+  @Test
+  void theOpenApiDescriptionHasBothEndpoints() throws Exception {
+    try (Mapper mapper = start(CONFIG)) {
+      JsonNode paths =
+          JSON.readTree(get(mapper.url("/openapi.json"), Map.of()).body()).get("paths");
+      assertThat(paths.get("/mapping/sync").get("get").get("responses").has("302")).isTrue();
+      assertThat(paths.get("/mapping/bulk").get("post").get("responses").has("413")).isTrue();
+    }
+  }
+
+  /** A partner's file with its true mappings, from a fixed seed. */
+  private record PartnerFile(String text, List<List<String>> truth) {}
+
+  private static PartnerFile partnerFile(int lines, long seed) {
+    Random random = new Random(seed);
+    StringBuilder text = new StringBuilder(MapperEndpoints.BULK_HEADER).append("\r\n");
+    List<List<String>> truth = new ArrayList<>();
+    for (int i = 0; i < lines; i++) {
+      String partnerId = "st-" + Long.toHexString(random.nextLong());
+      String userId = "u" + random.nextInt(1_000_000);
+      boolean timed = random.nextInt(4) != 0;
+      Instant time = timed ? NOW.minusSeconds(random.nextInt(86_400)) : NOW;
+      text.append(partnerId).append(',').append(userId);
+      if (timed) {
+        text.append(',').append(time);
+      }
+      text.append(i % 2 == 0 ? "\n" : "\r\n");
+      truth.add(List.of(partnerId, userId, time.toString()));
+    }
+    return new PartnerFile(text.toString(), truth);
+  }
+
+  @Test
+  void aGoodFileOfNLinesGivesNEvents() throws Exception {
+    PartnerFile file = partnerFile(500, 7);
+    try (Mapper mapper = start(CONFIG)) {
+      HttpResponse<byte[]> response =
+          post(mapper.url("/mapping/bulk?partner=sharethis"), file.text());
+      assertThat(response.statusCode()).isEqualTo(200);
+      JsonNode answer = JSON.readTree(response.body());
+      assertThat(answer.get("partner").asText()).isEqualTo("sharethis");
+      assertThat(answer.get("accepted").asInt()).isEqualTo(500);
+
+      List<MappingEvent> events = events(mapper.topic());
+      assertThat(events)
+          .extracting(e -> List.of(e.partnerId(), e.userId(), e.eventTime().toString()))
+          .containsExactlyInAnyOrderElementsOf(file.truth());
+      assertThat(events)
+          .allSatisfy(
+              event -> {
+                assertThat(event.partner()).isEqualTo("sharethis");
+                assertThat(event.region()).isEqualTo("eu");
+                assertThat(event.origin()).isEqualTo(MappingEvent.BULK);
+                assertThat(event.eventId())
+                    .isEqualTo(
+                        MapperEndpoints.bulkEventId(
+                            "sharethis", event.partnerId(), event.userId(), event.eventTime()));
+                assertThat(event.eventId()).matches("[0-9a-f]{32}");
+              });
+    }
+  }
+
+  @Test
+  void aFileWithABadLineAnswers400NamingItAndSendsNothing() throws Exception {
+    String file =
+        """
+        partner_id,user_id,event_time
+        st-1,u1,2026-03-01T10:00:00Z
+        st-2,u2,yesterday
+        st-3,u3
+        st 4,u4,2026-03-01T10:00:00Z
+        st-5
+        """;
+    try (Mapper mapper = start(CONFIG)) {
+      HttpResponse<byte[]> response = post(mapper.url("/mapping/bulk?partner=sharethis"), file);
+      assertThat(response.statusCode()).isEqualTo(400);
+      String error = JSON.readTree(response.body()).get("error").asText();
+      assertThat(error)
+          .startsWith(
+              "Cannot accept the file of partner 'sharethis': 3 bad lines, nothing was sent")
+          .contains(
+              "line 3 ('st-2,u2,yesterday'): Field 'event_time' is not an ISO-8601 instant such as"
+                  + " 2026-03-01T12:00:00Z: 'yesterday'")
+          .contains(
+              "line 5 ('st 4,u4,2026-03-01T10:00:00Z'): Field 'partner_id' holds a space or"
+                  + " control character at position 3")
+          .contains("line 6 ('st-5'): 1 field, expected partner_id,user_id[,event_time]");
+      assertThat(recordCount(mapper.topic())).isZero();
+
+      HttpResponse<byte[]> unknown = post(mapper.url("/mapping/bulk?partner=lotame"), "a,b\n");
+      assertThat(unknown.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(unknown.body()).get("parameter").asText()).isEqualTo("partner");
+      assertThat(recordCount(mapper.topic())).isZero();
+    }
+  }
+
+  @Test
+  void aReUploadGivesTheSameEventIds() throws Exception {
+    PartnerFile file = partnerFile(200, 11);
+    String timed =
+        file.text()
+            .lines()
+            .filter(line -> line.split(",").length == 3)
+            .collect(Collectors.joining("\n"));
+    try (Mapper mapper = start(CONFIG)) {
+      assertThat(post(mapper.url("/mapping/bulk?partner=sharethis"), timed).statusCode())
+          .isEqualTo(200);
+      List<String> first = events(mapper.topic()).stream().map(MappingEvent::eventId).toList();
+      assertThat(post(mapper.url("/mapping/bulk?partner=sharethis"), timed).statusCode())
+          .isEqualTo(200);
+      List<String> both = events(mapper.topic()).stream().map(MappingEvent::eventId).toList();
+
+      assertThat(both).hasSize(2 * first.size());
+      Map<String, Long> copies =
+          both.stream()
+              .collect(Collectors.groupingBy(id -> id, HashMap::new, Collectors.counting()));
+      assertThat(copies.keySet()).containsExactlyInAnyOrderElementsOf(first);
+      assertThat(copies.values()).containsOnly(2L);
+    }
+  }
+
+  @Test
+  void aFileOverTheLimitAnswers413AndSendsNothing() throws Exception {
+    try (Mapper mapper = start(CONFIG)) {
+      // Over a plain socket, to see the answer whatever the server does with the rest of the
+      // body it refused; java.net.http waits forever when it asks for 100-continue and is refused.
+      byte[] file = new byte[(int) CONFIG.maxBulkBytes() + 1];
+      Arrays.fill(file, (byte) 'x');
+      URI uri = URI.create(mapper.url("/mapping/bulk?partner=sharethis"));
+      String answer;
+      try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+        socket.setSoTimeout(60_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: text/csv\r\n"
+                    + "Content-Length: %d\r\nConnection: close\r\n\r\n")
+                .formatted(
+                    uri.getRawPath() + "?" + uri.getRawQuery(), uri.getAuthority(), file.length)
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(file);
+        out.flush();
+        answer = readResponse(socket.getInputStream());
+      }
+      assertThat(answer).startsWith("HTTP/1.1 413 ");
+      assertThat(answer)
+          .contains(
+              "Cannot accept a file of more than 1 MiB (mapper.max-bulk-mib): split it; this one"
+                  + " is 1048577 bytes");
+      assertThat(recordCount(mapper.topic())).isZero();
+    }
+  }
+
+  @Test
+  void aBrokerThatCannotBeReachedAnswers503() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (KafkaMappingSink sink =
+            new KafkaMappingSink(
+                "127.0.0.1:" + closedPort, "ingested-mapping", Duration.ofSeconds(2));
+        AdlakeServer server =
+            AdlakeServer.start(
+                SERVER,
+                TestDatabase.get().store.dataSource(),
+                false,
+                new MapperEndpoints(CONFIG, sink, CLOCK))) {
+      HttpResponse<byte[]> response =
+          get(server.url() + "/mapping/sync?partner=sharethis&partner_id=p", Map.of());
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
+      assertThat(JSON.readTree(response.body()).get("error").asText())
+          .startsWith("Cannot send mapping events to ingested-mapping on 127.0.0.1:" + closedPort);
+    }
+  }
+
+  /**
+   * One HTTP/1.1 response with a Content-Length, read without waiting for the connection to end:
+   * the server keeps it open for a while for the body it refused.
+   */
+  private static String readResponse(InputStream in) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int headEnd = -1;
+    while (headEnd < 0) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("The connection ended in the response head: " + bytes);
+      }
+      bytes.write(b);
+      headEnd = bytes.toString(StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
+    }
+    String head = bytes.toString(StandardCharsets.ISO_8859_1);
+    Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    assertThat(length.find()).as(head).isTrue();
+    byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
+    return head + new String(body, StandardCharsets.UTF_8);
+  }
+
+  private static Matcher setCookie(HttpResponse<?> response) {
+    List<String> cookies = response.headers().allValues("Set-Cookie");
+    assertThat(cookies).hasSize(1);
+    Matcher matcher = SET_COOKIE.matcher(cookies.get(0));
+    assertThat(matcher.matches()).as(cookies.get(0)).isTrue();
+    return matcher;
+  }
+
+  private static List<String> fieldNames(JsonNode json) {
+    List<String> names = new ArrayList<>();
+    json.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static HttpResponse<byte[]> get(String url, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+    headers.forEach(request::header);
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static HttpResponse<byte[]> post(String url, String body)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "text/csv")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static List<MappingEvent> events(String topic) {
+    return readAll(topic).stream().map(record -> MappingEvent.fromJson(record.value())).toList();
+  }
+
+  /**
+   * Every record of the topic. The sink answers only after the broker acknowledged, so the end
+   * offsets already count every record a finished request sent.
+   */
+  private static List<ConsumerRecord<String, String>> readAll(String topic) {
+    try (KafkaConsumer<String, String> consumer = consumer()) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long expected = consumer.endOffsets(partitions).values().stream().mapToLong(l -> l).sum();
+      List<ConsumerRecord<String, String>> records = new ArrayList<>();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= expected;
+              });
+      return records;
+    }
+  }
+
+  private static long recordCount(String topic) {
+    try (KafkaConsumer<String, String> consumer = consumer()) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(l -> l).sum();
+    }
+  }
+
+  private static KafkaConsumer<String, String> consumer() {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            StringDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            StringDeserializer.class,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed"));
+  }
+}
