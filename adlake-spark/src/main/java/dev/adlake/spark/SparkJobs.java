@@ -4,6 +4,7 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.job.JobRegistry;
 import dev.adlake.spark.enrich.EnricherJob;
+import dev.adlake.spark.identity.MappingPublisherJob;
 import dev.adlake.spark.ingest.IngestJob;
 import dev.adlake.spark.metrics.AdMetricsJob;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import java.util.Optional;
 /**
  * Every Spark job of the platform, registered once: the source of `adlake jobs` and lineage.
  * Ingestion has a job per configured feed; the ad metrics run when the ad-server events and
- * conversions feeds are configured (as they are by default); the stream enricher always.
+ * conversions feeds are configured (as they are by default); the stream enricher and the mapping
+ * publisher always.
  */
 public final class SparkJobs {
   private SparkJobs() {}
@@ -30,6 +32,7 @@ public final class SparkJobs {
       registry.register(new AdMetricsJob(events.get(), conversions.get()));
     }
     registry.register(new EnricherJob());
+    registry.register(new MappingPublisherJob());
     return registry;
   }
 
