@@ -264,6 +264,11 @@ public final class MappingPublisherJob implements SparkJob {
             statement.execute("ANALYZE %s.%s".formatted(schema, load));
           }
         }
+        if (staging.size() != targets.size()) {
+          throw new IllegalStateException(
+              "Loaded %d of %d mapping tables from snapshot %d"
+                  .formatted(staging.size(), targets.size(), snapshotId));
+        }
         long dropped = swap(connection, targets, staging, copied, snapshotId, context.runId());
         connection.commit();
         progress.accept(
