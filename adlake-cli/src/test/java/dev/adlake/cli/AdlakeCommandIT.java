@@ -98,7 +98,7 @@ class AdlakeCommandIT {
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 10 recorded runs: reusing it")
+        .contains("This home already holds 11 recorded runs: reusing it")
         .contains("file(s) left in place: already loaded")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal");
     // Files are loaded once; the second run sends new stream events, which add to the first's.
@@ -136,9 +136,9 @@ class AdlakeCommandIT {
 
     Result runs = adlake("--home", home.toString(), "runs", "--limit", "100");
     assertThat(runs.exitCode()).isZero();
-    // One run per feed, the ad metrics and the enricher per quickstart (two of them), and the
-    // retry's ingest.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(21);
+    // One run per feed, the ad metrics, the mapping publisher and the enricher per quickstart (two
+    // of them), and the retry's ingest.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(23);
   }
 
   @Test
