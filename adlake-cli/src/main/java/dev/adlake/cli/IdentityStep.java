@@ -12,6 +12,7 @@ import dev.adlake.spark.enrich.EnricherJob;
 import dev.adlake.spark.enrich.Pseudonymizer;
 import dev.adlake.spark.identity.IdentityFigures;
 import dev.adlake.spark.identity.IdentityTables;
+import dev.adlake.spark.identity.MappingPublisherJob;
 import dev.adlake.spark.identity.UserIdsMapperJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,6 +41,9 @@ final class IdentityStep {
 
   /** The hub limit of the quickstart's run: below the graph's hub links, so hubs are set aside. */
   static final int MAX_LINKS = 100;
+
+  /** The jobs this step runs, after the streams have brought the mappings. */
+  static final List<String> JOBS = List.of(UserIdsMapperJob.NAME, MappingPublisherJob.NAME);
 
   private static final int DAYS = 7;
 
@@ -110,6 +114,14 @@ final class IdentityStep {
         Console.count(figures.setAside()),
         MAX_LINKS);
     console.line("  largest components: %s ids", figures.largest());
+    long publishing = System.nanoTime();
+    JobRunner.Outcome published = platform.run(MappingPublisherJob.NAME, Map.of());
+    console.line(
+        "  %s run %d, %.1f s: %s",
+        MappingPublisherJob.NAME,
+        published.runId(),
+        (System.nanoTime() - publishing) / 1e9,
+        RunCommand.describe(published.result()));
 
     // Our cookies are in the lake under the enricher's pseudonyms.
     Pseudonymizer pseudonyms = new Pseudonymizer(EnricherJob.pseudonymKey(platform.config()));

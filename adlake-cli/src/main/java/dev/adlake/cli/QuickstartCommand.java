@@ -131,7 +131,7 @@ final class QuickstartCommand implements Callable<Integer> {
       List<SparkJob> later =
           platform.jobs().all().stream()
               .filter(job -> job.definition().domain() != Domain.INGESTION)
-              .filter(job -> job.definition().domain() != Domain.COOKIE_MAPPING)
+              .filter(job -> !IdentityStep.JOBS.contains(job.definition().name()))
               .toList();
       if (!later.isEmpty()) {
         console.line("4. Pipeline");
@@ -210,6 +210,8 @@ final class QuickstartCommand implements Callable<Integer> {
         job.definition().writes().stream()
             .filter(dataset -> dataset.kind() == DatasetKind.TABLE)
             .map(Dataset::name)
+            // A family of tables or views, such as reporting.mapping_*, names no one table.
+            .filter(name -> !name.contains("*"))
             .forEach(tables::add);
       }
       for (String table : tables) {

@@ -101,7 +101,7 @@ class AdlakeCommandIT {
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 12 recorded runs: reusing it")
+        .contains("This home already holds 13 recorded runs: reusing it")
         .contains("file(s) left in place: already loaded")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
         .containsPattern("identity graph: ([\\d,]+) of \\1 true users found as one component each");
@@ -140,9 +140,9 @@ class AdlakeCommandIT {
 
     Result runs = adlake("--home", home.toString(), "runs", "--limit", "100");
     assertThat(runs.exitCode()).isZero();
-    // One run per feed, the ad metrics, the enricher and the user-ids mapper per quickstart (two
-    // of them), and the retry's ingest.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(25);
+    // One run per feed, the ad metrics, the enricher, the user-ids mapper and the mapping
+    // publisher per quickstart (two of them), and the retry's ingest.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(27);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.adlake.spark.enrich.EnricherJob;
 import dev.adlake.spark.enrich.EventsTables;
 import dev.adlake.spark.identity.IdentityTables;
 import dev.adlake.spark.identity.UserIdsMapperJob;
+import dev.adlake.spark.identity.MappingPublisherJob;
 import dev.adlake.spark.ingest.IngestJob;
 import dev.adlake.spark.metrics.AdMetricsJob;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.Optional;
 /**
  * Every Spark job of the platform, registered once: the source of `adlake jobs` and lineage.
  * Ingestion has a job per configured feed; the ad metrics run when the ad-server events and
- * conversions feeds are configured (as they are by default); the stream enricher always.
+ * conversions feeds are configured (as they are by default); the stream enricher and the mapping
+ * publisher always.
  */
 public final class SparkJobs {
   /** The feed of partners' mapping files, read by the identity graph when configured. */
@@ -39,6 +41,7 @@ public final class SparkJobs {
     }
     registry.register(new EnricherJob());
     registry.register(userIdsMapper(config));
+    registry.register(new MappingPublisherJob());
     return registry;
   }
 

@@ -18,15 +18,16 @@ import org.postgresql.copy.PGCopyOutputStream;
 
 /**
  * Streams Spark rows into a PostgreSQL table with {@code COPY ... FROM STDIN} in text format,
- * inside the caller's transaction: the fast way in, a few hundred thousand rows a second.
+ * inside the caller's transaction: the fast way in, a few hundred thousand rows a second. Public
+ * for the jobs of other packages that publish lake tables to the serving store.
  */
-final class CopyRows {
+public final class CopyRows {
   private static final HexFormat HEX = HexFormat.of();
 
   private CopyRows() {}
 
   /** How one column of a row is written. */
-  interface Value {
+  public interface Value {
     void write(Row row, Writer out) throws IOException;
   }
 
@@ -34,7 +35,7 @@ final class CopyRows {
    * @param progress receives a line when the copy is done
    * @return the number of rows copied
    */
-  static long copy(
+  public static long copy(
       java.util.function.Consumer<String> progress,
       Connection connection,
       String table,
@@ -71,25 +72,25 @@ final class CopyRows {
     return count;
   }
 
-  static Value number(String column) {
+  public static Value number(String column) {
     return (row, out) -> {
       int index = row.fieldIndex(column);
       out.write(row.isNullAt(index) ? "\\N" : String.valueOf(row.get(index)));
     };
   }
 
-  static Value text(String column) {
+  public static Value text(String column) {
     return (row, out) -> {
       int index = row.fieldIndex(column);
       out.write(row.isNullAt(index) ? "\\N" : escape(row.getString(index)));
     };
   }
 
-  static Value constant(String value) {
+  public static Value constant(String value) {
     return (row, out) -> out.write(value);
   }
 
-  static Value bytes(String column) {
+  public static Value bytes(String column) {
     return (row, out) -> {
       int index = row.fieldIndex(column);
       if (row.isNullAt(index)) {
@@ -102,7 +103,7 @@ final class CopyRows {
   }
 
   /** A timestamp in UTC, for both {@code timestamp} and {@code timestamptz} columns. */
-  static Value utc(String column) {
+  public static Value utc(String column) {
     return (row, out) -> {
       int index = row.fieldIndex(column);
       if (row.isNullAt(index)) {
@@ -114,7 +115,7 @@ final class CopyRows {
     };
   }
 
-  static Value day(String column) {
+  public static Value day(String column) {
     return (row, out) -> {
       int index = row.fieldIndex(column);
       Object value = row.get(index);
