@@ -6,6 +6,7 @@ import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.core.job.JobRunner;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.kafka.EventProducer;
+import dev.adlake.kafka.KafkaMappingSink;
 import dev.adlake.kafka.KafkaTopics;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.enrich.EnricherJob;
@@ -14,20 +15,14 @@ import dev.adlake.spark.identity.IdentityFigures;
 import dev.adlake.spark.identity.IdentityTables;
 import dev.adlake.spark.identity.MappingPublisherJob;
 import dev.adlake.spark.identity.UserIdsMapperJob;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import java.util.Set;
 import org.apache.spark.sql.Row;
 
 /**
@@ -58,31 +53,12 @@ final class IdentityStep {
     String topic = StreamTopics.ingested(StreamTopics.MAPPING);
     KafkaTopics.ensure(servers, List.of(topic), EventProducer.DEFAULT_PARTITIONS);
     long sent = 0;
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            EventProducer.config(servers, "adlake-quickstart-mapping"),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
-      List<Future<RecordMetadata>> pending = new ArrayList<>();
+    try (KafkaMappingSink sink = new KafkaMappingSink(servers, topic)) {
       for (long u = 0; u < USERS; u++) {
-        for (MappingEvent event : graph.events(graph.user(u))) {
-          pending.add(
-              producer.send(
-                  new ProducerRecord<>(
-                      topic,
-                      event.eventId().getBytes(StandardCharsets.UTF_8),
-                      event.toJson().getBytes(StandardCharsets.UTF_8))));
-          sent++;
-        }
+        List<MappingEvent> events = graph.events(graph.user(u));
+        sink.send(events);
+        sent += events.size();
       }
-      for (Future<RecordMetadata> result : pending) {
-        result.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while sending mapping events", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("Cannot send mapping events: " + e.getCause(), e);
     }
     console.line(
         "  sent %s cookie-sync events of %s true users (%d days, %d hub ids) to %s",
@@ -135,8 +111,11 @@ final class IdentityStep {
         userOf.put(node.partner() + "/" + id, u);
       }
     }
-    Map<Long, Long> userOfComponent = new HashMap<>();
-    int wrong = 0;
+    // A user is found when all its ids are in the table, in one component holding no one else's.
+    Map<Long, Set<Long>> componentsOfUser = new HashMap<>();
+    Map<Long, Set<Long>> usersOfComponent = new HashMap<>();
+    Map<Long, Integer> idsOfUser = new HashMap<>();
+    int strangers = 0;
     int hubsSetAside = 0;
     for (Row row :
         platform
@@ -149,21 +128,32 @@ final class IdentityStep {
         continue;
       }
       Long user = userOf.get(row.getString(0) + "/" + row.getString(1));
-      Long before = user == null ? null : userOfComponent.putIfAbsent(row.getLong(2), user);
-      if (user == null || (before != null && !before.equals(user))) {
-        wrong++;
+      if (user == null) {
+        strangers++;
+        continue;
+      }
+      componentsOfUser.computeIfAbsent(user, u -> new HashSet<>()).add(row.getLong(2));
+      usersOfComponent.computeIfAbsent(row.getLong(2), c -> new HashSet<>()).add(user);
+      idsOfUser.merge(user, 1, Integer::sum);
+    }
+    long found = 0;
+    for (long u = 0; u < USERS; u++) {
+      Set<Long> components = componentsOfUser.getOrDefault(u, Set.of());
+      if (components.size() == 1
+          && usersOfComponent.get(components.iterator().next()).size() == 1
+          && idsOfUser.get(u) == graph.user(u).nodes().size()) {
+        found++;
       }
     }
-    boolean exact =
-        wrong == 0 && userOfComponent.size() == USERS && hubsSetAside == graph.options().hubs();
+    boolean exact = found == USERS && strangers == 0 && hubsSetAside == graph.options().hubs();
     console.line(
         "  identity graph: %s of %s true users found as one component each, %d of %d hubs set"
             + " aside%s",
-        Console.count(userOfComponent.size() - Math.min(wrong, userOfComponent.size())),
+        Console.count(found),
         Console.count(USERS),
         hubsSetAside,
         graph.options().hubs(),
-        exact ? "" : "; " + wrong + " ids in the wrong component");
+        strangers == 0 ? "" : "; " + strangers + " ids of no true user");
     return exact;
   }
 }

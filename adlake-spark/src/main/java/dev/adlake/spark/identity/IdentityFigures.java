@@ -2,6 +2,7 @@ package dev.adlake.spark.identity;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -17,24 +18,27 @@ import org.apache.spark.sql.Row;
  */
 public record IdentityFigures(long ids, long components, long setAside, List<Long> largest) {
 
-  /** Reads the figures of a user-ids table (or any rows of its columns). */
+  /** Reads the figures of a user-ids table; only the five largest sizes reach the driver. */
   public static IdentityFigures of(Dataset<Row> userIds) {
-    List<Row> sizes =
+    Row totals =
+        userIds
+            .agg(
+                count(lit(1)),
+                countDistinct(col("canonical_id")),
+                sum(when(col("set_aside"), 1L).otherwise(0L)))
+            .first();
+    List<Long> largest =
         userIds
             .groupBy("canonical_id")
-            .agg(count(lit(1)).as("size"), sum(when(col("set_aside"), 1).otherwise(0)).as("hubs"))
+            .agg(count(lit(1)).as("size"))
             .orderBy(col("size").desc(), col("canonical_id"))
+            .limit(5)
             .collectAsList()
             .stream()
+            .map(row -> row.getLong(1))
             .toList();
-    long ids = 0;
-    long hubs = 0;
-    for (Row row : sizes) {
-      ids += row.getLong(1);
-      hubs += row.getLong(2);
-    }
-    List<Long> largest = sizes.stream().limit(5).map(row -> row.getLong(1)).toList();
-    return new IdentityFigures(ids, sizes.size(), hubs, largest);
+    return new IdentityFigures(
+        totals.getLong(0), totals.getLong(1), totals.isNullAt(2) ? 0 : totals.getLong(2), largest);
   }
 
   void addTo(Map<String, Long> figures) {

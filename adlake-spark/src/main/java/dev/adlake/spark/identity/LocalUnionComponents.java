@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.IntConsumer;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
@@ -33,8 +32,6 @@ import org.apache.spark.sql.types.StructType;
  * collected to the driver. Each level is checkpointed locally, so plans stay one level deep.
  */
 public final class LocalUnionComponents {
-  static final StructType EDGE =
-      new StructType().add("src", DataTypes.LongType, false).add("dst", DataTypes.LongType, false);
   static final StructType ROOT =
       new StructType().add("id", DataTypes.LongType, false).add("root", DataTypes.LongType, false);
   static final StructType MERGED =
@@ -93,20 +90,10 @@ public final class LocalUnionComponents {
     return resolved.select(col("id"), col("label").as("component"));
   }
 
-  /** Same, with progress ignored. */
-  public static Dataset<Row> of(Dataset<Row> edges, int partitions) {
-    return of(edges, partitions, (level, left) -> {});
-  }
-
   /** Told of each finished level. */
   @FunctionalInterface
   public interface LevelListener {
     void finished(int level, long edgesLeft);
-  }
-
-  /** Adapts a round counter. */
-  public static LevelListener counting(IntConsumer levels) {
-    return (level, left) -> levels.accept(level);
   }
 
   /** A partition's edges → (node, smallest node of its local component), for every node seen. */

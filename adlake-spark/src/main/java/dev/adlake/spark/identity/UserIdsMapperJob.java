@@ -6,10 +6,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
+import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.config.LakeConfig;
 import dev.adlake.core.config.ValueType;
-import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobKind;
@@ -27,8 +28,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 
 /**
  * userIdsMapper: the identity graph's connected components, each id with its canonical user id.
@@ -90,8 +93,10 @@ public final class UserIdsMapperJob implements SparkJob {
             JobKind.BATCH,
             "The identity graph's connected components: every partner id and cookie with its"
                 + " canonical user id, incrementally (userIdsMapperIncremental)",
-            inputs.stream().map(input -> Dataset.table(input.table())).toList(),
-            List.of(Dataset.table(tables.userIds()), Dataset.table(tables.edges())),
+            inputs.stream().map(input -> dev.adlake.core.job.Dataset.table(input.table())).toList(),
+            List.of(
+                dev.adlake.core.job.Dataset.table(tables.userIds()),
+                dev.adlake.core.job.Dataset.table(tables.edges())),
             List.of(FULL, MAX_LINKS));
   }
 
@@ -114,158 +119,163 @@ public final class UserIdsMapperJob implements SparkJob {
   /** One run; the figures say what it did. */
   public JobResult run(SparkSession spark, boolean full, int maxLinks) {
     tables.ensure(spark);
-    Table userIdsTable = LakeTables.load(spark, tables.userIds());
     Table linksTable = LakeTables.load(spark, tables.edges());
-    Map<String, String> recorded =
-        userIdsTable.currentSnapshot() == null
-            ? Map.of()
-            : userIdsTable.currentSnapshot().summary();
-    boolean first = userIdsTable.currentSnapshot() == null;
+    Snapshot last = LakeTables.load(spark, tables.userIds()).currentSnapshot();
+    Map<String, String> recorded = last == null ? Map.of() : last.summary();
+    boolean everything = full || last == null;
     Map<String, String> summary = new LinkedHashMap<>();
-    org.apache.spark.sql.Dataset<Row> observations =
-        step("read observations", () -> observations(spark, full || first, recorded, summary));
+    Dataset<Row> observations =
+        step("read observations", () -> observations(spark, everything, recorded, summary));
     Map<String, Long> figures = new LinkedHashMap<>();
     long observed = observations == null ? 0 : observations.count();
     figures.put("observations", observed);
-    if (observations == null || (observed == 0 && !full)) {
+    if (observations == null || (observed == 0 && !everything)) {
       progress.accept("no new observations since the last run: nothing to do");
       return new JobResult(0, 0, figures);
     }
-    int partitions = Math.max(spark.sparkContext().defaultParallelism(), 2);
-    LocalUnionComponents.LevelListener levels =
-        (level, left) ->
-            progress.accept("  level %d: %,d links left to merge".formatted(level, left));
-    org.apache.spark.sql.Dataset<Row> rows;
-    org.apache.spark.sql.Dataset<Row> newLinks;
-    boolean replaceLinks = full || first;
-    if (replaceLinks) {
-      org.apache.spark.sql.Dataset<Row> links = MappingGraphs.links(observations).localCheckpoint();
-      org.apache.spark.sql.Dataset<Row> nodes =
-          MappingGraphs.nodes(observations).join(MappingGraphs.linkCounts(links), "node_id");
-      newLinks = links;
-      rows = MappingGraphs.userIds(nodes, links, maxLinks, partitions, levels);
+    Graph graph;
+    if (everything) {
+      graph = all(observations, maxLinks, spark);
     } else {
       rollBackLinksTo(linksTable, recorded.get(LINKS_PROPERTY));
-      org.apache.spark.sql.Dataset<Row> allLinks = spark.table(tables.edges());
-      org.apache.spark.sql.Dataset<Row> userIds = spark.table(tables.userIds());
-      org.apache.spark.sql.Dataset<Row> links = MappingGraphs.links(observations).localCheckpoint();
-      // Links not seen before: their ends gain a link each.
-      org.apache.spark.sql.Dataset<Row> known =
-          allLinks
-              .join(broadcast(links.select("src", "dst")), new String[] {"src", "dst"})
-              .select("src", "dst");
-      newLinks = links.join(known, new String[] {"src", "dst"}, "left_anti").localCheckpoint();
-      org.apache.spark.sql.Dataset<Row> observedNodes =
-          MappingGraphs.nodes(observations).localCheckpoint();
-      org.apache.spark.sql.Dataset<Row> before =
-          userIds
-              .join(
-                  broadcast(observedNodes.select(col("node_id").as("observed"))),
-                  col("node_id").equalTo(col("observed")),
-                  "left_semi")
-              .localCheckpoint();
-      // Every node of a component an observation touched, as it was.
-      org.apache.spark.sql.Dataset<Row> touched =
-          userIds
-              .join(
-                  broadcast(before.select(col("canonical_id").as("touched")).distinct()),
-                  col("canonical_id").equalTo(col("touched")),
-                  "left_semi")
-              .drop("canonical_id", "set_aside");
-      org.apache.spark.sql.Dataset<Row> gained = MappingGraphs.linkCounts(newLinks);
-      org.apache.spark.sql.Dataset<Row> nodes =
-          merge(touched, observedNodes)
-              .join(gained.withColumnRenamed("links", "gained"), new String[] {"node_id"}, "left")
-              .select(
-                  col("node_id"),
-                  col("partner"),
-                  col("id"),
-                  col("region"),
-                  col("first_seen"),
-                  col("last_seen"),
-                  coalesce(col("links"), lit(0))
-                      .plus(coalesce(col("gained"), lit(0)))
-                      .cast("int")
-                      .as("links"))
-              .localCheckpoint();
-      figures.put("ids_touched", nodes.count());
-      org.apache.spark.sql.Dataset<Row> nodeIds = nodes.select(col("node_id").as("member"));
-      org.apache.spark.sql.Dataset<Row> theirLinks =
-          allLinks
-              .join(broadcast(nodeIds), col("src").equalTo(col("member")), "left_semi")
-              .select("src", "dst")
-              .union(newLinks.select("src", "dst"));
-      org.apache.spark.sql.Dataset<Row> recomputed =
-          MappingGraphs.userIds(nodes, theirLinks, maxLinks, partitions, levels);
-      org.apache.spark.sql.Dataset<Row> kept =
-          userIds.join(broadcast(nodeIds), col("node_id").equalTo(col("member")), "left_anti");
-      rows = kept.unionByName(recomputed);
+      graph = touched(spark, observations, maxLinks, figures);
     }
-    org.apache.spark.sql.Dataset<Row> written = rows.localCheckpoint();
-    long added = newLinks.count();
-    figures.put("links_added", added);
+    Dataset<Row> rows = graph.userIds().localCheckpoint();
+    figures.put("links_added", graph.newLinks().count());
     step(
         "write the links",
         () -> {
-          var writer =
-              newLinks
-                  .select(
-                      least(col("src"), col("dst")).as("src"),
-                      greatest(col("src"), col("dst")).as("dst"),
-                      col("first_seen"))
-                  .writeTo(tables.edges());
-          try {
-            if (replaceLinks) {
-              writer.overwrite(lit(true));
-            } else {
-              writer.append();
-            }
-          } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-            throw new IllegalStateException(e);
+          var writer = graph.newLinks().select("src", "dst", "first_seen").writeTo(tables.edges());
+          if (everything) {
+            writer.overwrite(lit(true));
+          } else {
+            writer.append();
           }
-          return null;
         });
     linksTable.refresh();
     summary.put(LINKS_PROPERTY, String.valueOf(linksTable.currentSnapshot().snapshotId()));
     step(
         "write the user ids",
         () -> {
-          var writer = written.writeTo(tables.userIds());
+          var writer = rows.writeTo(tables.userIds());
           summary.forEach((key, value) -> writer.option("snapshot-property." + key, value));
-          try {
-            writer.overwrite(lit(true));
-          } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-            throw new IllegalStateException(e);
-          }
-          return null;
+          writer.overwrite(lit(true));
         });
     IdentityFigures.of(spark.table(tables.userIds())).addTo(figures);
     return new JobResult(observed, figures.get("ids"), figures);
   }
 
+  /** The new user-ids table and the links to add to the links table. */
+  private record Graph(Dataset<Row> userIds, Dataset<Row> newLinks) {}
+
+  /** Everything from all observations: every link is new. */
+  private Graph all(Dataset<Row> observations, int maxLinks, SparkSession spark) {
+    Dataset<Row> links = MappingGraphs.links(observations).localCheckpoint();
+    Dataset<Row> nodes =
+        MappingGraphs.nodes(observations).join(MappingGraphs.linkCounts(links), "node_id");
+    return new Graph(
+        MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels()), links);
+  }
+
   /**
-   * The nodes of both sides as one row each: first seen the earlier, last seen the later, region
-   * and links of the earlier row (new nodes: the observation's region and no links yet).
+   * The components the observations touched, recomputed from all their links; every other row of
+   * the table as it was.
    */
-  private static org.apache.spark.sql.Dataset<Row> merge(
-      org.apache.spark.sql.Dataset<Row> old, org.apache.spark.sql.Dataset<Row> observed) {
-    org.apache.spark.sql.Dataset<Row> o = observed.as("o");
-    org.apache.spark.sql.Dataset<Row> b = old.as("b");
+  private Graph touched(
+      SparkSession spark, Dataset<Row> observations, int maxLinks, Map<String, Long> figures) {
+    Dataset<Row> allLinks = spark.table(tables.edges());
+    Dataset<Row> userIds = spark.table(tables.userIds());
+    Dataset<Row> links = MappingGraphs.links(observations).localCheckpoint();
+    // Links not seen before: their ends gain a link each.
+    Dataset<Row> known =
+        allLinks
+            .join(broadcast(links.select("src", "dst")), new String[] {"src", "dst"})
+            .select("src", "dst");
+    Dataset<Row> newLinks =
+        links.join(known, new String[] {"src", "dst"}, "left_anti").localCheckpoint();
+    Dataset<Row> observedNodes = MappingGraphs.nodes(observations).localCheckpoint();
+    Dataset<Row> touchedComponents =
+        userIds
+            .join(
+                broadcast(observedNodes.select(col("node_id").as("observed"))),
+                col("node_id").equalTo(col("observed")),
+                "left_semi")
+            .select(col("canonical_id").as("touched"))
+            .distinct();
+    // Every node of a component an observation touched, as it was.
+    Dataset<Row> members =
+        userIds
+            .join(
+                broadcast(touchedComponents),
+                col("canonical_id").equalTo(col("touched")),
+                "left_semi")
+            .drop("canonical_id", "set_aside");
+    Dataset<Row> gained = MappingGraphs.linkCounts(newLinks).withColumnRenamed("links", "gained");
+    Dataset<Row> nodes =
+        merge(members, observedNodes)
+            .join(gained, new String[] {"node_id"}, "left")
+            .select(
+                col("node_id"),
+                col("partner"),
+                col("id"),
+                col("region"),
+                col("first_seen"),
+                col("last_seen"),
+                coalesce(col("links"), lit(0))
+                    .plus(coalesce(col("gained"), lit(0)))
+                    .cast("int")
+                    .as("links"))
+            .localCheckpoint();
+    figures.put("ids_touched", nodes.count());
+    Dataset<Row> nodeIds = nodes.select(col("node_id").as("member"));
+    // Both ends of an old link are in one component, so its smaller end finds it, hubs aside
+    // (whose links merge nothing anyway).
+    Dataset<Row> theirLinks =
+        allLinks
+            .join(broadcast(nodeIds), col("src").equalTo(col("member")), "left_semi")
+            .select("src", "dst")
+            .union(newLinks.select("src", "dst"));
+    Dataset<Row> recomputed =
+        MappingGraphs.userIds(nodes, theirLinks, maxLinks, partitions(spark), levels());
+    Dataset<Row> kept =
+        userIds.join(broadcast(nodeIds), col("node_id").equalTo(col("member")), "left_anti");
+    return new Graph(kept.unionByName(recomputed), newLinks);
+  }
+
+  private static int partitions(SparkSession spark) {
+    return Math.max(spark.sparkContext().defaultParallelism(), 2);
+  }
+
+  private LocalUnionComponents.LevelListener levels() {
+    return (level, left) ->
+        progress.accept("  level %d: %,d links left to merge".formatted(level, left));
+  }
+
+  /**
+   * The nodes of both sides as one row each: first seen the earlier, last seen the later, the
+   * region of the earlier, the old links (new nodes: none yet).
+   */
+  private static Dataset<Row> merge(Dataset<Row> old, Dataset<Row> observed) {
+    Dataset<Row> o = observed.as("o");
+    Dataset<Row> b = old.as("b");
     return b.join(o, col("b.node_id").equalTo(col("o.node_id")), "full_outer")
         .select(
             coalesce(col("b.node_id"), col("o.node_id")).as("node_id"),
             coalesce(col("b.partner"), col("o.partner")).as("partner"),
             coalesce(col("b.id"), col("o.id")).as("id"),
-            coalesce(col("b.region"), col("o.region")).as("region"),
+            // The region of the first sighting, even when a late observation is older.
+            when(col("o.first_seen").lt(col("b.first_seen")), col("o.region"))
+                .otherwise(coalesce(col("b.region"), col("o.region")))
+                .as("region"),
             least(col("b.first_seen"), col("o.first_seen")).as("first_seen"),
             greatest(col("b.last_seen"), col("o.last_seen")).as("last_seen"),
             col("b.links").as("links"));
   }
 
-  /** The observations to read, or null when no input table exists yet. */
-  private org.apache.spark.sql.Dataset<Row> observations(
+  /** The observations to read, or null when there are none: no input table, or nothing new. */
+  private Dataset<Row> observations(
       SparkSession spark, boolean all, Map<String, String> recorded, Map<String, String> summary) {
-    List<org.apache.spark.sql.Dataset<Row>> parts = new ArrayList<>();
+    List<Dataset<Row>> parts = new ArrayList<>();
     for (MappingInput input : inputs) {
       if (!spark.catalog().tableExists(input.table())) {
         continue;
@@ -299,9 +309,9 @@ public final class UserIdsMapperJob implements SparkJob {
                   col(input.timeColumn()).as("seen_at")));
     }
     if (parts.isEmpty()) {
-      return recorded.isEmpty() ? null : spark.emptyDataFrame();
+      return null;
     }
-    org.apache.spark.sql.Dataset<Row> union = parts.get(0);
+    Dataset<Row> union = parts.get(0);
     for (int i = 1; i < parts.size(); i++) {
       union = union.unionByName(parts.get(i));
     }
@@ -316,6 +326,25 @@ public final class UserIdsMapperJob implements SparkJob {
     if (linksTable.currentSnapshot().snapshotId() != recorded) {
       linksTable.manageSnapshots().rollbackTo(recorded).commit();
     }
+  }
+
+  /** A step that writes a table. */
+  @FunctionalInterface
+  private interface Write {
+    void run() throws NoSuchTableException;
+  }
+
+  private void step(String name, Write work) {
+    step(
+        name,
+        () -> {
+          try {
+            work.run();
+          } catch (NoSuchTableException e) {
+            throw new ExternalFailureException("Cannot write " + name + ": table missing", e);
+          }
+          return null;
+        });
   }
 
   private <T> T step(String name, Supplier<T> work) {

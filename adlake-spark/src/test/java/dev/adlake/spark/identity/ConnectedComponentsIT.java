@@ -69,16 +69,14 @@ class ConnectedComponentsIT {
     }
     List<Integer> rounds = new ArrayList<>();
     Map<Long, Long> computed =
-        collect(
-            ConnectedComponents.of(
-                spark.createDataFrame(edges, EDGES).repartition(4), rounds::add));
+        collect(StarComponents.of(spark.createDataFrame(edges, EDGES).repartition(4), rounds::add));
     List<Integer> levels = new ArrayList<>();
     Map<Long, Long> byLocalUnion =
         collect(
             LocalUnionComponents.of(
                 spark.createDataFrame(edges, EDGES).repartition(4),
                 3,
-                LocalUnionComponents.counting(levels::add)));
+                (level, left) -> levels.add(level)));
 
     assertThat(computed).isEqualTo(check.components());
     assertThat(byLocalUnion).isEqualTo(check.components());

@@ -54,7 +54,7 @@ public final class MappingGraph {
   public List<Node> hubs() {
     List<Node> hubs = new ArrayList<>();
     for (int h = 0; h < options.hubs(); h++) {
-      hubs.add(new Node(options.partners().get(h % options.partners().size()), hubId(h)));
+      hubs.add(hub(h));
     }
     return hubs;
   }
@@ -64,7 +64,7 @@ public final class MappingGraph {
     if (index < 0 || index >= options.users()) {
       throw new IndexOutOfBoundsException("No user " + index + " of " + options.users());
     }
-    Random random = new Random(Mixer.mix(options.seed() * 0x9E3779B97F4A7C15L + index));
+    SplitMix random = new SplitMix(Mixer.mix(options.seed() * 0x9E3779B97F4A7C15L + index));
     String region = region(random);
     int cookies = 1 + random.below(options.maxCookies());
     List<Node> partnerIds = new ArrayList<>();
@@ -118,7 +118,7 @@ public final class MappingGraph {
     }
     int hub = hubOf(index);
     if (hub >= 0) {
-      links.add(new Link(hubs().get(hub), cookieIds.get(0), laterDay(start, random)));
+      links.add(new Link(hub(hub), cookieIds.get(0), laterDay(start, random)));
     }
     List<Node> nodes = new ArrayList<>(cookieIds);
     nodes.addAll(partnerIds);
@@ -130,7 +130,7 @@ public final class MappingGraph {
    * days as repeats. Times fall within the day; ids are fixed by the link and the time.
    */
   public List<MappingEvent> events(User user) {
-    Random random = new Random(Mixer.mix(options.seed() ^ 0x6576656e7473L) + user.index());
+    SplitMix random = new SplitMix(Mixer.mix(options.seed() ^ 0x6576656e7473L) + user.index());
     List<MappingEvent> events = new ArrayList<>();
     for (Link link : user.links()) {
       events.add(event(link, link.day(), user.region(), random));
@@ -155,7 +155,7 @@ public final class MappingGraph {
     return (int) Math.floorMod(Mixer.mix(key + 1), (long) options.hubs());
   }
 
-  private MappingEvent event(Link link, int day, String region, Random random) {
+  private MappingEvent event(Link link, int day, String region, SplitMix random) {
     Instant time =
         options
             .start()
@@ -171,13 +171,13 @@ public final class MappingGraph {
         origin);
   }
 
-  private int laterDay(int start, Random random) {
+  private int laterDay(int start, SplitMix random) {
     // Most links come within days of the user's first; some much later.
     int wait = random.unit() < 0.6 ? 0 : random.below(Math.max(1, options.days() - start));
     return Math.min(options.days() - 1, start + wait);
   }
 
-  private String region(Random random) {
+  private String region(SplitMix random) {
     List<String> regions = options.regions();
     // The first region holds about half the users, the rest share the other half.
     if (regions.size() == 1 || random.unit() < 0.5) {
@@ -186,8 +186,10 @@ public final class MappingGraph {
     return regions.get(1 + random.below(regions.size() - 1));
   }
 
-  private String hubId(int hub) {
-    return "hub-" + hex(Mixer.mix(options.seed() ^ HUB_SALT ^ hub)).substring(0, 8);
+  private Node hub(int hub) {
+    return new Node(
+        options.partners().get(hub % options.partners().size()),
+        "hub-" + hex(Mixer.mix(options.seed() ^ HUB_SALT ^ hub)).substring(0, 8));
   }
 
   private static String cookieId(long bits) {
@@ -204,10 +206,10 @@ public final class MappingGraph {
   }
 
   /** SplitMix64: small, fast and the same everywhere. */
-  private static final class Random {
+  private static final class SplitMix {
     private long state;
 
-    Random(long seed) {
+    SplitMix(long seed) {
       this.state = seed;
     }
 

@@ -11,20 +11,20 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Connected components of a graph too large for one machine, on Spark: the alternating large-star
- * and small-star rounds of Kiveris et al., "Connected Components in MapReduce and Beyond" (SoCC
- * 2014), which converge in O(log² n) rounds of joins and aggregations, never collecting the graph.
- * Each component is labelled by its smallest id. Each round's edges are checkpointed locally, so
- * the plan stays one round deep.
+ * A second, independent distributed connected components for checking {@link LocalUnionComponents}:
+ * the alternating large-star and small-star rounds of Kiveris et al., "Connected Components in
+ * MapReduce and Beyond" (SoCC 2014), which converge in O(log² n) rounds of joins and aggregations,
+ * never collecting the graph. Each component is labelled by its smallest id. Each round's edges are
+ * checkpointed locally, so the plan stays one round deep.
  *
  * <p>Edges are kept undirected as (u, v) with u &gt; v. At the end every edge links a node to its
  * component's smallest id.
  */
-public final class ConnectedComponents {
+final class StarComponents {
   private static final String U = "u";
   private static final String V = "v";
 
-  private ConnectedComponents() {}
+  private StarComponents() {}
 
   /**
    * The component of every node of the edges.
@@ -33,7 +33,7 @@ public final class ConnectedComponents {
    * @param rounds told the number of each finished round, for progress
    * @return columns {@code id} and {@code component} (the smallest id of its component)
    */
-  public static Dataset<Row> of(Dataset<Row> edges, IntConsumer rounds) {
+  static Dataset<Row> of(Dataset<Row> edges, IntConsumer rounds) {
     Dataset<Row> nodes =
         edges
             .select(col("src").as("id"))
