@@ -51,10 +51,9 @@ public final class SparkJobs {
    */
   private static UserIdsMapperJob userIdsMapper(AdlakeConfig config) {
     List<UserIdsMapperJob.MappingInput> inputs = new ArrayList<>();
-    inputs.add(new UserIdsMapperJob.MappingInput(EventsTables.DEFAULT.mappings(), "event_time"));
+    inputs.add(UserIdsMapperJob.MappingInput.enriched(EventsTables.DEFAULT.mappings()));
     feed(config, PARTNER_MAPPINGS_FEED)
-        .ifPresent(
-            feed -> inputs.add(new UserIdsMapperJob.MappingInput(feed.table(), "event_time")));
+        .ifPresent(feed -> inputs.add(UserIdsMapperJob.MappingInput.asSent(feed.table())));
     return new UserIdsMapperJob(inputs, IdentityTables.DEFAULT);
   }
 

@@ -123,8 +123,7 @@ public final class IdentityBenchmark {
     long baseSnapshot = inputTable.currentSnapshot().snapshotId();
 
     UserIdsMapperJob job =
-        new UserIdsMapperJob(
-                List.of(new UserIdsMapperJob.MappingInput(input, "event_time")), tables)
+        new UserIdsMapperJob(List.of(UserIdsMapperJob.MappingInput.enriched(input)), tables)
             .withProgress(line -> out.accept("    " + line));
     List<Double> full = new ArrayList<>();
     JobResult fullResult = null;

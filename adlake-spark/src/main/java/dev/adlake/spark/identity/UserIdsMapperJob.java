@@ -3,14 +3,19 @@ package dev.adlake.spark.identity;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.LakeConfig;
 import dev.adlake.core.config.ValueType;
+import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobKind;
@@ -20,6 +25,8 @@ import dev.adlake.core.job.JobResult;
 import dev.adlake.spark.JobContext;
 import dev.adlake.spark.LakeTables;
 import dev.adlake.spark.SparkJob;
+import dev.adlake.spark.enrich.EnricherJob;
+import dev.adlake.spark.enrich.Pseudonymizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,10 +35,13 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * userIdsMapper: the identity graph's connected components, each id with its canonical user id.
@@ -73,10 +83,23 @@ public final class UserIdsMapperJob implements SparkJob {
   static final String LINKS_PROPERTY = "adlake.identity.links-snapshot";
 
   /**
-   * A table of observations and its time column; it also has {@code partner}, {@code partner_id},
-   * {@code user_id} and {@code region}.
+   * A table of observations, with columns {@code partner}, {@code partner_id}, {@code user_id},
+   * {@code region} and {@code event_time}.
+   *
+   * @param idsAsSent whether its {@code user_id} is our id as partners send it (a mapping file), to
+   *     be pseudonymised as the enricher pseudonymises the cookie-sync events' ids
    */
-  public record MappingInput(String table, String timeColumn) {}
+  public record MappingInput(String table, boolean idsAsSent) {
+    /** The enricher's mapping table: ids pseudonymised already. */
+    public static MappingInput enriched(String table) {
+      return new MappingInput(table, false);
+    }
+
+    /** A table of partners' mapping files: ids as sent. */
+    public static MappingInput asSent(String table) {
+      return new MappingInput(table, true);
+    }
+  }
 
   private final List<MappingInput> inputs;
   private final IdentityTables tables;
@@ -113,11 +136,28 @@ public final class UserIdsMapperJob implements SparkJob {
 
   @Override
   public JobResult run(JobContext context, JobParameters parameters) {
-    return run(context.spark(), parameters.get(FULL), parameters.get(MAX_LINKS));
+    AdlakeConfig config = context.config();
+    boolean pseudonymize =
+        config.enrich().pseudonymizeUserIds() && inputs.stream().anyMatch(MappingInput::idsAsSent);
+    return run(
+        context.spark(),
+        parameters.get(FULL),
+        parameters.get(MAX_LINKS),
+        pseudonymize ? new Pseudonymizer(EnricherJob.pseudonymKey(config)) : null);
   }
 
-  /** One run; the figures say what it did. */
+  /** One run without pseudonyms: every input's ids are used as they are. */
   public JobResult run(SparkSession spark, boolean full, int maxLinks) {
+    return run(spark, full, maxLinks, null);
+  }
+
+  /**
+   * One run; the figures say what it did.
+   *
+   * @param pseudonyms pseudonymises the ids of the {@link MappingInput#idsAsSent} inputs; null
+   *     leaves them as sent
+   */
+  public JobResult run(SparkSession spark, boolean full, int maxLinks, Pseudonymizer pseudonyms) {
     tables.ensure(spark);
     Table linksTable = LakeTables.load(spark, tables.edges());
     Snapshot last = LakeTables.load(spark, tables.userIds()).currentSnapshot();
@@ -125,9 +165,25 @@ public final class UserIdsMapperJob implements SparkJob {
     boolean everything = full || last == null;
     Map<String, String> summary = new LinkedHashMap<>();
     Dataset<Row> observations =
-        step("read observations", () -> observations(spark, everything, recorded, summary));
+        step(
+            "read observations",
+            () -> observations(spark, everything, recorded, summary, pseudonyms));
     Map<String, Long> figures = new LinkedHashMap<>();
-    long observed = observations == null ? 0 : observations.count();
+    long observed = 0;
+    if (observations != null) {
+      Row counts =
+          observations.agg(count(lit(1)), sum(when(col("valid"), 1L).otherwise(0L))).first();
+      observed = counts.getLong(0);
+      long invalid = observed - (counts.isNullAt(1) ? 0 : counts.getLong(1));
+      figures.put("observations_invalid", invalid);
+      if (invalid > 0) {
+        progress.accept(
+            ("%,d observations set aside: a partner or region name, or an id, outside the mapping"
+                    + " event's rules (they stay in their input tables)")
+                .formatted(invalid));
+      }
+      observations = observations.where(col("valid")).drop("valid");
+    }
     figures.put("observations", observed);
     if (observations == null || (observed == 0 && !everything)) {
       progress.accept("no new observations since the last run: nothing to do");
@@ -272,9 +328,16 @@ public final class UserIdsMapperJob implements SparkJob {
             col("b.links").as("links"));
   }
 
-  /** The observations to read, or null when there are none: no input table, or nothing new. */
+  /**
+   * The observations to read, each marked {@code valid} when it keeps the mapping event's rules
+   * (names, ids, time); null when there are none: no input table, or nothing new.
+   */
   private Dataset<Row> observations(
-      SparkSession spark, boolean all, Map<String, String> recorded, Map<String, String> summary) {
+      SparkSession spark,
+      boolean all,
+      Map<String, String> recorded,
+      Map<String, String> summary,
+      Pseudonymizer pseudonyms) {
     List<Dataset<Row>> parts = new ArrayList<>();
     for (MappingInput input : inputs) {
       if (!spark.catalog().tableExists(input.table())) {
@@ -298,15 +361,24 @@ public final class UserIdsMapperJob implements SparkJob {
                 .option("start-snapshot-id", last)
                 .option("end-snapshot-id", current.snapshotId());
       }
+      Dataset<Row> rows = reader.load(LakeConfig.CATALOG_NAME + "." + input.table());
+      Column valid = valid(rows);
+      Column userId = col("user_id");
+      if (input.idsAsSent() && pseudonyms != null) {
+        userId =
+            when(
+                valid,
+                udf((UDF1<String, String>) pseudonyms::pseudonymize, DataTypes.StringType)
+                    .apply(userId));
+      }
       parts.add(
-          reader
-              .load(LakeConfig.CATALOG_NAME + "." + input.table())
-              .select(
-                  col("partner"),
-                  col("partner_id"),
-                  col("user_id"),
-                  col("region"),
-                  col(input.timeColumn()).as("seen_at")));
+          rows.select(
+              col("partner"),
+              col("partner_id"),
+              userId.as("user_id"),
+              col("region"),
+              col("event_time").as("seen_at"),
+              valid.as("valid")));
     }
     if (parts.isEmpty()) {
       return null;
@@ -316,6 +388,21 @@ public final class UserIdsMapperJob implements SparkJob {
       union = union.unionByName(parts.get(i));
     }
     return union.localCheckpoint();
+  }
+
+  /** The rules of {@link MappingEvent} as a condition on a row of observations. */
+  private static Column valid(Dataset<Row> rows) {
+    String name = "^" + MappingEvent.NAME.pattern() + "$";
+    String id = "^[^\\x00-\\x20\\x7f]{1," + MappingEvent.MAX_ID_LENGTH + "}$";
+    return coalesce(
+        rows.col("partner")
+            .rlike(name)
+            .and(rows.col("partner").notEqual(MappingEvent.OUR_PARTNER))
+            .and(rows.col("region").rlike(name))
+            .and(rows.col("partner_id").rlike(id))
+            .and(rows.col("user_id").rlike(id))
+            .and(rows.col("event_time").isNotNull()),
+        lit(false));
   }
 
   private static void rollBackLinksTo(Table linksTable, String snapshot) {

@@ -8,6 +8,7 @@ import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.core.identity.UnionFind;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.spark.TestPlatform;
+import dev.adlake.spark.enrich.Pseudonymizer;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,8 +62,7 @@ class UserIdsMapperIT {
     }
     IdentityTables incremental = new IdentityTables(namespace + "_inc");
     UserIdsMapperJob job =
-        new UserIdsMapperJob(
-            List.of(new UserIdsMapperJob.MappingInput(input, "event_time")), incremental);
+        new UserIdsMapperJob(List.of(UserIdsMapperJob.MappingInput.enriched(input)), incremental);
 
     Map<String, Node> previous = Map.of();
     boolean sawHubSetAside = false;
@@ -129,10 +129,64 @@ class UserIdsMapperIT {
 
     // A full recompute from all observations gives the same table.
     IdentityTables full = new IdentityTables(namespace + "_full");
-    new UserIdsMapperJob(List.of(new UserIdsMapperJob.MappingInput(input, "event_time")), full)
+    new UserIdsMapperJob(List.of(UserIdsMapperJob.MappingInput.enriched(input)), full)
         .run(spark, true, MAX_LINKS);
     assertThat(rowsOf(spark, full.userIds())).isEqualTo(rowsOf(spark, incremental.userIds()));
     assertThat(rowsOf(spark, full.edges())).isEqualTo(rowsOf(spark, incremental.edges()));
+  }
+
+  @Test
+  void partnerFilesJoinCookieSyncThroughThePseudonymAndBadRowsAreSetAside() throws Exception {
+    SparkSession spark = TestPlatform.get().spark();
+    String namespace = "identity_files_" + Long.toHexString(System.nanoTime());
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + namespace);
+    String stream = namespace + ".mappings";
+    String files = namespace + ".partner_files";
+    for (String table : List.of(stream, files)) {
+      spark.sql("CREATE TABLE %s (%s) USING iceberg".formatted(table, OBSERVATIONS.toDDL()));
+    }
+    Pseudonymizer pseudonyms = new Pseudonymizer("a test key of at least sixteen bytes");
+    Timestamp time = Timestamp.from(Instant.parse("2026-11-20T10:00:00Z"));
+    // The enricher wrote the cookie-sync event with our id pseudonymised.
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create("sharethis", "ST-1", pseudonyms.pseudonymize("c-1"), "eu", time)),
+            OBSERVATIONS)
+        .writeTo(stream)
+        .append();
+    // A partner's file names the same cookie as we gave it, and has three rows outside the rules.
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create("liveramp", "LR-9", "c-1", "eu", time),
+                RowFactory.create("33across", "X-1", "c-2", "EU", time),
+                RowFactory.create(MappingEvent.OUR_PARTNER, "A-1", "c-3", "eu", time),
+                RowFactory.create("sharethis", "has space", "c-4", "eu", time)),
+            OBSERVATIONS)
+        .writeTo(files)
+        .append();
+    IdentityTables tables = new IdentityTables(namespace + "_graph");
+
+    JobResult result =
+        new UserIdsMapperJob(
+                List.of(
+                    UserIdsMapperJob.MappingInput.enriched(stream),
+                    UserIdsMapperJob.MappingInput.asSent(files)),
+                tables)
+            .run(spark, false, MAX_LINKS, pseudonyms);
+
+    assertThat(result.figures())
+        .containsEntry("observations", 5L)
+        .containsEntry("observations_invalid", 3L)
+        .containsEntry("ids", 3L)
+        .containsEntry("components", 1L);
+    Map<String, Node> table = read(spark, tables.userIds());
+    assertThat(table.keySet())
+        .containsExactlyInAnyOrder(
+            "sharethis/ST-1",
+            "liveramp/LR-9",
+            MappingEvent.OUR_PARTNER + "/" + pseudonyms.pseudonymize("c-1"));
   }
 
   /**
