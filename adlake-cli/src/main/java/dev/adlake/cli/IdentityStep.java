@@ -1,5 +1,6 @@
 package dev.adlake.cli;
 
+import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.generate.identity.MappingGraph;
 import dev.adlake.core.generate.identity.MappingGraphOptions;
 import dev.adlake.core.identity.MappingEvent;
@@ -15,6 +16,10 @@ import dev.adlake.spark.identity.IdentityFigures;
 import dev.adlake.spark.identity.IdentityTables;
 import dev.adlake.spark.identity.MappingPublisherJob;
 import dev.adlake.spark.identity.UserIdsMapperJob;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -98,6 +103,7 @@ final class IdentityStep {
         published.runId(),
         (System.nanoTime() - publishing) / 1e9,
         RunCommand.describe(published.result()));
+    long publishedRows = publishedRows(platform);
 
     // Our cookies are in the lake under the enricher's pseudonyms.
     Pseudonymizer pseudonyms = new Pseudonymizer(EnricherJob.pseudonymKey(platform.config()));
@@ -145,7 +151,15 @@ final class IdentityStep {
         found++;
       }
     }
-    boolean exact = found == USERS && strangers == 0 && hubsSetAside == graph.options().hubs();
+    long mapped = figures.ids() - figures.setAside();
+    console.line(
+        "  serving store: %s of %s mapped ids in the map_<partner>_<region> tables",
+        Console.count(publishedRows), Console.count(mapped));
+    boolean exact =
+        found == USERS
+            && strangers == 0
+            && hubsSetAside == graph.options().hubs()
+            && publishedRows == mapped;
     console.line(
         "  identity graph: %s of %s true users found as one component each, %d of %d hubs set"
             + " aside%s",
@@ -155,5 +169,20 @@ final class IdentityStep {
         graph.options().hubs(),
         strangers == 0 ? "" : "; " + strangers + " ids of no true user");
     return exact;
+  }
+
+  /** The rows the publisher's index says it put in the serving store's mapping tables. */
+  private static long publishedRows(Platform platform) {
+    String sql =
+        "SELECT coalesce(sum(row_count), 0) FROM %s.%s"
+            .formatted(MappingPublisherJob.SERVING_SCHEMA, MappingPublisherJob.INDEX_TABLE);
+    try (Connection connection = platform.metadata().dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getLong(1);
+    } catch (SQLException e) {
+      throw new ExternalFailureException("Cannot read " + MappingPublisherJob.INDEX_TABLE, e);
+    }
   }
 }

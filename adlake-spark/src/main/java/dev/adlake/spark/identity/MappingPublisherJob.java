@@ -56,6 +56,9 @@ public final class MappingPublisherJob implements SparkJob {
   /** The PostgreSQL schema of the published tables: the serving store's. */
   public static final String SERVING_SCHEMA = "serving";
 
+  /** The serving table listing the published tables with their row counts. */
+  public static final String INDEX_TABLE = MappingTables.INDEX_TABLE;
+
   /** The lake namespace of the views. */
   public static final String VIEW_NAMESPACE = "reporting";
 

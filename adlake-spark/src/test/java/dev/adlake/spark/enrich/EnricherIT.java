@@ -314,7 +314,7 @@ class EnricherIT {
     return records;
   }
 
-  private static void assertFailure(Row row, String stage, String reason) {
+  static void assertFailure(Row row, String stage, String reason) {
     assertThat(row.<String>getAs("stage")).isEqualTo(stage);
     assertThat(row.<String>getAs("reason")).contains(reason);
   }
@@ -361,7 +361,7 @@ class EnricherIT {
         .array();
   }
 
-  private static ProducerRecord<byte[], byte[]> record(String topic, String value) {
+  static ProducerRecord<byte[], byte[]> record(String topic, String value) {
     return new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -1,5 +1,7 @@
 package dev.adlake.spark.enrich;
 
+import static dev.adlake.spark.enrich.EnricherIT.assertFailure;
+import static dev.adlake.spark.enrich.EnricherIT.record;
 import static dev.adlake.spark.enrich.EnricherIT.records;
 import static dev.adlake.spark.enrich.EnricherIT.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +24,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -263,14 +264,5 @@ class MappingEnricherIT {
   private static Map<String, Row> byEventId(List<Row> rows) {
     return rows.stream()
         .collect(Collectors.toMap(row -> row.getAs("event_id"), Function.identity()));
-  }
-
-  private static ProducerRecord<byte[], byte[]> record(String topic, String value) {
-    return new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void assertFailure(Row row, String stage, String reason) {
-    assertThat(row.<String>getAs("stage")).isEqualTo(stage);
-    assertThat(row.<String>getAs("reason")).contains(reason);
   }
 }
