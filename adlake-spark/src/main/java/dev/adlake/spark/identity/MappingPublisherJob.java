@@ -100,7 +100,7 @@ public final class MappingPublisherJob implements SparkJob {
             List.of(
                 Dataset.servingTable(servingSchema + "." + MappingTables.TABLE_PREFIX + "*"),
                 Dataset.servingTable(servingSchema + "." + MappingTables.INDEX_TABLE),
-                Dataset.table(viewNamespace + "." + MappingTables.VIEW_PREFIX + "*")),
+                Dataset.view(viewNamespace + "." + MappingTables.VIEW_PREFIX + "*")),
             List.of());
   }
 
