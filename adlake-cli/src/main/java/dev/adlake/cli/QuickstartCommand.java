@@ -210,8 +210,6 @@ final class QuickstartCommand implements Callable<Integer> {
         job.definition().writes().stream()
             .filter(dataset -> dataset.kind() == DatasetKind.TABLE)
             .map(Dataset::name)
-            // A family of tables or views, such as reporting.mapping_*, names no one table.
-            .filter(name -> !name.contains("*"))
             .forEach(tables::add);
       }
       for (String table : tables) {

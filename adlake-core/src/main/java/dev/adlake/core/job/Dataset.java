@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * A named dataset a job reads or writes.
  *
- * @param name the table ({@code raw.adserver__impressions}), topic, or landing prefix
+ * @param name the table ({@code raw.adserver__impressions}), view, topic, or landing prefix; a
+ *     family of views or serving tables a job makes at run time has {@code *} for the varying part
+ *     ({@code reporting.mapping_*}), a lake table never: it names one table
  */
 public record Dataset(DatasetKind kind, String name) {
   public Dataset {
@@ -14,10 +16,21 @@ public record Dataset(DatasetKind kind, String name) {
     if (name.isBlank()) {
       throw new IllegalArgumentException("Dataset name is blank");
     }
+    if (kind == DatasetKind.TABLE && name.contains("*")) {
+      throw new IllegalArgumentException(
+          "Lake table '%s' must name one table; a family of views is a Dataset.view"
+              .formatted(name));
+    }
   }
 
+  /** One Iceberg table of the lake, which Spark can read by this name. */
   public static Dataset table(String name) {
     return new Dataset(DatasetKind.TABLE, name);
+  }
+
+  /** A view of the lake's catalog, or a family of them ({@code reporting.mapping_*}). */
+  public static Dataset view(String name) {
+    return new Dataset(DatasetKind.VIEW, name);
   }
 
   public static Dataset files(String prefix) {

@@ -1,6 +1,9 @@
 package dev.adlake.core.job;
 
-/** What kind of store a dataset lives in; decides its shape in the lineage diagram. */
+/**
+ * What a dataset is and the store it lives in; decides its shape in the lineage diagram, and its
+ * subgraph: one per store, so kinds of one store (the lake's tables and views) share it.
+ */
 public enum DatasetKind {
   /** Files in the landing zone (a folder or an s3a:// prefix). */
   FILES("Landing zone"),
@@ -8,8 +11,13 @@ public enum DatasetKind {
   TOPIC("Kafka"),
   /** Raw copies of Kafka topics in the lake, in dt=/hr= folders. */
   ARCHIVE("Kafka archive"),
-  /** An Iceberg table in the lake. */
+  /** One Iceberg table in the lake, named {@code namespace.table}. */
   TABLE("Iceberg lake"),
+  /**
+   * A view in the lake's catalog, or a family of views a job makes at run time, named with {@code
+   * *} for the varying part ({@code reporting.mapping_*}); not a table Spark can read by that name.
+   */
+  VIEW("Iceberg lake"),
   /** A table of the PostgreSQL serving store. */
   SERVING_TABLE("PostgreSQL serving store"),
   /** An API adlake serves or calls. */

@@ -14,7 +14,7 @@ import java.util.Set;
  * design: jobs grouped in one subgraph per domain, datasets in one subgraph per store.
  *
  * <p>Shapes: {@code (batch job)}, {@code {streaming job}}, {@code >Kafka topic]}, {@code [/landing
- * files/]}, {@code [table]}, {@code [(API)]}, {@code ((external))}.
+ * files/]}, {@code [table]}, {@code [[view]]}, {@code [(API)]}, {@code ((external))}.
  */
 public final class Lineage {
   private Lineage() {}
@@ -32,16 +32,23 @@ public final class Lineage {
 
     StringBuilder out = new StringBuilder("flowchart LR\n");
     out.append(
-        "  %% (batch job) {streaming job} >Kafka topic] [/landing files/] [table] [(API)]"
-            + " ((external))\n");
-    for (Map.Entry<DatasetKind, Set<String>> store : datasets.entrySet()) {
-      DatasetKind kind = store.getKey();
-      out.append("  subgraph store_%s [%s]\n".formatted(id(kind.name()), kind.store()));
-      for (String name : store.getValue()) {
-        out.append("    ").append(node(new Dataset(kind, name))).append('\n');
+        "  %% (batch job) {streaming job} >Kafka topic] [/landing files/] [table] [[view]]"
+            + " [(API)] ((external))\n");
+    // A subgraph per store, named after its first kind: the lake's tables and views share one.
+    Map<String, StringBuilder> stores = new LinkedHashMap<>();
+    for (Map.Entry<DatasetKind, Set<String>> kindDatasets : datasets.entrySet()) {
+      DatasetKind kind = kindDatasets.getKey();
+      StringBuilder store =
+          stores.computeIfAbsent(
+              kind.store(),
+              title ->
+                  new StringBuilder(
+                      "  subgraph store_%s [%s]\n".formatted(id(kind.name()), title)));
+      for (String name : kindDatasets.getValue()) {
+        store.append("    ").append(node(new Dataset(kind, name))).append('\n');
       }
-      out.append("  end\n");
     }
+    stores.values().forEach(store -> out.append(store).append("  end\n"));
     for (Map.Entry<Domain, List<JobDefinition>> domain : byDomain.entrySet()) {
       out.append(
           "  subgraph domain_%s [%s]\n"
@@ -75,6 +82,7 @@ public final class Lineage {
       case FILES, ARCHIVE -> id + "[/" + trimSlashes(label) + "/]";
       case TOPIC -> id + ">" + label + "]";
       case TABLE, SERVING_TABLE -> id + "[" + label + "]";
+      case VIEW -> id + "[[" + label + "]]";
       case API -> id + "[(" + label + ")]";
       case EXTERNAL -> id + "((" + label + "))";
     };

@@ -1,6 +1,7 @@
 package dev.adlake.core.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,10 @@ class LineageTest {
             JobKind.BATCH,
             "rollup",
             List.of(Dataset.table("raw.adserver__events")),
-            List.of(Dataset.servingTable("serving.ad_metrics")),
+            List.of(
+                Dataset.servingTable("serving.ad_metrics"),
+                Dataset.view("reporting.ad_metrics_*"),
+                Dataset.table("reporting.ad_hourly")),
             List.of());
 
     String mermaid = Lineage.mermaid(List.of(load, enrich, rollup));
@@ -54,5 +58,26 @@ class LineageTest {
     // A dataset read by one job and written by another is drawn once.
     assertThat(mermaid.split("table_raw_adserver_events\\[", -1)).hasSize(2);
     assertThat(mermaid).doesNotContain("Cookie mapping");
+    // Views are in the lake's subgraph, after its tables, in their own shape.
+    assertThat(mermaid)
+        .contains(
+            "  subgraph store_table [Iceberg lake]\n"
+                + "    table_raw_adserver_events[raw.adserver__events]\n"
+                + "    table_reporting_ad_hourly[reporting.ad_hourly]\n"
+                + "    view_reporting_ad_metrics[[reporting.ad_metrics_*]]\n"
+                + "  end\n")
+        .contains("  job_hourly_rollup --> view_reporting_ad_metrics\n");
+    assertThat(mermaid.split("\\[Iceberg lake]", -1)).hasSize(2);
+  }
+
+  @Test
+  void aLakeTableNamesOneTableAndAFamilyIsAView() {
+    assertThatThrownBy(() -> Dataset.table("reporting.mapping_*"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Lake table 'reporting.mapping_*' must name one table; a family of views is a"
+                + " Dataset.view");
+    assertThat(Dataset.view("reporting.mapping_*").kind()).isEqualTo(DatasetKind.VIEW);
+    assertThat(Dataset.servingTable("serving.map_*").name()).isEqualTo("serving.map_*");
   }
 }

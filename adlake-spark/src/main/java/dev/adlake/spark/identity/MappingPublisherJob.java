@@ -12,6 +12,7 @@ import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.spark.JobContext;
+import dev.adlake.spark.LakeTables;
 import dev.adlake.spark.SparkJob;
 import dev.adlake.spark.identity.MappingTables.Target;
 import dev.adlake.spark.metrics.CopyRows;
@@ -20,8 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,8 +32,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -45,10 +43,11 @@ import org.apache.spark.sql.SparkSession;
  * {@code mapping_<region>} over the lake table in the catalog.
  *
  * <p>The tables are replaced all at once: each is loaded with {@code COPY} into a new table, then
- * the old tables are dropped and the new ones renamed, and {@code map_*} tables of partners and
- * regions no longer present are dropped, in one transaction. Readers see the whole previous
- * publication or the whole new one; a run that fails leaves the previous one. A rerun on the same
- * snapshot gives the same tables. Nothing is touched while {@code user_ids} does not exist.
+ * the tables the index lists are dropped (so those of partners and regions no longer present go
+ * too), the new ones renamed and the index rewritten, in one transaction. Readers see the whole
+ * previous publication or the whole new one; a run that fails leaves the previous one; a table the
+ * index does not list is never dropped, whatever its name. A rerun on the same snapshot gives the
+ * same tables. Nothing is touched while {@code user_ids} does not exist.
  */
 public final class MappingPublisherJob implements SparkJob {
   public static final String NAME = "mapping-publisher";
@@ -62,7 +61,13 @@ public final class MappingPublisherJob implements SparkJob {
   /** The lake namespace of the views. */
   public static final String VIEW_NAMESPACE = "reporting";
 
+  /** How long the swap waits for a lock on a table readers hold before the run fails. */
+  static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
+
   private static final String COLUMNS = "id, canonical_id, first_seen, last_seen";
+
+  /** PostgreSQL's SQLSTATE when a lock is not granted in time. */
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
 
   private final IdentityTables identity;
   private final String servingSchema;
@@ -79,7 +84,8 @@ public final class MappingPublisherJob implements SparkJob {
 
   /**
    * @param identity the lake tables of the identity graph it reads
-   * @param servingSchema the PostgreSQL schema it publishes the tables and their index in
+   * @param servingSchema the PostgreSQL schema it publishes the tables in; it must hold the index
+   *     table {@code mapping_tables}, as migration V4 makes it in {@code serving}
    * @param viewNamespace the lake namespace it keeps the views in
    */
   public MappingPublisherJob(IdentityTables identity, String servingSchema, String viewNamespace) {
@@ -97,7 +103,7 @@ public final class MappingPublisherJob implements SparkJob {
             List.of(
                 Dataset.servingTable(servingSchema + "." + MappingTables.TABLE_PREFIX + "*"),
                 Dataset.servingTable(servingSchema + "." + MappingTables.INDEX_TABLE),
-                Dataset.table(viewNamespace + "." + MappingTables.VIEW_PREFIX + "*")),
+                Dataset.view(viewNamespace + "." + MappingTables.VIEW_PREFIX + "*")),
             List.of());
   }
 
@@ -123,17 +129,8 @@ public final class MappingPublisherJob implements SparkJob {
       figures.put("tables_published", 0L);
       return new JobResult(0, 0, figures);
     }
-    Table table;
-    try {
-      table =
-          Spark3Util.loadIcebergTable(spark, LakeConfig.CATALOG_NAME + "." + identity.userIds());
-    } catch (org.apache.spark.sql.catalyst.parser.ParseException
-        | org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new ExternalFailureException("Cannot load table " + identity.userIds(), e);
-    }
-    table.refresh();
     // One snapshot for the counts and the rows, whatever the mapper commits meanwhile.
-    Snapshot snapshot = table.currentSnapshot();
+    Snapshot snapshot = LakeTables.load(spark, identity.userIds()).currentSnapshot();
     Long snapshotId = snapshot == null ? null : snapshot.snapshotId();
     org.apache.spark.sql.Dataset<Row> rows =
         snapshot == null
@@ -189,7 +186,10 @@ public final class MappingPublisherJob implements SparkJob {
   /**
    * Loads every table anew and swaps them in, in one transaction.
    *
-   * @return the number of {@code map_*} tables dropped because their partner and region are gone
+   * @param targets the tables, in the order of {@code sorted}'s partners and regions
+   * @param expected the rows of each partner and region in the snapshot
+   * @return the number of tables of the previous publication dropped because their partner and
+   *     region are gone
    */
   private long publishTables(
       JobContext context,
@@ -197,7 +197,6 @@ public final class MappingPublisherJob implements SparkJob {
       Map<Map.Entry<String, String>, Long> expected,
       org.apache.spark.sql.Dataset<Row> sorted,
       Long snapshotId) {
-    String schema = servingSchema;
     try (Connection connection = context.metadata().dataSource().getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -205,149 +204,141 @@ public final class MappingPublisherJob implements SparkJob {
             connection.prepareStatement(
                 "SELECT pg_advisory_xact_lock(hashtext('adlake." + NAME + "'), hashtext(?))")) {
           // Two publications of the same schema take turns; each is complete on its own.
-          lock.setString(1, schema);
+          lock.setString(1, servingSchema);
           lock.executeQuery().close();
         }
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-          statement.execute(
-              ("CREATE TABLE IF NOT EXISTS %s.%s (table_name TEXT PRIMARY KEY, partner TEXT NOT"
-                      + " NULL, region TEXT NOT NULL, row_count BIGINT NOT NULL, snapshot_id"
-                      + " BIGINT, run_id BIGINT, published_at TIMESTAMPTZ NOT NULL, UNIQUE"
-                      + " (partner, region))")
-                  .formatted(schema, MappingTables.INDEX_TABLE));
-        }
-        Map<Map.Entry<String, String>, String> staging = new HashMap<>();
-        Map<String, Long> copied = new LinkedHashMap<>();
-        Map<Map.Entry<String, String>, Target> byPair = new HashMap<>();
-        targets.forEach(target -> byPair.put(Map.entry(target.partner(), target.region()), target));
-        PeekingIterator all = new PeekingIterator(sorted.toLocalIterator());
-        while (all.hasNext()) {
-          Row first = all.peek();
-          Map.Entry<String, String> pair = Map.entry(first.getString(0), first.getString(1));
-          Target target = byPair.get(pair);
-          if (target == null || staging.containsKey(pair)) {
-            throw new IllegalStateException(
-                "Rows of partner '%s' in region '%s' came %s"
-                    .formatted(
-                        pair.getKey(),
-                        pair.getValue(),
-                        target == null ? "without a count" : "in two runs, not sorted"));
-          }
-          String load = "mapping_load_" + staging.size();
-          staging.put(pair, load);
+        PeekingIterator rows = new PeekingIterator(sorted.toLocalIterator());
+        for (int i = 0; i < targets.size(); i++) {
+          Target target = targets.get(i);
+          Map.Entry<String, String> pair = Map.entry(target.partner(), target.region());
+          String load = stagingTable(i);
           try (Statement statement = connection.createStatement()) {
             statement.execute(
                 ("CREATE TABLE %s.%s (id TEXT NOT NULL, canonical_id BIGINT NOT NULL, first_seen"
                         + " TIMESTAMPTZ, last_seen TIMESTAMPTZ)")
-                    .formatted(schema, load));
+                    .formatted(servingSchema, load));
           }
-          long count =
+          long copied =
               CopyRows.copy(
                   progress,
                   connection,
-                  schema + "." + load,
+                  servingSchema + "." + load,
                   COLUMNS,
-                  all.whileSame(pair),
+                  rows.whileSame(pair),
                   CopyRows.text("id"),
                   CopyRows.number("canonical_id"),
                   CopyRows.utc("first_seen"),
                   CopyRows.utc("last_seen"));
-          if (count != expected.get(pair)) {
+          // Also catches rows out of order: a partner and region that is not next copies none.
+          if (copied != expected.get(pair)) {
             throw new IllegalStateException(
                 "Copied %d rows for %s, but snapshot %d counts %d"
-                    .formatted(count, target.table(), snapshotId, expected.get(pair)));
+                    .formatted(copied, target.table(), snapshotId, expected.get(pair)));
           }
-          copied.put(target.table(), count);
           try (Statement statement = connection.createStatement()) {
             // The key after the load: one index build instead of an insert per row.
             statement.execute(
                 "ALTER TABLE %s.%s ADD CONSTRAINT %s PRIMARY KEY (id)"
-                    .formatted(schema, load, load + "_pkey"));
-            statement.execute("ANALYZE %s.%s".formatted(schema, load));
+                    .formatted(servingSchema, load, load + "_pkey"));
+            statement.execute("ANALYZE %s.%s".formatted(servingSchema, load));
           }
         }
-        if (staging.size() != targets.size()) {
+        if (rows.hasNext()) {
+          Row row = rows.peek();
           throw new IllegalStateException(
-              "Loaded %d of %d mapping tables from snapshot %d"
-                  .formatted(staging.size(), targets.size(), snapshotId));
+              "Rows of partner '%s' in region '%s' came without a count in snapshot %d"
+                  .formatted(row.getString(0), row.getString(1), snapshotId));
         }
-        long dropped = swap(connection, targets, staging, copied, snapshotId, context.runId());
+        long dropped = swap(connection, targets, expected, snapshotId, context.runId());
         connection.commit();
         progress.accept(
-            "%s: %d map table(s) published, %d dropped".formatted(schema, targets.size(), dropped));
+            "%s: %d map table(s) published, %d dropped"
+                .formatted(servingSchema, targets.size(), dropped));
         return dropped;
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
       }
     } catch (SQLException e) {
+      String reason =
+          LOCK_NOT_AVAILABLE.equals(e.getSQLState())
+              ? "a reader held a table longer than the lock timeout, %d s"
+                  .formatted(LOCK_TIMEOUT.toSeconds())
+              : e.getMessage();
       throw new ExternalFailureException(
           "Cannot publish %d mapping table(s) to schema %s: %s"
-              .formatted(targets.size(), schema, e.getMessage()),
+              .formatted(targets.size(), servingSchema, reason),
           e);
     }
   }
 
-  /** Drops the old tables, renames the loaded ones and rewrites the index, in the caller's work. */
+  /** The table the {@code index}-th target is loaded into before the swap. */
+  private static String stagingTable(int index) {
+    return "mapping_load_" + index;
+  }
+
+  /**
+   * Drops the tables of the previous publication, as the index lists them, renames the loaded ones
+   * and rewrites the index, in the caller's transaction. Tables the index does not list are never
+   * touched, whatever their name.
+   */
   private long swap(
       Connection connection,
       List<Target> targets,
-      Map<Map.Entry<String, String>, String> staging,
-      Map<String, Long> copied,
+      Map<Map.Entry<String, String>, Long> expected,
       Long snapshotId,
       long runId)
       throws SQLException {
-    String schema = servingSchema;
-    Set<String> wanted = new LinkedHashSet<>();
-    targets.forEach(target -> wanted.add(target.table()));
-    List<String> old = new ArrayList<>();
-    try (PreparedStatement tables =
-        connection.prepareStatement(
-            "SELECT tablename FROM pg_tables WHERE schemaname = ? AND tablename LIKE 'map\\_%'")) {
-      tables.setString(1, schema);
-      try (ResultSet names = tables.executeQuery()) {
-        while (names.next()) {
-          old.add(names.getString(1));
-        }
-      }
-    }
-    long dropped = 0;
+    Set<String> previous = new LinkedHashSet<>();
     try (Statement statement = connection.createStatement()) {
-      for (String table : old) {
-        statement.execute("DROP TABLE %s.%s".formatted(schema, MappingTables.quote(table)));
-        if (!wanted.contains(table)) {
-          dropped++;
+      try (ResultSet names =
+          statement.executeQuery(
+              "SELECT table_name FROM %s.%s".formatted(servingSchema, MappingTables.INDEX_TABLE))) {
+        while (names.next()) {
+          previous.add(names.getString(1));
         }
       }
-      for (Target target : targets) {
-        String load = staging.get(Map.entry(target.partner(), target.region()));
+      // A drop waits for every reader of the table; without a limit, one long query would hold
+      // the swap, and every query queued behind its lock, for as long as it runs.
+      statement.execute("SET LOCAL lock_timeout = '%dms'".formatted(LOCK_TIMEOUT.toMillis()));
+      for (String table : previous) {
+        // IF EXISTS: a table dropped by hand is no reason to keep the previous publication.
+        statement.execute(
+            "DROP TABLE IF EXISTS %s.%s".formatted(servingSchema, MappingTables.quote(table)));
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        String table = targets.get(i).table();
         statement.execute(
             "ALTER TABLE %s.%s RENAME TO %s"
-                .formatted(schema, load, MappingTables.quote(target.table())));
+                .formatted(servingSchema, stagingTable(i), MappingTables.quote(table)));
         statement.execute(
             "ALTER INDEX %s.%s RENAME TO %s"
-                .formatted(schema, load + "_pkey", MappingTables.quote(target.table() + "_pkey")));
+                .formatted(
+                    servingSchema,
+                    stagingTable(i) + "_pkey",
+                    MappingTables.quote(table + "_pkey")));
+        previous.remove(table);
       }
-      statement.execute("DELETE FROM %s.%s".formatted(schema, MappingTables.INDEX_TABLE));
+      statement.execute("DELETE FROM %s.%s".formatted(servingSchema, MappingTables.INDEX_TABLE));
     }
     try (PreparedStatement index =
         connection.prepareStatement(
             ("INSERT INTO %s.%s (table_name, partner, region, row_count, snapshot_id, run_id,"
                     + " published_at) VALUES (?, ?, ?, ?, ?, ?, now())")
-                .formatted(schema, MappingTables.INDEX_TABLE))) {
+                .formatted(servingSchema, MappingTables.INDEX_TABLE))) {
       for (Target target : targets) {
         index.setString(1, target.table());
         index.setString(2, target.partner());
         index.setString(3, target.region());
-        index.setLong(4, copied.get(target.table()));
+        index.setLong(4, expected.get(Map.entry(target.partner(), target.region())));
         index.setObject(5, snapshotId);
         index.setLong(6, runId);
         index.addBatch();
       }
       index.executeBatch();
     }
-    return dropped;
+    // What is left of the previous publication are the tables of partners and regions now gone.
+    return previous.size();
   }
 
   /** The rows of a sorted iterator, handed out a partner and region at a time. */

@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -58,12 +60,15 @@ final class MappingTables {
   /**
    * The tables of these partner and region pairs, in their order.
    *
-   * @throws InvalidInputException listing every name that is not a valid mapping name and every two
-   *     pairs that would share a table, such as {@code (a-b, c)} and {@code (a_b, c)}
+   * @throws InvalidInputException listing every name that is not a valid mapping name, every two
+   *     pairs that would share a table, such as {@code (a-b, c)} and {@code (a_b, c)}, and every
+   *     two regions that would share a view, such as {@code eu-west} and {@code eu_west}
    */
   static List<Target> targets(List<Map.Entry<String, String>> pairs) {
     List<String> problems = new ArrayList<>();
     Map<String, Map.Entry<String, String>> byTable = new LinkedHashMap<>();
+    Map<String, String> byView = new LinkedHashMap<>();
+    Set<String> clashing = new HashSet<>();
     List<Target> targets = new ArrayList<>();
     for (Map.Entry<String, String> pair : pairs) {
       String partner = pair.getKey();
@@ -79,6 +84,13 @@ final class MappingTables {
       }
       if (!valid) {
         continue;
+      }
+      String view = viewName(region);
+      String regionBefore = byView.putIfAbsent(view, region);
+      if (regionBefore != null && !regionBefore.equals(region) && clashing.add(region)) {
+        problems.add(
+            "region '%s' and region '%s' would both be view %s"
+                .formatted(regionBefore, region, view));
       }
       String table = tableName(partner, region);
       Map.Entry<String, String> before = byTable.putIfAbsent(table, pair);

@@ -50,6 +50,28 @@ class MappingTablesTest {
   }
 
   @Test
+  void reportsEveryTwoRegionsThatWouldShareAViewOnceEvenWhenTheirTablesDiffer() {
+    assertThatThrownBy(
+            () ->
+                MappingTables.targets(
+                    List.of(
+                        Map.entry("p1", "eu-west"),
+                        Map.entry("p1", "us-east"),
+                        Map.entry("p2", "eu_west"),
+                        Map.entry("p3", "eu_west"),
+                        Map.entry("p3", "us_east"))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "Cannot publish the mapping: region 'eu-west' and region 'eu_west' would both be view"
+                + " mapping_eu_west; region 'us-east' and region 'us_east' would both be view"
+                + " mapping_us_east");
+    assertThat(
+            MappingTables.targets(List.of(Map.entry("p1", "eu-west"), Map.entry("p2", "eu-west"))))
+        .extracting(MappingTables.Target::table)
+        .containsExactly("map_p1_eu_west", "map_p2_eu_west");
+  }
+
+  @Test
   void rejectsASchemaThatWouldNeedQuoting() {
     assertThatThrownBy(() -> MappingTables.requireSchema("serving; drop"))
         .isInstanceOf(InvalidInputException.class)
