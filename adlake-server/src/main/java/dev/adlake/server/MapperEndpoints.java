@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The mapper service: {@code GET /mapping/sync}, the cookie-sync call of our pixel and of partners,
@@ -60,9 +59,6 @@ final class MapperEndpoints {
                   + "2c000000000100010000" // image descriptor: 1×1 at 0,0
                   + "0202440100" // LZW code size 2, one 2-byte block, block end
                   + "3b"); // trailer
-
-  /** Our ids: 128 random bits, URL-safe Base64 without padding. */
-  private static final Pattern OUR_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
 
   /** Bad lines named in one answer; the count says how many there were in all. */
   private static final int MAX_LINES_REPORTED = 10;
@@ -98,7 +94,8 @@ final class MapperEndpoints {
           "partner_id", "partner_id is missing: give the partner's id of this browser");
     }
     String cookie = context.cookie(COOKIE);
-    String userId = cookie != null && OUR_ID.matcher(cookie).matches() ? cookie : newUserId();
+    String userId =
+        cookie != null && MappingEvent.OUR_ID.matcher(cookie).matches() ? cookie : newUserId();
     MappingEvent event;
     try {
       event =
@@ -131,8 +128,9 @@ final class MapperEndpoints {
   }
 
   /**
-   * Reads a partner's file of {@code partner_id,user_id[,event_time]} lines, checks every line, and
-   * sends one {@code bulk} event a line, or none when any line is bad.
+   * Reads a partner's file of {@code partner_id,user_id[,event_time]} lines, {@code user_id} one of
+   * ours ({@link MappingEvent#OUR_ID}), checks every line, and sends one {@code bulk} event a line,
+   * or none when any line is bad.
    */
   Map<String, Object> bulk(Context context) {
     String partner = partner(context);
@@ -185,6 +183,16 @@ final class MapperEndpoints {
       throw new InvalidInputException(
           "%d field%s, expected partner_id,user_id[,event_time]"
               .formatted(fields.length, fields.length == 1 ? "" : "s"));
+    }
+    if (fields[0].startsWith("\"")) {
+      // We read plain fields: a quote is CSV quoting we would otherwise keep in the id.
+      throw new InvalidInputException(
+          "Field 'partner_id' is quoted: send the fields without quotes");
+    }
+    if (!MappingEvent.OUR_ID.matcher(fields[1]).matches()) {
+      throw new InvalidInputException(
+          "Field 'user_id' is not one of our ids (22 letters, digits, '_' or '-', as in our"
+              + " cookie %s): '%s'".formatted(COOKIE, quoted(fields[1])));
     }
     Instant eventTime = now;
     if (fields.length == 3 && !fields[2].isEmpty()) {

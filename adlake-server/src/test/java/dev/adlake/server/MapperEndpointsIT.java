@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -261,7 +262,7 @@ class MapperEndpointsIT {
     List<List<String>> truth = new ArrayList<>();
     for (int i = 0; i < lines; i++) {
       String partnerId = "st-" + Long.toHexString(random.nextLong());
-      String userId = "u" + random.nextInt(1_000_000);
+      String userId = ourId(random);
       boolean timed = random.nextInt(4) != 0;
       Instant time = timed ? NOW.minusSeconds(random.nextInt(86_400)) : NOW;
       text.append(partnerId).append(',').append(userId);
@@ -272,6 +273,13 @@ class MapperEndpointsIT {
       truth.add(List.of(partnerId, userId, time.toString()));
     }
     return new PartnerFile(text.toString(), truth);
+  }
+
+  /** One of our ids, as the sync endpoint makes them: 128 bits in URL-safe Base64. */
+  private static String ourId(Random random) {
+    byte[] bits = new byte[16];
+    random.nextBytes(bits);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
   }
 
   @Test
@@ -309,11 +317,12 @@ class MapperEndpointsIT {
     String file =
         """
         partner_id,user_id,event_time
-        st-1,u1,2026-03-01T10:00:00Z
-        st-2,u2,yesterday
-        st-3,u3
-        st 4,u4,2026-03-01T10:00:00Z
+        st-1,AbCdEfGhIjKlMnOpQr_-01,2026-03-01T10:00:00Z
+        st-2,AbCdEfGhIjKlMnOpQr_-02,yesterday
+        st-3,AbCdEfGhIjKlMnOpQr_-03
+        st 4,AbCdEfGhIjKlMnOpQr_-04,2026-03-01T10:00:00Z
         st-5
+        st-6,u6
         """;
     try (Mapper mapper = start(CONFIG)) {
       HttpResponse<byte[]> response = post(mapper.url("/mapping/bulk?partner=sharethis"), file);
@@ -321,19 +330,53 @@ class MapperEndpointsIT {
       String error = JSON.readTree(response.body()).get("error").asText();
       assertThat(error)
           .startsWith(
-              "Cannot accept the file of partner 'sharethis': 3 bad lines, nothing was sent")
+              "Cannot accept the file of partner 'sharethis': 4 bad lines, nothing was sent")
           .contains(
-              "line 3 ('st-2,u2,yesterday'): Field 'event_time' is not an ISO-8601 instant such as"
-                  + " 2026-03-01T12:00:00Z: 'yesterday'")
+              "line 3 ('st-2,AbCdEfGhIjKlMnOpQr_-02,yesterday'): Field 'event_time' is not an"
+                  + " ISO-8601 instant such as 2026-03-01T12:00:00Z: 'yesterday'")
           .contains(
-              "line 5 ('st 4,u4,2026-03-01T10:00:00Z'): Field 'partner_id' holds a space or"
-                  + " control character at position 3")
-          .contains("line 6 ('st-5'): 1 field, expected partner_id,user_id[,event_time]");
+              "line 5 ('st 4,AbCdEfGhIjKlMnOpQr_-04,2026-03-01T10:00:00Z'): Field 'partner_id'"
+                  + " holds a space or control character at position 3")
+          .contains("line 6 ('st-5'): 1 field, expected partner_id,user_id[,event_time]")
+          .contains(
+              "line 7 ('st-6,u6'): Field 'user_id' is not one of our ids (22 letters, digits, '_'"
+                  + " or '-', as in our cookie adlake_uid): 'u6'");
       assertThat(recordCount(mapper.topic())).isZero();
 
       HttpResponse<byte[]> unknown = post(mapper.url("/mapping/bulk?partner=lotame"), "a,b\n");
       assertThat(unknown.statusCode()).isEqualTo(400);
       assertThat(JSON.readTree(unknown.body()).get("parameter").asText()).isEqualTo("partner");
+      assertThat(recordCount(mapper.topic())).isZero();
+    }
+  }
+
+  @Test
+  void quotedFieldsAndAnOddHeaderAreRefusedNotTakenForIds() throws Exception {
+    String ours = "AbCdEfGhIjKlMnOpQr_-09";
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put(
+        "PARTNER_ID,USER_ID\nst-1," + ours + "\n",
+        "line 1 ('PARTNER_ID,USER_ID'): Field 'user_id' is not one of our ids");
+    cases.put(
+        "partner_id, user_id\nst-1," + ours + "\n",
+        "line 1 ('partner_id, user_id'): Field 'user_id' is not one of our ids");
+    cases.put(
+        "st-1,\"" + ours + "\"\n",
+        "line 1 ('st-1,\"" + ours + "\"'): Field 'user_id' is not one of our ids");
+    cases.put(
+        "\"st-1\"," + ours + "\n",
+        "line 1 ('\"st-1\"," + ours + "'): Field 'partner_id' is quoted");
+    try (Mapper mapper = start(CONFIG)) {
+      for (Map.Entry<String, String> entry : cases.entrySet()) {
+        HttpResponse<byte[]> response =
+            post(mapper.url("/mapping/bulk?partner=sharethis"), entry.getKey());
+        assertThat(response.statusCode()).as(entry.getKey()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("error").asText())
+            .as(entry.getKey())
+            .startsWith(
+                "Cannot accept the file of partner 'sharethis': 1 bad line, nothing was sent")
+            .contains(entry.getValue());
+      }
       assertThat(recordCount(mapper.topic())).isZero();
     }
   }

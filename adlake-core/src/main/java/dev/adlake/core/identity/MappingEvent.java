@@ -45,6 +45,12 @@ public record MappingEvent(
   public static final String NAME_RULE =
       "1 to 40 lower-case letters, digits, '_' or '-', starting with a letter or digit";
 
+  /**
+   * Our first-party user ids, as the mapper service makes them: 128 random bits in URL-safe Base64
+   * without padding, 22 characters.
+   */
+  public static final Pattern OUR_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
+
   /** Longest id accepted, partner's or ours. */
   public static final int MAX_ID_LENGTH = 256;
 
