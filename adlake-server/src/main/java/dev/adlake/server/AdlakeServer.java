@@ -182,7 +182,11 @@ public final class AdlakeServer implements AutoCloseable {
           AdlakeException.class,
           (e, context) -> {
             int status = status(e.category());
-            if (status >= 500) {
+            if (status >= 500 && isMapperOutage(e, context)) {
+              // Every pixel hit fails alike while Kafka is away: one line each, and no query
+              // string, which holds the partner's id of the browser.
+              LOG.warn("{} {} failed: {}", context.method(), context.path(), e.getMessage());
+            } else if (status >= 500) {
               LOG.warn("API request {} failed", context.fullUrl(), e);
             }
             error(mapper, context, status, e.getMessage(), null);
@@ -219,6 +223,11 @@ public final class AdlakeServer implements AutoCloseable {
     String url = "http://%s:%d".formatted(host, javalin.port());
     LOG.info("Serving the API and dashboard at {}", url);
     return new AdlakeServer(javalin, ownPool, url, indexer, uniquesIndex);
+  }
+
+  /** A mapper request that failed because its sink (Kafka) did not take the events. */
+  private static boolean isMapperOutage(AdlakeException e, Context context) {
+    return e instanceof ExternalFailureException && context.path().startsWith("/mapping/");
   }
 
   /** Rebuilds the pre-aggregation when the serving store had a refresh since the last build. */
