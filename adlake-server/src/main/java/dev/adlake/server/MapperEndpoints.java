@@ -60,6 +60,8 @@ final class MapperEndpoints {
                   + "0202440100" // LZW code size 2, one 2-byte block, block end
                   + "3b"); // trailer
 
+  private static final HexFormat HEX = HexFormat.of();
+
   /** Bad lines named in one answer; the count says how many there were in all. */
   private static final int MAX_LINES_REPORTED = 10;
 
@@ -136,6 +138,7 @@ final class MapperEndpoints {
     String partner = partner(context);
     String text = utf8(body(context));
     Instant now = clock.instant();
+    MessageDigest sha256 = sha256();
     String[] lines = text.split("\n", -1);
     List<MappingEvent> events = new ArrayList<>(lines.length);
     List<String> problems = new ArrayList<>();
@@ -150,7 +153,7 @@ final class MapperEndpoints {
         continue;
       }
       try {
-        events.add(bulkEvent(partner, line, now));
+        events.add(bulkEvent(sha256, partner, line, now));
       } catch (InvalidInputException e) {
         badLines++;
         if (problems.size() < MAX_LINES_REPORTED) {
@@ -177,7 +180,7 @@ final class MapperEndpoints {
     return answer;
   }
 
-  private MappingEvent bulkEvent(String partner, String line, Instant now) {
+  private MappingEvent bulkEvent(MessageDigest sha256, String partner, String line, Instant now) {
     String[] fields = line.split(",", -1);
     if (fields.length < 2 || fields.length > 3) {
       throw new InvalidInputException(
@@ -205,7 +208,7 @@ final class MapperEndpoints {
       }
     }
     return new MappingEvent(
-        bulkEventId(partner, fields[0], fields[1], eventTime),
+        bulkEventId(sha256, partner, fields[0], fields[1], eventTime),
         eventTime,
         partner,
         fields[0],
@@ -218,18 +221,23 @@ final class MapperEndpoints {
    * The event id of a bulk line: the first 32 hex digits of the SHA-256 of partner, partner id,
    * user id and event time, so that a file uploaded twice gives the same ids and downstream drops
    * the second copy. A line without an event time takes the time of its upload, and so a new id.
+   *
+   * @param sha256 the request's digest, reused line after line ({@code digest} resets it)
    */
-  static String bulkEventId(String partner, String partnerId, String userId, Instant eventTime) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+  private static String bulkEventId(
+      MessageDigest sha256, String partner, String partnerId, String userId, Instant eventTime) {
     // Ids hold no control characters, so a newline keeps the parts apart.
     String key = String.join("\n", partner, partnerId, userId, eventTime.toString());
     byte[] digest = sha256.digest(key.getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(digest, 0, 16);
+    return HEX.formatHex(digest, 0, 16);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   private String partner(Context context) {
