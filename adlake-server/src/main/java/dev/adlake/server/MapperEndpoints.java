@@ -9,10 +9,11 @@ import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.core.identity.MappingSink;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -117,13 +118,12 @@ final class MapperEndpoints {
     sink.send(List.of(event));
 
     // Set on every call, so the cookie lives a year after the last visit.
-    context.header("Set-Cookie", cookie(userId, secure(context)));
+    context.cookie(cookie(userId, secure(context)));
     context.header("Cache-Control", "no-store");
     String template = config.redirects().get(partner);
     if (template != null) {
-      String target =
-          template.replace(MapperConfig.USER_ID, URLEncoder.encode(userId, StandardCharsets.UTF_8));
-      context.redirect(target, HttpStatus.FOUND);
+      // Our ids are URL-safe Base64 (MappingEvent.OUR_ID): nothing in them needs encoding.
+      context.redirect(template.replace(MapperConfig.USER_ID, userId), HttpStatus.FOUND);
     } else {
       context.contentType("image/gif").result(PIXEL_GIF);
     }
@@ -303,13 +303,14 @@ final class MapperEndpoints {
    * Our cookie: for every path, a year, out of reach of scripts; sent on third-party requests
    * (SameSite=None, which browsers only take with Secure) when the call came over HTTPS.
    */
-  static String cookie(String userId, boolean secure) {
-    return "%s=%s; Path=/; Max-Age=%d; HttpOnly; %s"
-        .formatted(
-            COOKIE,
-            userId,
-            COOKIE_MAX_AGE.toSeconds(),
-            secure ? "SameSite=None; Secure" : "SameSite=Lax");
+  private static Cookie cookie(String userId, boolean secure) {
+    Cookie cookie = new Cookie(COOKIE, userId);
+    cookie.setPath("/");
+    cookie.setMaxAge((int) COOKIE_MAX_AGE.toSeconds());
+    cookie.setHttpOnly(true);
+    cookie.setSecure(secure);
+    cookie.setSameSite(secure ? SameSite.NONE : SameSite.LAX);
+    return cookie;
   }
 
   /** HTTPS directly or, behind a load balancer that ends TLS, as it says in X-Forwarded-Proto. */
