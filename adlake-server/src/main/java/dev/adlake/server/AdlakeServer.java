@@ -93,16 +93,9 @@ public final class AdlakeServer implements AutoCloseable {
   }
 
   /**
-   * Starts the server, with or without the in-memory pre-aggregation of daily sketches ({@link
-   * DailyUniquesIndex}); without it every answer merges the stored sketches, which the benchmark
-   * measures too.
-   */
-  static AdlakeServer start(ServerConfig config, DataSource dataSource, boolean preAggregate) {
-    return start(config, dataSource, preAggregate, null);
-  }
-
-  /**
-   * Starts the server with or without the pre-aggregation, and with or without the mapper service.
+   * Starts the server with or without the in-memory pre-aggregation of daily sketches ({@link
+   * DailyUniquesIndex}), and with or without the mapper service; without the pre-aggregation every
+   * answer merges the stored sketches, which the benchmark measures too.
    *
    * @param mapperEndpoints the mapper service's endpoints, or null for none
    */
