@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adlake.core.config.MapperConfig;
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.identity.MappingEvent;
-import dev.adlake.kafka.EmbeddedKafkaBroker;
 import dev.adlake.kafka.KafkaMappingSink;
 import dev.adlake.kafka.KafkaTopics;
+import dev.adlake.kafka.TestKafka;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,14 +48,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cookie-sync and bulk endpoints against a real (embedded) Kafka broker: what each call
- * answers, and what it leaves on its own topic, read back with a plain consumer.
+ * The cookie-sync and bulk endpoints against a real Kafka broker (the test JVM's {@link
+ * TestKafka}): what each call answers, and what it leaves on its own topic, read back with a plain
+ * consumer.
  */
 class MapperEndpointsIT {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
@@ -71,19 +68,6 @@ class MapperEndpointsIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger TOPICS = new AtomicInteger();
-
-  @TempDir static Path folder;
-  private static EmbeddedKafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.start(folder.resolve("kafka"), 0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
 
   /** A server with the mapper service, sending to a topic of its own. */
   private record Mapper(AdlakeServer server, KafkaMappingSink sink, String topic)
@@ -101,8 +85,8 @@ class MapperEndpointsIT {
 
   private static Mapper start(MapperConfig config) {
     String topic = "ingested-mapping-it-" + TOPICS.incrementAndGet();
-    KafkaTopics.ensure(broker.bootstrapServers(), List.of(topic), 2);
-    KafkaMappingSink sink = new KafkaMappingSink(broker.bootstrapServers(), topic);
+    KafkaTopics.ensure(TestKafka.bootstrapServers(), List.of(topic), 2);
+    KafkaMappingSink sink = new KafkaMappingSink(TestKafka.bootstrapServers(), topic);
     AdlakeServer server =
         AdlakeServer.start(
             SERVER,
@@ -566,7 +550,7 @@ class MapperEndpointsIT {
     return new KafkaConsumer<>(
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.bootstrapServers(),
+            TestKafka.bootstrapServers(),
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
             StringDeserializer.class,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
