@@ -11,6 +11,7 @@ import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.kafka.KafkaMappingSink;
 import dev.adlake.kafka.KafkaTopics;
 import dev.adlake.kafka.TestKafka;
+import dev.adlake.kafka.TestingClock;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,6 +86,10 @@ class MapperEndpointsIT {
   }
 
   private static Mapper start(MapperConfig config) {
+    return start(config, CLOCK);
+  }
+
+  private static Mapper start(MapperConfig config, Clock clock) {
     String topic = "ingested-mapping-it-" + TOPICS.incrementAndGet();
     KafkaTopics.ensure(TestKafka.bootstrapServers(), List.of(topic), 2);
     KafkaMappingSink sink = new KafkaMappingSink(TestKafka.bootstrapServers(), topic);
@@ -92,7 +98,7 @@ class MapperEndpointsIT {
             SERVER,
             TestDatabase.get().store.dataSource(),
             false,
-            new MapperEndpoints(config, sink, CLOCK));
+            new MapperEndpoints(config, sink, clock));
     return new Mapper(server, sink, topic);
   }
 
@@ -358,27 +364,73 @@ class MapperEndpointsIT {
   }
 
   @Test
-  void aReUploadGivesTheSameEventIds() throws Exception {
+  void aReUploadGivesTheSameEventIdsButNewOnesToLinesWithoutATime() throws Exception {
     PartnerFile file = partnerFile(200, 11);
-    String timed =
+    Set<String> untimed =
         file.text()
             .lines()
-            .filter(line -> line.split(",").length == 3)
-            .collect(Collectors.joining("\n"));
-    try (Mapper mapper = start(CONFIG)) {
-      assertThat(post(mapper.url("/mapping/bulk?partner=sharethis"), timed).statusCode())
+            .map(line -> line.split(","))
+            .filter(fields -> fields.length == 2)
+            .map(fields -> fields[0])
+            .collect(Collectors.toSet());
+    assertThat(untimed).as("lines without a time").isNotEmpty();
+    TestingClock clock = new TestingClock(NOW);
+    try (Mapper mapper = start(CONFIG, clock)) {
+      assertThat(post(mapper.url("/mapping/bulk?partner=sharethis"), file.text()).statusCode())
           .isEqualTo(200);
-      List<String> first = events(mapper.topic()).stream().map(MappingEvent::eventId).toList();
-      assertThat(post(mapper.url("/mapping/bulk?partner=sharethis"), timed).statusCode())
+      clock.advance(Duration.ofMinutes(5));
+      assertThat(post(mapper.url("/mapping/bulk?partner=sharethis"), file.text()).statusCode())
           .isEqualTo(200);
-      List<String> both = events(mapper.topic()).stream().map(MappingEvent::eventId).toList();
 
-      assertThat(both).hasSize(2 * first.size());
-      Map<String, Long> copies =
+      List<MappingEvent> both = events(mapper.topic());
+      assertThat(both).hasSize(2 * file.truth().size());
+      Map<String, Set<String>> idsByPartnerId =
           both.stream()
-              .collect(Collectors.groupingBy(id -> id, HashMap::new, Collectors.counting()));
-      assertThat(copies.keySet()).containsExactlyInAnyOrderElementsOf(first);
-      assertThat(copies.values()).containsOnly(2L);
+              .collect(
+                  Collectors.groupingBy(
+                      MappingEvent::partnerId,
+                      Collectors.mapping(MappingEvent::eventId, Collectors.toSet())));
+      assertThat(idsByPartnerId).hasSize(file.truth().size());
+      idsByPartnerId.forEach(
+          (partnerId, ids) ->
+              assertThat(ids).as(partnerId).hasSize(untimed.contains(partnerId) ? 2 : 1));
+    }
+  }
+
+  @Test
+  void aChunkedFileOverTheLimitAnswers413AndSendsNothing() throws Exception {
+    try (Mapper mapper = start(CONFIG)) {
+      // No Content-Length to check up front: the limit holds while the body is read.
+      URI uri = URI.create(mapper.url("/mapping/bulk?partner=sharethis"));
+      String answer;
+      try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+        socket.setSoTimeout(60_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: text/csv\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                .formatted(uri.getRawPath() + "?" + uri.getRawQuery(), uri.getAuthority())
+                .getBytes(StandardCharsets.US_ASCII));
+        // One byte over the limit, so that the server reads the whole body before it answers.
+        long left = CONFIG.maxBulkBytes() + 1;
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) 'x');
+        while (left > 0) {
+          int size = (int) Math.min(chunk.length, left);
+          out.write((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(chunk, 0, size);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          left -= size;
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        answer = readResponse(socket.getInputStream());
+      }
+      assertThat(answer).startsWith("HTTP/1.1 413 ");
+      assertThat(answer)
+          .contains("Cannot accept a file of more than 1 MiB (mapper.max-bulk-mib): split it")
+          .doesNotContain("this one is");
+      assertThat(recordCount(mapper.topic())).isZero();
     }
   }
 
@@ -414,7 +466,7 @@ class MapperEndpointsIT {
   }
 
   @Test
-  void aBrokerThatCannotBeReachedAnswers503() throws Exception {
+  void aBrokerThatCannotBeReachedAnswers503ToSyncAndBulk() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
@@ -434,6 +486,13 @@ class MapperEndpointsIT {
       assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
       assertThat(JSON.readTree(response.body()).get("error").asText())
           .startsWith("Cannot send mapping events to ingested-mapping on 127.0.0.1:" + closedPort);
+
+      HttpResponse<byte[]> bulk =
+          post(server.url() + "/mapping/bulk?partner=sharethis", "st-1,AbCdEfGhIjKlMnOpQr_-09\n");
+      assertThat(bulk.statusCode()).isEqualTo(503);
+      assertThat(JSON.readTree(bulk.body()).get("error").asText())
+          .startsWith("Cannot send mapping events to ingested-mapping on 127.0.0.1:" + closedPort)
+          .endsWith("0 of 1 acknowledged");
     }
   }
 
