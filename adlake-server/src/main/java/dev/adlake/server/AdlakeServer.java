@@ -93,16 +93,9 @@ public final class AdlakeServer implements AutoCloseable {
   }
 
   /**
-   * Starts the server, with or without the in-memory pre-aggregation of daily sketches ({@link
-   * DailyUniquesIndex}); without it every answer merges the stored sketches, which the benchmark
-   * measures too.
-   */
-  static AdlakeServer start(ServerConfig config, DataSource dataSource, boolean preAggregate) {
-    return start(config, dataSource, preAggregate, null);
-  }
-
-  /**
-   * Starts the server with or without the pre-aggregation, and with or without the mapper service.
+   * Starts the server with or without the in-memory pre-aggregation of daily sketches ({@link
+   * DailyUniquesIndex}), and with or without the mapper service; without the pre-aggregation every
+   * answer merges the stored sketches, which the benchmark measures too.
    *
    * @param mapperEndpoints the mapper service's endpoints, or null for none
    */
@@ -182,7 +175,11 @@ public final class AdlakeServer implements AutoCloseable {
           AdlakeException.class,
           (e, context) -> {
             int status = status(e.category());
-            if (status >= 500) {
+            if (status >= 500 && isMapperOutage(e, context)) {
+              // Every pixel hit fails alike while Kafka is away: one line each, and no query
+              // string, which holds the partner's id of the browser.
+              LOG.warn("{} {} failed: {}", context.method(), context.path(), e.getMessage());
+            } else if (status >= 500) {
               LOG.warn("API request {} failed", context.fullUrl(), e);
             }
             error(mapper, context, status, e.getMessage(), null);
@@ -219,6 +216,11 @@ public final class AdlakeServer implements AutoCloseable {
     String url = "http://%s:%d".formatted(host, javalin.port());
     LOG.info("Serving the API and dashboard at {}", url);
     return new AdlakeServer(javalin, ownPool, url, indexer, uniquesIndex);
+  }
+
+  /** A mapper request that failed because its sink (Kafka) did not take the events. */
+  private static boolean isMapperOutage(AdlakeException e, Context context) {
+    return e instanceof ExternalFailureException && context.path().startsWith("/mapping/");
   }
 
   /** Rebuilds the pre-aggregation when the serving store had a refresh since the last build. */

@@ -9,10 +9,11 @@ import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.core.identity.MappingSink;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -31,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The mapper service: {@code GET /mapping/sync}, the cookie-sync call of our pixel and of partners,
@@ -61,8 +61,7 @@ final class MapperEndpoints {
                   + "0202440100" // LZW code size 2, one 2-byte block, block end
                   + "3b"); // trailer
 
-  /** Our ids: 128 random bits, URL-safe Base64 without padding. */
-  private static final Pattern OUR_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
+  private static final HexFormat HEX = HexFormat.of();
 
   /** Bad lines named in one answer; the count says how many there were in all. */
   private static final int MAX_LINES_REPORTED = 10;
@@ -98,7 +97,8 @@ final class MapperEndpoints {
           "partner_id", "partner_id is missing: give the partner's id of this browser");
     }
     String cookie = context.cookie(COOKIE);
-    String userId = cookie != null && OUR_ID.matcher(cookie).matches() ? cookie : newUserId();
+    String userId =
+        cookie != null && MappingEvent.OUR_ID.matcher(cookie).matches() ? cookie : newUserId();
     MappingEvent event;
     try {
       event =
@@ -118,26 +118,27 @@ final class MapperEndpoints {
     sink.send(List.of(event));
 
     // Set on every call, so the cookie lives a year after the last visit.
-    context.header("Set-Cookie", cookie(userId, secure(context)));
+    context.cookie(cookie(userId, secure(context)));
     context.header("Cache-Control", "no-store");
     String template = config.redirects().get(partner);
     if (template != null) {
-      String target =
-          template.replace(MapperConfig.USER_ID, URLEncoder.encode(userId, StandardCharsets.UTF_8));
-      context.redirect(target, HttpStatus.FOUND);
+      // Our ids are URL-safe Base64 (MappingEvent.OUR_ID): nothing in them needs encoding.
+      context.redirect(template.replace(MapperConfig.USER_ID, userId), HttpStatus.FOUND);
     } else {
       context.contentType("image/gif").result(PIXEL_GIF);
     }
   }
 
   /**
-   * Reads a partner's file of {@code partner_id,user_id[,event_time]} lines, checks every line, and
-   * sends one {@code bulk} event a line, or none when any line is bad.
+   * Reads a partner's file of {@code partner_id,user_id[,event_time]} lines, {@code user_id} one of
+   * ours ({@link MappingEvent#OUR_ID}), checks every line, and sends one {@code bulk} event a line,
+   * or none when any line is bad.
    */
   Map<String, Object> bulk(Context context) {
     String partner = partner(context);
     String text = utf8(body(context));
     Instant now = clock.instant();
+    MessageDigest sha256 = sha256();
     String[] lines = text.split("\n", -1);
     List<MappingEvent> events = new ArrayList<>(lines.length);
     List<String> problems = new ArrayList<>();
@@ -152,7 +153,7 @@ final class MapperEndpoints {
         continue;
       }
       try {
-        events.add(bulkEvent(partner, line, now));
+        events.add(bulkEvent(sha256, partner, line, now));
       } catch (InvalidInputException e) {
         badLines++;
         if (problems.size() < MAX_LINES_REPORTED) {
@@ -179,12 +180,22 @@ final class MapperEndpoints {
     return answer;
   }
 
-  private MappingEvent bulkEvent(String partner, String line, Instant now) {
+  private MappingEvent bulkEvent(MessageDigest sha256, String partner, String line, Instant now) {
     String[] fields = line.split(",", -1);
     if (fields.length < 2 || fields.length > 3) {
       throw new InvalidInputException(
           "%d field%s, expected partner_id,user_id[,event_time]"
               .formatted(fields.length, fields.length == 1 ? "" : "s"));
+    }
+    if (fields[0].startsWith("\"")) {
+      // We read plain fields: a quote is CSV quoting we would otherwise keep in the id.
+      throw new InvalidInputException(
+          "Field 'partner_id' is quoted: send the fields without quotes");
+    }
+    if (!MappingEvent.OUR_ID.matcher(fields[1]).matches()) {
+      throw new InvalidInputException(
+          "Field 'user_id' is not one of our ids (22 letters, digits, '_' or '-', as in our"
+              + " cookie %s): '%s'".formatted(COOKIE, quoted(fields[1])));
     }
     Instant eventTime = now;
     if (fields.length == 3 && !fields[2].isEmpty()) {
@@ -197,7 +208,7 @@ final class MapperEndpoints {
       }
     }
     return new MappingEvent(
-        bulkEventId(partner, fields[0], fields[1], eventTime),
+        bulkEventId(sha256, partner, fields[0], fields[1], eventTime),
         eventTime,
         partner,
         fields[0],
@@ -210,18 +221,23 @@ final class MapperEndpoints {
    * The event id of a bulk line: the first 32 hex digits of the SHA-256 of partner, partner id,
    * user id and event time, so that a file uploaded twice gives the same ids and downstream drops
    * the second copy. A line without an event time takes the time of its upload, and so a new id.
+   *
+   * @param sha256 the request's digest, reused line after line ({@code digest} resets it)
    */
-  static String bulkEventId(String partner, String partnerId, String userId, Instant eventTime) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+  private static String bulkEventId(
+      MessageDigest sha256, String partner, String partnerId, String userId, Instant eventTime) {
     // Ids hold no control characters, so a newline keeps the parts apart.
     String key = String.join("\n", partner, partnerId, userId, eventTime.toString());
     byte[] digest = sha256.digest(key.getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(digest, 0, 16);
+    return HEX.formatHex(digest, 0, 16);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   private String partner(Context context) {
@@ -287,13 +303,14 @@ final class MapperEndpoints {
    * Our cookie: for every path, a year, out of reach of scripts; sent on third-party requests
    * (SameSite=None, which browsers only take with Secure) when the call came over HTTPS.
    */
-  static String cookie(String userId, boolean secure) {
-    return "%s=%s; Path=/; Max-Age=%d; HttpOnly; %s"
-        .formatted(
-            COOKIE,
-            userId,
-            COOKIE_MAX_AGE.toSeconds(),
-            secure ? "SameSite=None; Secure" : "SameSite=Lax");
+  private static Cookie cookie(String userId, boolean secure) {
+    Cookie cookie = new Cookie(COOKIE, userId);
+    cookie.setPath("/");
+    cookie.setMaxAge((int) COOKIE_MAX_AGE.toSeconds());
+    cookie.setHttpOnly(true);
+    cookie.setSecure(secure);
+    cookie.setSameSite(secure ? SameSite.NONE : SameSite.LAX);
+    return cookie;
   }
 
   /** HTTPS directly or, behind a load balancer that ends TLS, as it says in X-Forwarded-Proto. */

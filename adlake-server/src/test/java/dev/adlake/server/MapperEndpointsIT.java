@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adlake.core.config.MapperConfig;
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.identity.MappingEvent;
-import dev.adlake.kafka.EmbeddedKafkaBroker;
 import dev.adlake.kafka.KafkaMappingSink;
 import dev.adlake.kafka.KafkaTopics;
+import dev.adlake.kafka.TestKafka;
+import dev.adlake.kafka.TestingClock;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,23 +21,24 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,14 +50,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cookie-sync and bulk endpoints against a real (embedded) Kafka broker: what each call
- * answers, and what it leaves on its own topic, read back with a plain consumer.
+ * The cookie-sync and bulk endpoints against a real Kafka broker (the test JVM's {@link
+ * TestKafka}): what each call answers, and what it leaves on its own topic, read back with a plain
+ * consumer.
  */
 class MapperEndpointsIT {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
@@ -66,25 +66,10 @@ class MapperEndpointsIT {
   private static final MapperConfig CONFIG =
       new MapperConfig(
           true, "eu", List.of("sharethis", "33across"), Map.of("33across", REDIRECT), 1);
-  private static final Pattern SET_COOKIE =
-      Pattern.compile(
-          "adlake_uid=([A-Za-z0-9_-]{22}); Path=/; Max-Age=31536000; HttpOnly; (SameSite=.*)");
+  private static final Pattern OUR_COOKIE = Pattern.compile("adlake_uid=([A-Za-z0-9_-]{22})");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger TOPICS = new AtomicInteger();
-
-  @TempDir static Path folder;
-  private static EmbeddedKafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.start(folder.resolve("kafka"), 0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
 
   /** A server with the mapper service, sending to a topic of its own. */
   private record Mapper(AdlakeServer server, KafkaMappingSink sink, String topic)
@@ -101,15 +86,19 @@ class MapperEndpointsIT {
   }
 
   private static Mapper start(MapperConfig config) {
+    return start(config, CLOCK);
+  }
+
+  private static Mapper start(MapperConfig config, Clock clock) {
     String topic = "ingested-mapping-it-" + TOPICS.incrementAndGet();
-    KafkaTopics.ensure(broker.bootstrapServers(), List.of(topic), 2);
-    KafkaMappingSink sink = new KafkaMappingSink(broker.bootstrapServers(), topic);
+    KafkaTopics.ensure(TestKafka.bootstrapServers(), List.of(topic), 2);
+    KafkaMappingSink sink = new KafkaMappingSink(TestKafka.bootstrapServers(), topic);
     AdlakeServer server =
         AdlakeServer.start(
             SERVER,
             TestDatabase.get().store.dataSource(),
             false,
-            new MapperEndpoints(config, sink, CLOCK));
+            new MapperEndpoints(config, sink, clock));
     return new Mapper(server, sink, topic);
   }
 
@@ -122,9 +111,9 @@ class MapperEndpointsIT {
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.headers().firstValue("Content-Type")).hasValue("image/gif");
       assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
-      Matcher cookie = setCookie(response);
-      assertThat(cookie.group(2)).isEqualTo("SameSite=Lax");
-      String userId = cookie.group(1);
+      SetCookie cookie = setCookie(response);
+      assertThat(cookie.attributes()).containsEntry("samesite", "Lax").doesNotContainKey("secure");
+      String userId = cookie.userId();
 
       List<ConsumerRecord<String, String>> records = readAll(mapper.topic());
       assertThat(records).hasSize(1);
@@ -151,15 +140,15 @@ class MapperEndpointsIT {
               mapper.url("/mapping/sync?partner=sharethis&partner_id=st-1"),
               Map.of("Cookie", "other=1; adlake_uid=" + ours, "X-Forwarded-Proto", "https"));
       assertThat(response.statusCode()).isEqualTo(200);
-      Matcher renewed = setCookie(response);
-      assertThat(renewed.group(1)).isEqualTo(ours);
-      assertThat(renewed.group(2)).isEqualTo("SameSite=None; Secure");
+      SetCookie renewed = setCookie(response);
+      assertThat(renewed.userId()).isEqualTo(ours);
+      assertThat(renewed.attributes()).containsEntry("samesite", "None").containsKey("secure");
 
       HttpResponse<byte[]> replaced =
           get(
               mapper.url("/mapping/sync?partner=sharethis&partner_id=st-2"),
               Map.of("Cookie", "adlake_uid=not-one-of-ours"));
-      String fresh = setCookie(replaced).group(1);
+      String fresh = setCookie(replaced).userId();
       assertThat(fresh).isNotEqualTo(ours);
 
       List<MappingEvent> events = events(mapper.topic());
@@ -190,12 +179,9 @@ class MapperEndpointsIT {
       HttpResponse<byte[]> response =
           get(mapper.url("/mapping/sync?partner=33across&partner_id=x-9"), Map.of());
       assertThat(response.statusCode()).isEqualTo(302);
-      String userId = setCookie(response).group(1);
+      String userId = setCookie(response).userId();
       assertThat(response.headers().firstValue("Location"))
-          .hasValue(
-              "https://match.33across.example/sync?src=adlake&uid="
-                  + URLEncoder.encode(userId, StandardCharsets.UTF_8)
-                  + "&r=1");
+          .hasValue("https://match.33across.example/sync?src=adlake&uid=" + userId + "&r=1");
       assertThat(events(mapper.topic()))
           .singleElement()
           .satisfies(
@@ -261,7 +247,7 @@ class MapperEndpointsIT {
     List<List<String>> truth = new ArrayList<>();
     for (int i = 0; i < lines; i++) {
       String partnerId = "st-" + Long.toHexString(random.nextLong());
-      String userId = "u" + random.nextInt(1_000_000);
+      String userId = ourId(random);
       boolean timed = random.nextInt(4) != 0;
       Instant time = timed ? NOW.minusSeconds(random.nextInt(86_400)) : NOW;
       text.append(partnerId).append(',').append(userId);
@@ -272,6 +258,13 @@ class MapperEndpointsIT {
       truth.add(List.of(partnerId, userId, time.toString()));
     }
     return new PartnerFile(text.toString(), truth);
+  }
+
+  /** One of our ids, as the sync endpoint makes them: 128 bits in URL-safe Base64. */
+  private static String ourId(Random random) {
+    byte[] bits = new byte[16];
+    random.nextBytes(bits);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
   }
 
   @Test
@@ -295,12 +288,9 @@ class MapperEndpointsIT {
                 assertThat(event.partner()).isEqualTo("sharethis");
                 assertThat(event.region()).isEqualTo("eu");
                 assertThat(event.origin()).isEqualTo(MappingEvent.BULK);
-                assertThat(event.eventId())
-                    .isEqualTo(
-                        MapperEndpoints.bulkEventId(
-                            "sharethis", event.partnerId(), event.userId(), event.eventTime()));
                 assertThat(event.eventId()).matches("[0-9a-f]{32}");
               });
+      assertThat(events).extracting(MappingEvent::eventId).doesNotHaveDuplicates();
     }
   }
 
@@ -309,11 +299,12 @@ class MapperEndpointsIT {
     String file =
         """
         partner_id,user_id,event_time
-        st-1,u1,2026-03-01T10:00:00Z
-        st-2,u2,yesterday
-        st-3,u3
-        st 4,u4,2026-03-01T10:00:00Z
+        st-1,AbCdEfGhIjKlMnOpQr_-01,2026-03-01T10:00:00Z
+        st-2,AbCdEfGhIjKlMnOpQr_-02,yesterday
+        st-3,AbCdEfGhIjKlMnOpQr_-03
+        st 4,AbCdEfGhIjKlMnOpQr_-04,2026-03-01T10:00:00Z
         st-5
+        st-6,u6
         """;
     try (Mapper mapper = start(CONFIG)) {
       HttpResponse<byte[]> response = post(mapper.url("/mapping/bulk?partner=sharethis"), file);
@@ -321,14 +312,17 @@ class MapperEndpointsIT {
       String error = JSON.readTree(response.body()).get("error").asText();
       assertThat(error)
           .startsWith(
-              "Cannot accept the file of partner 'sharethis': 3 bad lines, nothing was sent")
+              "Cannot accept the file of partner 'sharethis': 4 bad lines, nothing was sent")
           .contains(
-              "line 3 ('st-2,u2,yesterday'): Field 'event_time' is not an ISO-8601 instant such as"
-                  + " 2026-03-01T12:00:00Z: 'yesterday'")
+              "line 3 ('st-2,AbCdEfGhIjKlMnOpQr_-02,yesterday'): Field 'event_time' is not an"
+                  + " ISO-8601 instant such as 2026-03-01T12:00:00Z: 'yesterday'")
           .contains(
-              "line 5 ('st 4,u4,2026-03-01T10:00:00Z'): Field 'partner_id' holds a space or"
-                  + " control character at position 3")
-          .contains("line 6 ('st-5'): 1 field, expected partner_id,user_id[,event_time]");
+              "line 5 ('st 4,AbCdEfGhIjKlMnOpQr_-04,2026-03-01T10:00:00Z'): Field 'partner_id'"
+                  + " holds a space or control character at position 3")
+          .contains("line 6 ('st-5'): 1 field, expected partner_id,user_id[,event_time]")
+          .contains(
+              "line 7 ('st-6,u6'): Field 'user_id' is not one of our ids (22 letters, digits, '_'"
+                  + " or '-', as in our cookie adlake_uid): 'u6'");
       assertThat(recordCount(mapper.topic())).isZero();
 
       HttpResponse<byte[]> unknown = post(mapper.url("/mapping/bulk?partner=lotame"), "a,b\n");
@@ -339,27 +333,104 @@ class MapperEndpointsIT {
   }
 
   @Test
-  void aReUploadGivesTheSameEventIds() throws Exception {
+  void quotedFieldsAndAnOddHeaderAreRefusedNotTakenForIds() throws Exception {
+    String ours = "AbCdEfGhIjKlMnOpQr_-09";
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put(
+        "PARTNER_ID,USER_ID\nst-1," + ours + "\n",
+        "line 1 ('PARTNER_ID,USER_ID'): Field 'user_id' is not one of our ids");
+    cases.put(
+        "partner_id, user_id\nst-1," + ours + "\n",
+        "line 1 ('partner_id, user_id'): Field 'user_id' is not one of our ids");
+    cases.put(
+        "st-1,\"" + ours + "\"\n",
+        "line 1 ('st-1,\"" + ours + "\"'): Field 'user_id' is not one of our ids");
+    cases.put(
+        "\"st-1\"," + ours + "\n",
+        "line 1 ('\"st-1\"," + ours + "'): Field 'partner_id' is quoted");
+    try (Mapper mapper = start(CONFIG)) {
+      for (Map.Entry<String, String> entry : cases.entrySet()) {
+        HttpResponse<byte[]> response =
+            post(mapper.url("/mapping/bulk?partner=sharethis"), entry.getKey());
+        assertThat(response.statusCode()).as(entry.getKey()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("error").asText())
+            .as(entry.getKey())
+            .startsWith(
+                "Cannot accept the file of partner 'sharethis': 1 bad line, nothing was sent")
+            .contains(entry.getValue());
+      }
+      assertThat(recordCount(mapper.topic())).isZero();
+    }
+  }
+
+  @Test
+  void aReUploadGivesTheSameEventIdsButNewOnesToLinesWithoutATime() throws Exception {
     PartnerFile file = partnerFile(200, 11);
-    String timed =
+    Set<String> untimed =
         file.text()
             .lines()
-            .filter(line -> line.split(",").length == 3)
-            .collect(Collectors.joining("\n"));
-    try (Mapper mapper = start(CONFIG)) {
-      assertThat(post(mapper.url("/mapping/bulk?partner=sharethis"), timed).statusCode())
+            .map(line -> line.split(","))
+            .filter(fields -> fields.length == 2)
+            .map(fields -> fields[0])
+            .collect(Collectors.toSet());
+    assertThat(untimed).as("lines without a time").isNotEmpty();
+    TestingClock clock = new TestingClock(NOW);
+    try (Mapper mapper = start(CONFIG, clock)) {
+      assertThat(post(mapper.url("/mapping/bulk?partner=sharethis"), file.text()).statusCode())
           .isEqualTo(200);
-      List<String> first = events(mapper.topic()).stream().map(MappingEvent::eventId).toList();
-      assertThat(post(mapper.url("/mapping/bulk?partner=sharethis"), timed).statusCode())
+      clock.advance(Duration.ofMinutes(5));
+      assertThat(post(mapper.url("/mapping/bulk?partner=sharethis"), file.text()).statusCode())
           .isEqualTo(200);
-      List<String> both = events(mapper.topic()).stream().map(MappingEvent::eventId).toList();
 
-      assertThat(both).hasSize(2 * first.size());
-      Map<String, Long> copies =
+      List<MappingEvent> both = events(mapper.topic());
+      assertThat(both).hasSize(2 * file.truth().size());
+      Map<String, Set<String>> idsByPartnerId =
           both.stream()
-              .collect(Collectors.groupingBy(id -> id, HashMap::new, Collectors.counting()));
-      assertThat(copies.keySet()).containsExactlyInAnyOrderElementsOf(first);
-      assertThat(copies.values()).containsOnly(2L);
+              .collect(
+                  Collectors.groupingBy(
+                      MappingEvent::partnerId,
+                      Collectors.mapping(MappingEvent::eventId, Collectors.toSet())));
+      assertThat(idsByPartnerId).hasSize(file.truth().size());
+      idsByPartnerId.forEach(
+          (partnerId, ids) ->
+              assertThat(ids).as(partnerId).hasSize(untimed.contains(partnerId) ? 2 : 1));
+    }
+  }
+
+  @Test
+  void aChunkedFileOverTheLimitAnswers413AndSendsNothing() throws Exception {
+    try (Mapper mapper = start(CONFIG)) {
+      // No Content-Length to check up front: the limit holds while the body is read.
+      URI uri = URI.create(mapper.url("/mapping/bulk?partner=sharethis"));
+      String answer;
+      try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+        socket.setSoTimeout(60_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: text/csv\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                .formatted(uri.getRawPath() + "?" + uri.getRawQuery(), uri.getAuthority())
+                .getBytes(StandardCharsets.US_ASCII));
+        // One byte over the limit, so that the server reads the whole body before it answers.
+        long left = CONFIG.maxBulkBytes() + 1;
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) 'x');
+        while (left > 0) {
+          int size = (int) Math.min(chunk.length, left);
+          out.write((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(chunk, 0, size);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          left -= size;
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        answer = readResponse(socket.getInputStream());
+      }
+      assertThat(answer).startsWith("HTTP/1.1 413 ");
+      assertThat(answer)
+          .contains("Cannot accept a file of more than 1 MiB (mapper.max-bulk-mib): split it")
+          .doesNotContain("this one is");
+      assertThat(recordCount(mapper.topic())).isZero();
     }
   }
 
@@ -395,7 +466,7 @@ class MapperEndpointsIT {
   }
 
   @Test
-  void aBrokerThatCannotBeReachedAnswers503() throws Exception {
+  void aBrokerThatCannotBeReachedAnswers503ToSyncAndBulk() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
@@ -415,6 +486,13 @@ class MapperEndpointsIT {
       assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
       assertThat(JSON.readTree(response.body()).get("error").asText())
           .startsWith("Cannot send mapping events to ingested-mapping on 127.0.0.1:" + closedPort);
+
+      HttpResponse<byte[]> bulk =
+          post(server.url() + "/mapping/bulk?partner=sharethis", "st-1,AbCdEfGhIjKlMnOpQr_-09\n");
+      assertThat(bulk.statusCode()).isEqualTo(503);
+      assertThat(JSON.readTree(bulk.body()).get("error").asText())
+          .startsWith("Cannot send mapping events to ingested-mapping on 127.0.0.1:" + closedPort)
+          .endsWith("0 of 1 acknowledged");
     }
   }
 
@@ -440,12 +518,29 @@ class MapperEndpointsIT {
     return head + new String(body, StandardCharsets.UTF_8);
   }
 
-  private static Matcher setCookie(HttpResponse<?> response) {
+  /** Our cookie as a response sets it: our id, and its attributes by lower-case name. */
+  private record SetCookie(String userId, Map<String, String> attributes) {}
+
+  /** The one cookie of the response, ours, for every path, a year, and out of reach of scripts. */
+  private static SetCookie setCookie(HttpResponse<?> response) {
     List<String> cookies = response.headers().allValues("Set-Cookie");
     assertThat(cookies).hasSize(1);
-    Matcher matcher = SET_COOKIE.matcher(cookies.get(0));
-    assertThat(matcher.matches()).as(cookies.get(0)).isTrue();
-    return matcher;
+    String[] parts = cookies.get(0).split(";");
+    Matcher value = OUR_COOKIE.matcher(parts[0].trim());
+    assertThat(value.matches()).as(cookies.get(0)).isTrue();
+    Map<String, String> attributes = new HashMap<>();
+    for (int i = 1; i < parts.length; i++) {
+      String part = parts[i].trim();
+      int equals = part.indexOf('=');
+      String name = equals < 0 ? part : part.substring(0, equals);
+      attributes.put(name.toLowerCase(Locale.ROOT), equals < 0 ? "" : part.substring(equals + 1));
+    }
+    assertThat(attributes)
+        .as(cookies.get(0))
+        .containsEntry("path", "/")
+        .containsEntry("max-age", "31536000")
+        .containsKey("httponly");
+    return new SetCookie(value.group(1), attributes);
   }
 
   private static List<String> fieldNames(JsonNode json) {
@@ -514,7 +609,7 @@ class MapperEndpointsIT {
     return new KafkaConsumer<>(
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.bootstrapServers(),
+            TestKafka.bootstrapServers(),
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
             StringDeserializer.class,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,

@@ -50,7 +50,8 @@ class QueryBenchmarkRun {
           AdlakeServer.start(
               new ServerConfig("127.0.0.1", 0, 366, 1000),
               store.dataSource(),
-              !Boolean.getBoolean("bench.no-pre-aggregation"))) {
+              !Boolean.getBoolean("bench.no-pre-aggregation"),
+              null)) {
         org.awaitility.Awaitility.await()
             .atMost(Duration.ofMinutes(5))
             .until(() -> Boolean.getBoolean("bench.no-pre-aggregation") || server.preAggregated());

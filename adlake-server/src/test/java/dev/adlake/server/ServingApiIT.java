@@ -38,7 +38,7 @@ class ServingApiIT {
   @Test
   void thePreAggregationAnswersLikeTheStoredSketches() {
     try (AdlakeServer plain =
-        AdlakeServer.start(ServingFixture.CONFIG, fixture.store.dataSource(), false)) {
+        AdlakeServer.start(ServingFixture.CONFIG, fixture.store.dataSource(), false, null)) {
       for (int advertiser : truth.advertiserIds()) {
         for (String entity :
             List.of(

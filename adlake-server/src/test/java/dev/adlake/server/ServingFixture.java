@@ -1,7 +1,6 @@
 package dev.adlake.server;
 
 import dev.adlake.core.config.ServerConfig;
-import dev.adlake.core.metadata.EmbeddedPostgresServer;
 import dev.adlake.core.metadata.MetadataStore;
 import java.time.LocalDate;
 
@@ -16,16 +15,15 @@ final class ServingFixture {
 
   private static ServingFixture instance;
 
-  final EmbeddedPostgresServer postgres;
   final MetadataStore store;
   final ServingDataTruth truth;
   final AdlakeServer server;
 
   private ServingFixture(TestDatabase database) {
-    postgres = database.postgres;
     store = database.store;
     truth = ServingDataGenerator.generate(store.dataSource(), OPTIONS, line -> {});
     server = AdlakeServer.start(CONFIG, store.dataSource());
+    TestDatabase.closeFirst(server);
   }
 
   static synchronized ServingFixture get() {
@@ -33,12 +31,5 @@ final class ServingFixture {
       instance = new ServingFixture(TestDatabase.get());
     }
     return instance;
-  }
-
-  /** Stops the shared server, if one was started, before the database it reads stops. */
-  static synchronized void stop() {
-    if (instance != null) {
-      instance.server.close();
-    }
   }
 }

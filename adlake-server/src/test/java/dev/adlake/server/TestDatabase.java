@@ -6,15 +6,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 
 /**
  * One embedded PostgreSQL with a migrated adlake database per test JVM, started on first use in a
  * fresh folder under {@code target/}, stopped when the JVM exits; shared by every test class of the
- * module.
+ * module. What uses the database for the whole JVM (a shared server) registers with {@link
+ * #closeFirst} to be closed before it.
  */
 final class TestDatabase {
   private static TestDatabase instance;
+
+  /** Closed before the database stops, the last registered first. */
+  private static final Deque<AutoCloseable> USERS = new ArrayDeque<>();
 
   final EmbeddedPostgresServer postgres;
   final MetadataStore store;
@@ -32,21 +38,32 @@ final class TestDatabase {
       try {
         Path home = Files.createTempDirectory(Path.of("target"), "serving-it-");
         TestDatabase database = new TestDatabase(home.toAbsolutePath());
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      // The servers of the tests stop first: they use the store's pool.
-                      ServingFixture.stop();
-                      database.store.close();
-                      database.postgres.close();
-                    },
-                    "test-database-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(database::stop, "test-database-stop"));
         instance = database;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return instance;
+  }
+
+  /** Closes the resource when the JVM exits, before the database it uses stops. */
+  static synchronized void closeFirst(AutoCloseable resource) {
+    USERS.push(resource);
+  }
+
+  private void stop() {
+    synchronized (TestDatabase.class) {
+      while (!USERS.isEmpty()) {
+        try {
+          USERS.pop().close();
+        } catch (Exception e) {
+          // The JVM is exiting: stop the rest anyway.
+          e.printStackTrace();
+        }
+      }
+    }
+    store.close();
+    postgres.close();
   }
 }

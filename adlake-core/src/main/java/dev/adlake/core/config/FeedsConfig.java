@@ -241,10 +241,7 @@ final class FeedsConfig {
     int before = problems.size();
     String name = topic.text().trim();
     try {
-      ValueType.topicNames().parse(name);
-      if (name.contains(",")) {
-        throw new IllegalArgumentException();
-      }
+      ValueType.topicName().parse(name);
     } catch (IllegalArgumentException e) {
       problems.add(
           new ConfigProblem(key + "topic", topic.text(), topic.origin(), "must be a topic name"));

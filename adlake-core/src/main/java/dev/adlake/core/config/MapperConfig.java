@@ -4,7 +4,6 @@ import dev.adlake.core.identity.MappingEvent;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,49 +112,15 @@ public record MapperConfig(
     }
   }
 
-  private static final String NAME_RULE =
-      "1 to 40 lower-case letters, digits, '_' or '-', starting with a letter or digit";
-
-  /** A partner or region name as {@link MappingEvent#NAME} allows. */
+  /** A region name as {@link MappingEvent#NAME} allows. */
   private static ValueType<String> name() {
-    return new ValueType<>() {
-      @Override
-      public String rule() {
-        return NAME_RULE;
-      }
-
-      @Override
-      public String parse(String text) {
-        String name = text.trim();
-        if (!MappingEvent.NAME.matcher(name).matches()) {
-          throw new IllegalArgumentException();
-        }
-        return name;
-      }
-    };
+    return ValueType.matching(MappingEvent.NAME, MappingEvent.NAME_RULE);
   }
 
   /** A comma-separated list of partner names, never our own ({@link MappingEvent#OUR_PARTNER}). */
   private static ValueType<List<String>> names() {
-    return new ValueType<>() {
-      @Override
-      public String rule() {
-        return "a comma-separated list of partner names, each " + NAME_RULE;
-      }
-
-      @Override
-      public List<String> parse(String text) {
-        List<String> names =
-            Arrays.stream(text.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
-        if (names.isEmpty()) {
-          throw new IllegalArgumentException();
-        }
-        for (String name : names) {
-          checkPartner(name);
-        }
-        return names.stream().distinct().toList();
-      }
-    };
+    return ValueType.listOf(
+        partner(), "a comma-separated list of partner names, each " + MappingEvent.NAME_RULE);
   }
 
   /**
@@ -163,46 +128,62 @@ public record MapperConfig(
    * inside a URL is written %2C.
    */
   private static ValueType<Map<String, String>> redirectTemplates() {
+    return ValueType.listOf(
+            redirect(),
+            "a comma-separated list of partner=URL, each URL http(s) and holding " + USER_ID)
+        .map(MapperConfig::byPartner);
+  }
+
+  /** A partner name: one {@link MappingEvent#NAME} allows, other than our own. */
+  private static ValueType<String> partner() {
+    ValueType<String> name = ValueType.matching(MappingEvent.NAME, "a partner name");
+    return name.map(
+        partner -> {
+          if (partner.equals(MappingEvent.OUR_PARTNER)) {
+            throw new IllegalArgumentException(
+                "'" + partner + "' is the name of our own ids, not a partner");
+          }
+          return partner;
+        });
+  }
+
+  /** One {@code partner=URL} of {@link #REDIRECTS}. */
+  private static ValueType<Map.Entry<String, String>> redirect() {
+    ValueType<String> partner = partner();
     return new ValueType<>() {
       @Override
       public String rule() {
-        return "a comma-separated list of partner=URL, each URL http(s) and holding " + USER_ID;
+        return "partner=URL";
       }
 
       @Override
-      public Map<String, String> parse(String text) {
-        Map<String, String> templates = new LinkedHashMap<>();
-        List<String> entries =
-            Arrays.stream(text.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
-        if (entries.isEmpty()) {
-          throw new IllegalArgumentException();
+      public Map.Entry<String, String> parse(String entry) {
+        int equals = entry.indexOf('=');
+        if (equals < 1) {
+          throw new IllegalArgumentException("'" + entry + "' is not partner=URL");
         }
-        for (String entry : entries) {
-          int equals = entry.indexOf('=');
-          if (equals < 1) {
-            throw new IllegalArgumentException("'" + entry + "' is not partner=URL");
-          }
-          String partner = entry.substring(0, equals).trim();
-          String template = entry.substring(equals + 1).trim();
-          checkPartner(partner);
-          checkTemplate(partner, template);
-          if (templates.put(partner, template) != null) {
-            throw new IllegalArgumentException("partner '" + partner + "' is given twice");
-          }
+        String name = entry.substring(0, equals).trim();
+        String template = entry.substring(equals + 1).trim();
+        try {
+          partner.parse(name);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              e.getMessage() != null ? e.getMessage() : "'" + name + "' is not a partner name");
         }
-        return Collections.unmodifiableMap(templates);
+        checkTemplate(name, template);
+        return Map.entry(name, template);
       }
     };
   }
 
-  private static void checkPartner(String name) {
-    if (!MappingEvent.NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("'" + name + "' is not a partner name");
+  private static Map<String, String> byPartner(List<Map.Entry<String, String>> redirects) {
+    Map<String, String> templates = new LinkedHashMap<>();
+    for (Map.Entry<String, String> redirect : redirects) {
+      if (templates.put(redirect.getKey(), redirect.getValue()) != null) {
+        throw new IllegalArgumentException("partner '" + redirect.getKey() + "' is given twice");
+      }
     }
-    if (name.equals(MappingEvent.OUR_PARTNER)) {
-      throw new IllegalArgumentException(
-          "'" + name + "' is the name of our own ids, not a partner");
-    }
+    return Collections.unmodifiableMap(templates);
   }
 
   private static void checkTemplate(String partner, String template) {

@@ -5,10 +5,12 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -266,31 +268,99 @@ public interface ValueType<T> {
     };
   }
 
+  /** A Kafka topic name. */
+  static ValueType<String> topicName() {
+    return matching(Pattern.compile("[A-Za-z0-9._-]{1,249}"), "a topic name");
+  }
+
   /** A comma-separated list of Kafka topic names. */
   static ValueType<List<String>> topicNames() {
-    Pattern topic = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    return listOf(
+        topicName(),
+        "a comma-separated list of Kafka topic names (letters, digits, '.', '_', '-')");
+  }
+
+  /**
+   * A text that matches the pattern once trimmed.
+   *
+   * @param rule what the pattern allows, completing "must be ..."
+   */
+  static ValueType<String> matching(Pattern pattern, String rule) {
     return new ValueType<>() {
       @Override
       public String rule() {
-        return "a comma-separated list of Kafka topic names (letters, digits, '.', '_', '-')";
+        return rule;
       }
 
       @Override
-      public List<String> parse(String text) {
-        List<String> names =
-            Arrays.stream(text.split(","))
-                .map(String::trim)
-                .filter(name -> !name.isEmpty())
-                .toList();
-        if (names.isEmpty()) {
+      public String parse(String text) {
+        String value = text.trim();
+        if (!pattern.matcher(value).matches()) {
           throw new IllegalArgumentException();
         }
-        for (String name : names) {
-          if (!topic.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a topic name");
+        return value;
+      }
+    };
+  }
+
+  /**
+   * A comma-separated list of values of the element type: each part trimmed, empty parts dropped, a
+   * repeated value kept once. An empty list breaks the rule, and so does a part the element type
+   * refuses, named in the message.
+   *
+   * @param rule the rule of the whole list, completing "must be ..."
+   */
+  static <T> ValueType<List<T>> listOf(ValueType<T> element, String rule) {
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return rule;
+      }
+
+      @Override
+      public List<T> parse(String text) {
+        List<String> parts =
+            Arrays.stream(text.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+        if (parts.isEmpty()) {
+          throw new IllegalArgumentException();
+        }
+        List<T> values = new ArrayList<>(parts.size());
+        for (String part : parts) {
+          try {
+            values.add(element.parse(part));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                e.getMessage() != null
+                    ? e.getMessage()
+                    : "'%s' is not %s".formatted(part, element.rule()));
           }
         }
-        return names.stream().distinct().toList();
+        return values.stream().distinct().toList();
+      }
+    };
+  }
+
+  /**
+   * This type with its parsed values converted, such as a list of pairs into a map; the converter
+   * throws {@link IllegalArgumentException} for a value that breaks the rule, as {@link #parse}
+   * does.
+   */
+  default <U> ValueType<U> map(Function<? super T, ? extends U> converter) {
+    ValueType<T> type = this;
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return type.rule();
+      }
+
+      @Override
+      public U parse(String text) {
+        return converter.apply(type.parse(text));
+      }
+
+      @Override
+      public boolean isSecret() {
+        return type.isSecret();
       }
     };
   }

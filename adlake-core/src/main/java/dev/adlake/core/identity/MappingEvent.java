@@ -38,8 +38,18 @@ public record MappingEvent(
   /** The origin of an event from a partner's bulk upload. */
   public static final String BULK = "bulk";
 
-  /** Partner and region names: lower-case letters, digits, {@code _} and {@code -}, 1 to 40. */
+  /** Partner and region names, as {@link #NAME_RULE} says. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,39}");
+
+  /** The rule of {@link #NAME}, completing "must be ..." in messages and the config reference. */
+  public static final String NAME_RULE =
+      "1 to 40 lower-case letters, digits, '_' or '-', starting with a letter or digit";
+
+  /**
+   * Our first-party user ids, as the mapper service makes them: 128 random bits in URL-safe Base64
+   * without padding, 22 characters.
+   */
+  public static final Pattern OUR_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
 
   /** Longest id accepted, partner's or ours. */
   public static final int MAX_ID_LENGTH = 256;
@@ -141,11 +151,7 @@ public record MappingEvent(
     requireText(field, value);
     if (!NAME.matcher(value).matches()) {
       throw new InvalidInputException(
-          "Field '"
-              + field
-              + "' must be 1 to 40 lower-case letters, digits, '_' or '-', not '"
-              + value
-              + "'");
+          "Field '" + field + "' must be " + NAME_RULE + ", not '" + value + "'");
     }
   }
 

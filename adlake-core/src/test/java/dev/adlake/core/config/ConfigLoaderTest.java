@@ -242,6 +242,7 @@ class ConfigLoaderTest {
                         "feeds.files.flush-minutes", "5")))
         .isInstanceOf(InvalidConfigurationException.class)
         .hasMessageContaining("archive.topics = 'a,b c' (--set): must be a comma-separated list")
+        .hasMessageContaining("('b c' is not a topic name)")
         .hasMessageContaining("feeds.events.format = 'csv' (--set): must be json")
         .hasMessageContaining("feeds.events.flush-records = '0' (--set): must be an integer from 1")
         .hasMessageContaining("feeds.files.flush-minutes = '5' (--set): applies only to a feed");

@@ -98,5 +98,23 @@ class MapperConfigTest {
             () -> load(Map.of("mapper.redirects", "sharethis=javascript:alert({user_id})")))
         .isInstanceOf(InvalidConfigurationException.class)
         .hasMessageContaining("its scheme is not http or https, it has no host");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(
+                        "mapper.redirects",
+                        "sharethis=https://a.example/{user_id},sharethis=https://b.example/{user_id}",
+                        "mapper.partners",
+                        "sharethis,Lotame")))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .contains("(partner 'sharethis' is given twice)")
+                    .contains(
+                        "mapper.partners = 'sharethis,Lotame' (--set): must be a comma-separated"
+                            + " list of partner names, each 1 to 40 lower-case letters, digits,"
+                            + " '_' or '-', starting with a letter or digit ('Lotame' is not a"
+                            + " partner name)"));
   }
 }

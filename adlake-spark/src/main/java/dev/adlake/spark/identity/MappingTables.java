@@ -76,9 +76,7 @@ final class MappingTables {
       boolean valid = true;
       for (String[] name : new String[][] {{"partner", partner}, {"region", region}}) {
         if (name[1] == null || !MappingEvent.NAME.matcher(name[1]).matches()) {
-          problems.add(
-              "%s '%s' is not 1 to 40 lower-case letters, digits, '_' or '-'"
-                  .formatted(name[0], name[1]));
+          problems.add("%s '%s' is not %s".formatted(name[0], name[1], MappingEvent.NAME_RULE));
           valid = false;
         }
       }

@@ -115,7 +115,8 @@ class EventDecoderTest {
         .hasMessage("Field 'partner_id' is missing");
     assertThatThrownBy(() -> new EventDecoder().decodeMapping(bytes(badRegion)))
         .hasMessage(
-            "Field 'region' must be 1 to 40 lower-case letters, digits, '_' or '-', not 'EU West'");
+            "Field 'region' must be 1 to 40 lower-case letters, digits, '_' or '-', starting with"
+                + " a letter or digit, not 'EU West'");
     assertThatThrownBy(() -> new EventDecoder().decodeMapping(bytes(numberUserId)))
         .hasMessage("Field 'user_id' must be a string");
   }

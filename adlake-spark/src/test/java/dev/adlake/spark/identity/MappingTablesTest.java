@@ -45,8 +45,9 @@ class MappingTablesTest {
         .hasMessage(
             "Cannot publish the mapping: partner 'a-b' in region 'c' and partner 'a_b' in region"
                 + " 'c' would both be table map_a_b_c; partner 'Bad' is not 1 to 40 lower-case"
-                + " letters, digits, '_' or '-'; region 'e u' is not 1 to 40 lower-case letters,"
-                + " digits, '_' or '-'");
+                + " letters, digits, '_' or '-', starting with a letter or digit; region 'e u' is"
+                + " not 1 to 40 lower-case letters, digits, '_' or '-', starting with a letter or"
+                + " digit");
   }
 
   @Test
