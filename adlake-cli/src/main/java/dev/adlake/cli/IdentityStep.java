@@ -37,10 +37,13 @@ import org.apache.spark.sql.Row;
  */
 final class IdentityStep {
   /** True users of the quickstart's graph. */
-  static final int USERS = 3_000;
+  static final int USERS = 4_000;
 
-  /** The hub limit of the quickstart's run: below the graph's hub links, so hubs are set aside. */
-  static final int MAX_LINKS = 100;
+  /**
+   * Users each hub id links, on average: above the job's default limit of links, so the hubs are
+   * set aside by the quickstart's run and by a later {@code adlake run user-ids-mapper} alike.
+   */
+  static final int HUB_LINKS = 1_200;
 
   /** The jobs this step runs, after the streams have brought the mappings. */
   static final List<String> JOBS = List.of(UserIdsMapperJob.NAME, MappingPublisherJob.NAME);
@@ -53,7 +56,7 @@ final class IdentityStep {
   static MappingGraph send(Platform platform, Console console) {
     Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(DAYS));
     MappingGraph graph =
-        new MappingGraph(MappingGraphOptions.sample(11, USERS, DAYS, start).withUsers(USERS, 300));
+        new MappingGraph(MappingGraphOptions.sample(11, USERS, DAYS, start).withUsers(USERS, HUB_LINKS));
     String servers = platform.kafkaBootstrapServers();
     String topic = StreamTopics.ingested(StreamTopics.MAPPING);
     KafkaTopics.ensure(servers, List.of(topic), EventProducer.DEFAULT_PARTITIONS);
@@ -79,21 +82,19 @@ final class IdentityStep {
   static boolean run(Platform platform, Console console, MappingGraph graph) {
     long started = System.nanoTime();
     JobRunner.Outcome outcome =
-        platform.run(
-            UserIdsMapperJob.NAME,
-            Map.of(UserIdsMapperJob.MAX_LINKS.name(), String.valueOf(MAX_LINKS)));
+        platform.run(UserIdsMapperJob.NAME, Map.of());
     IdentityFigures figures =
         IdentityFigures.of(platform.spark().table(IdentityTables.DEFAULT.userIds()));
     console.line(
         "  %s run %d, %.1f s: %s ids in %s components (canonical user ids), %s hub ids set aside"
-            + " (over %d links)",
+            + " (over %s links)",
         UserIdsMapperJob.NAME,
         outcome.runId(),
         (System.nanoTime() - started) / 1e9,
         Console.count(figures.ids()),
         Console.count(figures.components()),
         Console.count(figures.setAside()),
-        MAX_LINKS);
+        UserIdsMapperJob.MAX_LINKS.defaultText());
     console.line("  largest components: %s ids", figures.largest());
     long publishing = System.nanoTime();
     JobRunner.Outcome published = platform.run(MappingPublisherJob.NAME, Map.of());
