@@ -56,7 +56,8 @@ final class IdentityStep {
   static MappingGraph send(Platform platform, Console console) {
     Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(DAYS));
     MappingGraph graph =
-        new MappingGraph(MappingGraphOptions.sample(11, USERS, DAYS, start).withUsers(USERS, HUB_LINKS));
+        new MappingGraph(
+            MappingGraphOptions.sample(11, USERS, DAYS, start).withUsers(USERS, HUB_LINKS));
     String servers = platform.kafkaBootstrapServers();
     String topic = StreamTopics.ingested(StreamTopics.MAPPING);
     KafkaTopics.ensure(servers, List.of(topic), EventProducer.DEFAULT_PARTITIONS);
@@ -81,8 +82,7 @@ final class IdentityStep {
    */
   static boolean run(Platform platform, Console console, MappingGraph graph) {
     long started = System.nanoTime();
-    JobRunner.Outcome outcome =
-        platform.run(UserIdsMapperJob.NAME, Map.of());
+    JobRunner.Outcome outcome = platform.run(UserIdsMapperJob.NAME, Map.of());
     IdentityFigures figures =
         IdentityFigures.of(platform.spark().table(IdentityTables.DEFAULT.userIds()));
     console.line(

@@ -2,7 +2,6 @@ package dev.adlake.spark.identity;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -18,19 +17,21 @@ import org.apache.spark.sql.Row;
  */
 public record IdentityFigures(long ids, long components, long setAside, List<Long> largest) {
 
-  /** Reads the figures of a user-ids table; only the five largest sizes reach the driver. */
+  /**
+   * Reads the figures of a user-ids table in one pass over it; only the totals and the five largest
+   * sizes reach the driver.
+   */
   public static IdentityFigures of(Dataset<Row> userIds) {
-    Row totals =
-        userIds
-            .agg(
-                count(lit(1)),
-                countDistinct(col("canonical_id")),
-                sum(when(col("set_aside"), 1L).otherwise(0L)))
-            .first();
-    List<Long> largest =
+    Dataset<Row> components =
         userIds
             .groupBy("canonical_id")
-            .agg(count(lit(1)).as("size"))
+            .agg(
+                count(lit(1)).as("size"),
+                sum(when(col("set_aside"), 1L).otherwise(0L)).as("set_aside"))
+            .localCheckpoint();
+    Row totals = components.agg(sum("size"), count(lit(1)), sum("set_aside")).first();
+    List<Long> largest =
+        components
             .orderBy(col("size").desc(), col("canonical_id"))
             .limit(5)
             .collectAsList()
@@ -38,7 +39,10 @@ public record IdentityFigures(long ids, long components, long setAside, List<Lon
             .map(row -> row.getLong(1))
             .toList();
     return new IdentityFigures(
-        totals.getLong(0), totals.getLong(1), totals.isNullAt(2) ? 0 : totals.getLong(2), largest);
+        totals.isNullAt(0) ? 0 : totals.getLong(0),
+        totals.getLong(1),
+        totals.isNullAt(2) ? 0 : totals.getLong(2),
+        largest);
   }
 
   void addTo(Map<String, Long> figures) {

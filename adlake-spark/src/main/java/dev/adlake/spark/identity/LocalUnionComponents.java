@@ -1,7 +1,9 @@
 package dev.adlake.spark.identity;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,29 +20,48 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Connected components on Spark by union-find inside each partition, then a global merge of the
- * partitions' answers, repeated on the much smaller graph of what is left to merge.
+ * partitions' answers, repeated on the much smaller graph of what is left to merge; each node is
+ * labelled with its component's first node in a given order (the smallest rank, then the smallest
+ * id).
  *
  * <p>One level: every partition joins its edges with a union-find over primitive arrays and tells,
  * for each node it saw, the smallest node of the node's local component (its local root). A shuffle
  * by node brings each node's local roots together: the smallest is the node's label at this level,
  * and every other root must join it, which gives an edge (smallest, other) of the next level. The
  * next level's edges go to the partition of their smaller end, so each star of them is joined in
- * one partition. When no node has two roots, the labels are final; walking back up the levels gives
- * every node the smallest node of its component.
+ * one partition. When no node has two roots, the labels are final; the upper levels' labels are
+ * walked back down to the first level's roots. The first level's shuffle also brings every node's
+ * rank, so the last step is one shuffle by component that picks each component's first node.
  *
- * <p>Memory per task is that of its partition's distinct nodes (about 40 bytes each); nothing is
- * collected to the driver. Each level is checkpointed locally, so plans stay one level deep.
+ * <p>Memory per task is that of its partition's distinct nodes (about 40 bytes each). The upper
+ * levels' answer (one row per first-level root that merged across partitions) is broadcast to the
+ * first level's labels when it is small enough, else joined by a shuffle; nothing else goes through
+ * the driver. Each level is checkpointed locally, so plans stay one level deep.
  */
 public final class LocalUnionComponents {
   static final StructType ROOT =
-      new StructType().add("id", DataTypes.LongType, false).add("root", DataTypes.LongType, false);
+      new StructType()
+          .add("kind", DataTypes.ByteType, false)
+          .add("id", DataTypes.LongType, false)
+          .add("value", DataTypes.LongType, false);
   static final StructType MERGED =
       new StructType()
           .add("kind", DataTypes.ByteType, false)
           .add("a", DataTypes.LongType, false)
-          .add("b", DataTypes.LongType, false);
+          .add("b", DataTypes.LongType, false)
+          .add("rank", DataTypes.LongType, false);
+  static final StructType LABELLED =
+      new StructType().add("id", DataTypes.LongType, false).add("first", DataTypes.LongType, false);
   private static final byte LABEL = 0;
   private static final byte JOIN = 1;
+  private static final byte ROOT_OF = 0;
+  private static final byte RANK_OF = 1;
+
+  /** Upper-level answers up to this many rows are broadcast (about 40 MB as a hash relation). */
+  static final long BROADCAST_ROWS = 2_000_000;
+
+  /** Upper levels get a partition per this many edges, up to the partitions asked. */
+  static final long EDGES_PER_TASK = 4_000_000;
 
   private LocalUnionComponents() {}
 
@@ -54,40 +75,94 @@ public final class LocalUnionComponents {
    * @return columns {@code id} and {@code component} (the smallest id of its component)
    */
   public static Dataset<Row> of(Dataset<Row> edges, int partitions, LevelListener levels) {
+    Dataset<Row> nodes =
+        edges
+            .select(col("src").as("id"))
+            .union(edges.select(col("dst").as("id")))
+            .distinct()
+            .select(col("id"), lit(0L).as("rank"));
+    return first(edges, nodes, partitions, levels).select(col("id"), col("first").as("component"));
+  }
+
+  /**
+   * The first node of every node's component, in the order of the smallest rank, then the smallest
+   * id.
+   *
+   * @param edges columns {@code src} and {@code dst}, both non-null long ids, between nodes
+   * @param nodes columns {@code id} and {@code rank} (long), each node once; a node without edges
+   *     is its own component
+   * @param partitions the shuffle partitions of each level
+   * @param levels told the number of each finished level and the edges left to merge, for progress
+   * @return columns {@code id} and {@code first}, for every node of {@code nodes}
+   */
+  public static Dataset<Row> first(
+      Dataset<Row> edges, Dataset<Row> nodes, int partitions, LevelListener levels) {
     Encoder<Row> rootEncoder = Encoders.row(ROOT);
     Encoder<Row> mergedEncoder = Encoders.row(MERGED);
-    Dataset<Row> level = edges.select(col("src"), col("dst"));
-    List<Dataset<Row>> labels = new ArrayList<>();
+    // The first level joins the edges where they are, in as few partitions as there are tasks at
+    // once: the fewer the partitions, the more of each component one union-find sees.
+    Dataset<Row> level = edges.select(col("src"), col("dst")).coalesce(partitions);
+    Dataset<Row> ranks =
+        nodes.select(lit(RANK_OF).as("kind"), col("id"), col("rank").cast("long").as("value"));
+    Dataset<Row> firstLabels = null;
+    List<Dataset<Row>> upper = new ArrayList<>();
     while (true) {
+      Dataset<Row> roots = level.mapPartitions(new LocalRoots(), rootEncoder);
+      if (firstLabels == null) {
+        roots = roots.union(ranks);
+      }
       Dataset<Row> merged =
-          level
-              .mapPartitions(new LocalRoots(), rootEncoder)
+          roots
               .repartition(partitions, col("id"))
               .mapPartitions(new MergeRoots(), mergedEncoder)
               .localCheckpoint();
-      labels.add(
-          merged.where(col("kind").equalTo(LABEL)).select(col("a").as("id"), col("b").as("label")));
+      Dataset<Row> labels =
+          merged
+              .where(col("kind").equalTo(LABEL))
+              .select(col("a").as("id"), col("b").as("label"), col("rank"));
+      if (firstLabels == null) {
+        firstLabels = labels;
+      } else {
+        upper.add(labels.drop("rank"));
+      }
       Dataset<Row> next =
           merged.where(col("kind").equalTo(JOIN)).select(col("a").as("src"), col("b").as("dst"));
       long left = next.count();
-      levels.finished(labels.size(), left);
+      levels.finished(upper.size() + 1, left);
       if (left == 0) {
         break;
       }
-      level = next.repartition(partitions, col("src"));
+      // A level small enough for one task is joined by one union-find: it is the last.
+      int tasks =
+          (int) Math.min(partitions, Math.max(1, (left + EDGES_PER_TASK - 1) / EDGES_PER_TASK));
+      level = next.repartition(tasks, col("src"));
     }
-    Dataset<Row> resolved = labels.get(labels.size() - 1);
-    for (int k = labels.size() - 2; k >= 0; k--) {
-      Dataset<Row> above = resolved.select(col("id").as("root"), col("label").as("final"));
-      Dataset<Row> here = labels.get(k);
-      resolved =
-          here.join(above, here.col("label").equalTo(above.col("root")), "left")
-              .select(here.col("id"), coalesce(above.col("final"), here.col("label")).as("label"));
-      if (k > 0) {
-        resolved = resolved.localCheckpoint();
+    Dataset<Row> components =
+        firstLabels.select(col("id"), col("label").as("component"), col("rank"));
+    if (!upper.isEmpty()) {
+      Dataset<Row> resolved = upper.get(upper.size() - 1);
+      for (int k = upper.size() - 2; k >= 0; k--) {
+        resolved = resolvedThrough(upper.get(k), resolved).localCheckpoint();
       }
+      Dataset<Row> finals = resolved.select(col("id").as("root"), col("label").as("final"));
+      if (finals.count() <= BROADCAST_ROWS) {
+        finals = broadcast(finals);
+      }
+      components =
+          firstLabels
+              .join(finals, col("label").equalTo(col("root")), "left")
+              .select(col("id"), coalesce(col("final"), col("label")).as("component"), col("rank"));
     }
-    return resolved.select(col("id"), col("label").as("component"));
+    return components
+        .repartition(partitions, col("component"))
+        .mapPartitions(new FirstOfComponent(), Encoders.row(LABELLED));
+  }
+
+  /** The labels of a level with the final labels of its roots, when they have one. */
+  private static Dataset<Row> resolvedThrough(Dataset<Row> here, Dataset<Row> above) {
+    Dataset<Row> finals = above.select(col("id").as("root"), col("label").as("final"));
+    return here.join(finals, here.col("label").equalTo(finals.col("root")), "left")
+        .select(here.col("id"), coalesce(finals.col("final"), here.col("label")).as("label"));
   }
 
   /** Told of each finished level. */
@@ -143,7 +218,7 @@ public final class LocalUnionComponents {
         @Override
         public Row next() {
           int i = next++;
-          return RowFactory.create(index.id(i), smallest[find(roots, i)]);
+          return RowFactory.create(ROOT_OF, index.id(i), smallest[find(roots, i)]);
         }
       };
     }
@@ -159,25 +234,41 @@ public final class LocalUnionComponents {
   }
 
   /**
-   * A partition of (node, local root) pairs, all of a node's in one partition → (label, node, its
-   * smallest root) and (join, smallest root, other root) for each other root.
+   * A partition of (node, local root) pairs and (node, rank) pairs, all of a node's in one
+   * partition → (label, node, its smallest root or itself, its rank) for each node with a rank or
+   * at a level without ranks, and (join, smallest root, other root) for each other root.
    */
   static final class MergeRoots implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> pairs) {
       LongIndex index = new LongIndex(1 << 16);
       long[] smallest = new long[1 << 16];
+      long[] rank = new long[1 << 16];
+      boolean[] ranked = new boolean[1 << 16];
+      boolean anyRank = false;
       int[] pairNode = new int[1 << 16];
       long[] pairRoot = new long[1 << 16];
       int count = 0;
       while (pairs.hasNext()) {
         Row pair = pairs.next();
         int known = index.size();
-        int node = index.indexOf(pair.getLong(0));
-        long root = pair.getLong(1);
+        long id = pair.getLong(1);
+        int node = index.indexOf(id);
         if (node == smallest.length) {
-          smallest = Arrays.copyOf(smallest, smallest.length * 2);
+          smallest = Arrays.copyOf(smallest, node * 2);
+          rank = Arrays.copyOf(rank, node * 2);
+          ranked = Arrays.copyOf(ranked, node * 2);
         }
+        if (node == known) {
+          smallest[node] = id;
+        }
+        if (pair.getByte(0) == RANK_OF) {
+          rank[node] = pair.getLong(2);
+          ranked[node] = true;
+          anyRank = true;
+          continue;
+        }
+        long root = pair.getLong(2);
         smallest[node] = node == known ? root : Math.min(smallest[node], root);
         if (count == pairNode.length) {
           pairNode = Arrays.copyOf(pairNode, count * 2);
@@ -190,6 +281,9 @@ public final class LocalUnionComponents {
       int nodes = index.size();
       int pairCount = count;
       long[] labels = smallest;
+      long[] ranks = rank;
+      boolean[] hasRank = ranked;
+      boolean labelAll = !anyRank;
       int[] nodeOfPair = pairNode;
       long[] rootOfPair = pairRoot;
       return new Iterator<>() {
@@ -210,18 +304,78 @@ public final class LocalUnionComponents {
         }
 
         private Row advance() {
-          if (nextNode < nodes) {
+          while (nextNode < nodes) {
             int i = nextNode++;
-            return RowFactory.create(LABEL, index.id(i), labels[i]);
+            if (labelAll || hasRank[i]) {
+              return RowFactory.create(LABEL, index.id(i), labels[i], ranks[i]);
+            }
           }
           while (nextPair < pairCount) {
             int p = nextPair++;
             long label = labels[nodeOfPair[p]];
             if (rootOfPair[p] != label) {
-              return RowFactory.create(JOIN, label, rootOfPair[p]);
+              return RowFactory.create(JOIN, label, rootOfPair[p], 0L);
             }
           }
           return null;
+        }
+      };
+    }
+  }
+
+  /**
+   * A partition of (node, component, rank) rows, all of a component's in one partition → (node, the
+   * component's first node: smallest rank, then smallest id).
+   */
+  static final class FirstOfComponent implements MapPartitionsFunction<Row, Row> {
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      LongIndex components = new LongIndex(1 << 16);
+      long[] firstId = new long[1 << 16];
+      long[] firstRank = new long[1 << 16];
+      long[] nodeId = new long[1 << 16];
+      int[] nodeComponent = new int[1 << 16];
+      int count = 0;
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        long id = row.getLong(0);
+        long rank = row.getLong(2);
+        int known = components.size();
+        int component = components.indexOf(row.getLong(1));
+        if (component == firstId.length) {
+          firstId = Arrays.copyOf(firstId, component * 2);
+          firstRank = Arrays.copyOf(firstRank, component * 2);
+        }
+        if (component == known
+            || rank < firstRank[component]
+            || (rank == firstRank[component] && id < firstId[component])) {
+          firstId[component] = id;
+          firstRank[component] = rank;
+        }
+        if (count == nodeId.length) {
+          nodeId = Arrays.copyOf(nodeId, count * 2);
+          nodeComponent = Arrays.copyOf(nodeComponent, count * 2);
+        }
+        nodeId[count] = id;
+        nodeComponent[count] = component;
+        count++;
+      }
+      int total = count;
+      long[] ids = nodeId;
+      int[] componentOf = nodeComponent;
+      long[] firsts = firstId;
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return next < total;
+        }
+
+        @Override
+        public Row next() {
+          int i = next++;
+          return RowFactory.create(ids[i], firsts[componentOf[i]]);
         }
       };
     }

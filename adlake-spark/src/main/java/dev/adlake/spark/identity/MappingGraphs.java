@@ -1,7 +1,6 @@
 package dev.adlake.spark.identity;
 
 import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
@@ -10,7 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.adlake.core.identity.MappingEvent;
@@ -111,20 +110,16 @@ public final class MappingGraphs {
             .join(broadcast(hubs), col("src").equalTo(col("hub")), "left_anti")
             .join(broadcast(hubs), col("dst").equalTo(col("hub")), "left_anti")
             .select("src", "dst");
-    Dataset<Row> components = LocalUnionComponents.of(merging, partitions, levels);
-    Dataset<Row> placed =
-        nodes
-            .join(components, nodes.col("node_id").equalTo(components.col("id")), "left")
-            .select(nodes.col("*"), coalesce(col("component"), col("node_id")).as("component"));
-    Dataset<Row> canonical =
-        placed
-            .groupBy(col("component").as("of"))
-            .agg(
-                min(struct(col("first_seen"), col("node_id")))
-                    .getField("node_id")
-                    .as("canonical_id"));
-    return placed
-        .join(canonical, placed.col("component").equalTo(canonical.col("of")))
+    Dataset<Row> canonicalOfNode =
+        LocalUnionComponents.first(
+                merging,
+                nodes.select(col("node_id").as("id"), unix_micros(col("first_seen")).as("rank")),
+                partitions,
+                levels)
+            .select(col("id").as("of_node"), col("first").as("canonical_id"));
+    // A hash join: the wide rows of the nodes are shuffled once and not sorted.
+    return nodes
+        .join(canonicalOfNode.hint("shuffle_hash"), col("node_id").equalTo(col("of_node")))
         .select(
             col("node_id"),
             col("partner"),

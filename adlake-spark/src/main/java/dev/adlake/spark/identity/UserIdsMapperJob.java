@@ -7,11 +7,16 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.LakeConfig;
 import dev.adlake.core.config.ValueType;
@@ -71,6 +76,14 @@ public final class UserIdsMapperJob implements SparkJob {
           "false",
           "Recompute every component from all observations, not only those new ones touch");
 
+  public static final JobParameter<Boolean> RECOMPUTE =
+      JobParameter.optional(
+          "recompute",
+          ValueType.bool(),
+          "false",
+          "Recompute every component from the graph the tables keep (all ids and links), reading"
+              + " no observations: after changing max-links, or to check the incremental runs");
+
   public static final JobParameter<Integer> MAX_LINKS =
       JobParameter.optional(
           "max-links",
@@ -81,6 +94,7 @@ public final class UserIdsMapperJob implements SparkJob {
 
   static final String INPUT_PROPERTY_PREFIX = "adlake.identity.input.";
   static final String LINKS_PROPERTY = "adlake.identity.links-snapshot";
+  static final String MAX_LINKS_PROPERTY = "adlake.identity.max-links";
 
   /**
    * A table of observations, with columns {@code partner}, {@code partner_id}, {@code user_id},
@@ -120,7 +134,7 @@ public final class UserIdsMapperJob implements SparkJob {
             List.of(
                 dev.adlake.core.job.Dataset.table(tables.userIds()),
                 dev.adlake.core.job.Dataset.table(tables.edges())),
-            List.of(FULL, MAX_LINKS));
+            List.of(FULL, RECOMPUTE, MAX_LINKS));
   }
 
   /** Where a line per step goes while the job runs. */
@@ -137,6 +151,14 @@ public final class UserIdsMapperJob implements SparkJob {
   @Override
   public JobResult run(JobContext context, JobParameters parameters) {
     AdlakeConfig config = context.config();
+    if (parameters.get(RECOMPUTE)) {
+      if (parameters.get(FULL)) {
+        throw new InvalidInputException(
+            "Parameters full and recompute exclude each other: full rebuilds the graph from all"
+                + " observations, recompute only its components from the tables");
+      }
+      return recompute(context.spark(), parameters.get(MAX_LINKS));
+    }
     boolean pseudonymize =
         config.enrich().pseudonymizeUserIds() && inputs.stream().anyMatch(MappingInput::idsAsSent);
     return run(
@@ -163,7 +185,16 @@ public final class UserIdsMapperJob implements SparkJob {
     Snapshot last = LakeTables.load(spark, tables.userIds()).currentSnapshot();
     Map<String, String> recorded = last == null ? Map.of() : last.summary();
     boolean everything = full || last == null;
+    String limitBefore = recorded.get(MAX_LINKS_PROPERTY);
+    if (!everything && limitBefore != null && Integer.parseInt(limitBefore) != maxLinks) {
+      throw new InvalidInputException(
+          ("max-links is %d but the identity tables were computed with %s: run user-ids-mapper"
+                  + " --parameter recompute=true --parameter max-links=%d first, then the"
+                  + " incremental runs with that limit")
+              .formatted(maxLinks, limitBefore, maxLinks));
+    }
     Map<String, String> summary = new LinkedHashMap<>();
+    summary.put(MAX_LINKS_PROPERTY, String.valueOf(maxLinks));
     Dataset<Row> observations =
         step(
             "read observations",
@@ -194,7 +225,7 @@ public final class UserIdsMapperJob implements SparkJob {
       graph = all(observations, maxLinks, spark);
     } else {
       rollBackLinksTo(linksTable, recorded.get(LINKS_PROPERTY));
-      graph = touched(spark, observations, maxLinks, figures);
+      graph = merged(spark, observations, maxLinks, figures);
     }
     Dataset<Row> rows = graph.userIds().localCheckpoint();
     figures.put("links_added", graph.newLinks().count());
@@ -217,8 +248,55 @@ public final class UserIdsMapperJob implements SparkJob {
           summary.forEach((key, value) -> writer.option("snapshot-property." + key, value));
           writer.overwrite(lit(true));
         });
-    IdentityFigures.of(spark.table(tables.userIds())).addTo(figures);
+    step("count the figures", () -> IdentityFigures.of(spark.table(tables.userIds())))
+        .addTo(figures);
     return new JobResult(observed, figures.get("ids"), figures);
+  }
+
+  /**
+   * Every component recomputed from the graph the tables keep: the ids of {@code user_ids} (with
+   * their links counted) and the links of {@code mapping_edges}; no observation is read, and the
+   * input snapshots recorded stay as they were. Gives what the incremental runs gave for the same
+   * limit, and sets the hubs aside anew after {@code max-links} changed.
+   */
+  public JobResult recompute(SparkSession spark, int maxLinks) {
+    tables.ensure(spark);
+    Table linksTable = LakeTables.load(spark, tables.edges());
+    Snapshot last = LakeTables.load(spark, tables.userIds()).currentSnapshot();
+    Map<String, Long> figures = new LinkedHashMap<>();
+    if (last == null) {
+      progress.accept("no graph yet: run user-ids-mapper without recompute first");
+      return new JobResult(0, 0, figures);
+    }
+    rollBackLinksTo(linksTable, last.summary().get(LINKS_PROPERTY));
+    Dataset<Row> nodes =
+        spark
+            .read()
+            .format("iceberg")
+            .option("versionAsOf", last.snapshotId())
+            .load(LakeConfig.CATALOG_NAME + "." + tables.userIds())
+            .drop("canonical_id", "set_aside");
+    Dataset<Row> links = spark.table(tables.edges()).select("src", "dst");
+    Dataset<Row> rows = MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels());
+    step(
+        "write the user ids",
+        () -> {
+          var writer = rows.writeTo(tables.userIds());
+          last.summary().entrySet().stream()
+              .filter(
+                  entry ->
+                      entry.getKey().startsWith(INPUT_PROPERTY_PREFIX)
+                          || entry.getKey().equals(LINKS_PROPERTY))
+              .forEach(
+                  entry -> writer.option("snapshot-property." + entry.getKey(), entry.getValue()));
+          writer.option("snapshot-property." + MAX_LINKS_PROPERTY, String.valueOf(maxLinks));
+          writer.overwrite(lit(true));
+        });
+    figures.put(
+        "links", Long.parseLong(linksTable.currentSnapshot().summary().get("total-records")));
+    step("count the figures", () -> IdentityFigures.of(spark.table(tables.userIds())))
+        .addTo(figures);
+    return new JobResult(0, figures.get("ids"), figures);
   }
 
   /** The new user-ids table and the links to add to the links table. */
@@ -228,74 +306,240 @@ public final class UserIdsMapperJob implements SparkJob {
   private Graph all(Dataset<Row> observations, int maxLinks, SparkSession spark) {
     Dataset<Row> links = MappingGraphs.links(observations).localCheckpoint();
     Dataset<Row> nodes =
-        MappingGraphs.nodes(observations).join(MappingGraphs.linkCounts(links), "node_id");
+        MappingGraphs.nodes(observations)
+            .join(MappingGraphs.linkCounts(links), "node_id")
+            .localCheckpoint();
     return new Graph(
         MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels()), links);
   }
 
   /**
-   * The components the observations touched, recomputed from all their links; every other row of
-   * the table as it was.
+   * The new observations merged into the components the tables keep, without recomputing them.
+   * Adding links never splits a component, so each old component is contracted to one vertex (its
+   * oldest node, late sightings counted) and the components are computed over the new links between
+   * such vertices and new ids only. The one exception, an id crossing the hub limit, splits the
+   * component it had merged: those components are recomputed from their old links first. Every row
+   * of the table is rewritten with its new canonical id and sightings.
    */
-  private Graph touched(
+  private Graph merged(
       SparkSession spark, Dataset<Row> observations, int maxLinks, Map<String, Long> figures) {
-    Dataset<Row> allLinks = spark.table(tables.edges());
-    Dataset<Row> userIds = spark.table(tables.userIds());
+    Dataset<Row> oldLinks = spark.table(tables.edges());
+    Dataset<Row> old = spark.table(tables.userIds());
+    int partitions = partitions(spark);
     Dataset<Row> links = MappingGraphs.links(observations).localCheckpoint();
-    // Links not seen before: their ends gain a link each.
     Dataset<Row> known =
-        allLinks
+        oldLinks
             .join(broadcast(links.select("src", "dst")), new String[] {"src", "dst"})
             .select("src", "dst");
     Dataset<Row> newLinks =
         links.join(known, new String[] {"src", "dst"}, "left_anti").localCheckpoint();
-    Dataset<Row> observedNodes = MappingGraphs.nodes(observations).localCheckpoint();
-    Dataset<Row> touchedComponents =
-        userIds
-            .join(
-                broadcast(observedNodes.select(col("node_id").as("observed"))),
-                col("node_id").equalTo(col("observed")),
-                "left_semi")
-            .select(col("canonical_id").as("touched"))
-            .distinct();
-    // Every node of a component an observation touched, as it was.
-    Dataset<Row> members =
-        userIds
-            .join(
-                broadcast(touchedComponents),
-                col("canonical_id").equalTo(col("touched")),
-                "left_semi")
-            .drop("canonical_id", "set_aside");
     Dataset<Row> gained = MappingGraphs.linkCounts(newLinks).withColumnRenamed("links", "gained");
-    Dataset<Row> nodes =
-        merge(members, observedNodes)
-            .join(gained, new String[] {"node_id"}, "left")
+
+    // Every observed id as it is now, with its component before (null for a new id).
+    Dataset<Row> o = MappingGraphs.nodes(observations).as("o");
+    Dataset<Row> b =
+        old.select("node_id", "region", "first_seen", "links", "canonical_id", "set_aside").as("b");
+    Dataset<Row> observed =
+        o.join(b, col("o.node_id").equalTo(col("b.node_id")), "left")
+            .join(gained, col("o.node_id").equalTo(gained.col("node_id")), "left")
+            .select(
+                col("o.node_id").as("node_id"),
+                col("o.partner").as("partner"),
+                col("o.id").as("id"),
+                // The region of the first sighting, even when a late observation is older.
+                when(
+                        col("b.first_seen")
+                            .isNull()
+                            .or(col("o.first_seen").lt(col("b.first_seen"))),
+                        col("o.region"))
+                    .otherwise(col("b.region"))
+                    .as("region"),
+                least(col("b.first_seen"), col("o.first_seen")).as("first_seen"),
+                col("o.last_seen").as("last_seen"),
+                coalesce(col("b.links"), lit(0))
+                    .plus(coalesce(col("gained"), lit(0)))
+                    .cast("int")
+                    .as("links"),
+                col("b.canonical_id").as("was"),
+                coalesce(col("b.set_aside"), lit(false)).as("was_hub"))
+            .localCheckpoint();
+    figures.put("ids_observed", observed.count());
+    Column hub = col("links").gt(maxLinks);
+
+    // Components an id crossing the limit had merged: recomputed from their old links.
+    Dataset<Row> splitGroups =
+        observed
+            .where(hub.and(col("was").isNotNull()).and(not(col("was_hub"))))
+            .select(col("was").as("group"))
+            .distinct()
+            .localCheckpoint();
+    long splits = splitGroups.count();
+    figures.put("components_split", splits);
+    Dataset<Row> splitFirst = null;
+    if (splits > 0) {
+      Dataset<Row> members =
+          old.join(broadcast(splitGroups), col("canonical_id").equalTo(col("group")), "left_semi")
+              .select("node_id", "first_seen", "links")
+              .as("m")
+              .join(observed.as("n"), col("m.node_id").equalTo(col("n.node_id")), "left")
+              .select(
+                  col("m.node_id").as("node_id"),
+                  coalesce(col("n.first_seen"), col("m.first_seen")).as("first_seen"),
+                  coalesce(col("n.links"), col("m.links")).as("links"))
+              .localCheckpoint();
+      Dataset<Row> merging = members.where(not(hub)).select(col("node_id").as("member"));
+      Dataset<Row> theirLinks =
+          oldLinks
+              .join(broadcast(merging), col("src").equalTo(col("member")), "left_semi")
+              .join(broadcast(merging), col("dst").equalTo(col("member")), "left_semi")
+              .select("src", "dst");
+      splitFirst =
+          LocalUnionComponents.first(
+                  theirLinks,
+                  members.select(
+                      col("node_id").as("id"), unix_micros(col("first_seen")).as("rank")),
+                  partitions,
+                  levels())
+              .join(members, col("first").equalTo(col("node_id")))
+              .select(
+                  col("id").as("split_node"),
+                  col("first").as("split_vertex"),
+                  unix_micros(col("first_seen")).as("split_rank"))
+              .localCheckpoint();
+    }
+
+    // Each old component touched becomes one vertex: its oldest node, late sightings counted.
+    Dataset<Row> touched =
+        observed
+            .where(col("was").isNotNull().and(not(hub)))
+            .join(broadcast(splitGroups), col("was").equalTo(col("group")), "left_anti")
+            .groupBy(col("was").as("group"))
+            .agg(min(struct(unix_micros(col("first_seen")).as("rank"), col("node_id"))).as("seen"));
+    Dataset<Row> canonicalNodes =
+        old.where(col("node_id").equalTo(col("canonical_id")))
+            .select(
+                col("node_id").as("canonical_node"),
+                struct(unix_micros(col("first_seen")).as("rank"), col("node_id")).as("canonical"));
+    Dataset<Row> groupVertex =
+        touched
+            .join(canonicalNodes, col("group").equalTo(col("canonical_node")))
+            .select(col("group"), least(col("seen"), col("canonical")).as("vertex"))
+            .select(
+                col("group"),
+                col("vertex").getField("node_id").as("group_vertex"),
+                col("vertex").getField("rank").as("group_rank"))
+            .localCheckpoint();
+
+    // The vertex of every observed id that merges: its split part, its old component's, or itself.
+    Dataset<Row> placed =
+        observed.where(not(hub)).join(groupVertex, col("was").equalTo(col("group")), "left");
+    if (splitFirst != null) {
+      placed =
+          placed
+              .join(splitFirst, col("node_id").equalTo(col("split_node")), "left")
+              .withColumn(
+                  "vertex", coalesce(col("split_vertex"), col("group_vertex"), col("node_id")))
+              .withColumn(
+                  "rank",
+                  coalesce(col("split_rank"), col("group_rank"), unix_micros(col("first_seen"))));
+    } else {
+      placed =
+          placed
+              .withColumn("vertex", coalesce(col("group_vertex"), col("node_id")))
+              .withColumn("rank", coalesce(col("group_rank"), unix_micros(col("first_seen"))));
+    }
+    Dataset<Row> vertexOf = placed.select("node_id", "vertex", "rank").localCheckpoint();
+    Dataset<Row> from = vertexOf.select(col("node_id").as("s"), col("vertex").as("src"));
+    Dataset<Row> to = vertexOf.select(col("node_id").as("d"), col("vertex").as("dst"));
+    Dataset<Row> contracted =
+        newLinks
+            .join(from, newLinks.col("src").equalTo(col("s")))
+            .drop(newLinks.col("src"))
+            .join(to, newLinks.col("dst").equalTo(col("d")))
+            .select(col("src"), to.col("dst"))
+            .where(col("src").notEqual(col("dst")));
+    Dataset<Row> vertices = vertexOf.groupBy(col("vertex").as("id")).agg(min("rank").as("rank"));
+    Dataset<Row> firstOf =
+        LocalUnionComponents.first(contracted, vertices, partitions, levels())
+            .select(col("id").as("v"), col("first").as("new_canonical"))
+            .localCheckpoint();
+
+    // The new canonical id of each old component whose changed, and of each split or new id.
+    Dataset<Row> groupCanonical =
+        groupVertex
+            .join(firstOf, col("group_vertex").equalTo(col("v")))
+            .where(col("new_canonical").notEqual(col("group")))
+            .select(col("group").as("old_canonical"), col("new_canonical").as("group_canonical"))
+            .localCheckpoint();
+    Dataset<Row> nodeCanonical =
+        vertexOf
+            .where(col("vertex").equalTo(col("node_id")))
+            .join(firstOf, col("vertex").equalTo(col("v")))
+            .select(col("node_id").as("of_node"), col("new_canonical").as("node_canonical"));
+    if (splitFirst != null) {
+      // Every id of a split component, observed or not: its part's vertex, merged or alone.
+      nodeCanonical =
+          nodeCanonical
+              .join(splitFirst, col("of_node").equalTo(col("split_node")), "left_anti")
+              .union(
+                  splitFirst
+                      .join(firstOf, col("split_vertex").equalTo(col("v")), "left")
+                      .select(
+                          col("split_node").as("of_node"),
+                          coalesce(col("new_canonical"), col("split_vertex"))
+                              .as("node_canonical")));
+    }
+    nodeCanonical = nodeCanonical.localCheckpoint();
+    figures.put("components_merged", groupCanonical.count());
+
+    // Every row: old ones with their new sightings and canonical id, then the new ids.
+    Dataset<Row> n =
+        observed.select(
+            col("node_id").as("n_node"),
+            col("region").as("n_region"),
+            col("first_seen").as("n_first_seen"),
+            col("last_seen").as("n_last_seen"),
+            col("links").as("n_links"));
+    Column links2 = coalesce(col("n_links"), col("links"));
+    Dataset<Row> kept =
+        old.join(n.hint("shuffle_hash"), col("node_id").equalTo(col("n_node")), "left")
+            .join(
+                groupCanonical.hint("shuffle_hash"),
+                col("canonical_id").equalTo(col("old_canonical")),
+                "left")
+            .join(
+                nodeCanonical.hint("shuffle_hash"), col("node_id").equalTo(col("of_node")), "left")
             .select(
                 col("node_id"),
                 col("partner"),
                 col("id"),
+                when(links2.gt(maxLinks), col("node_id"))
+                    .otherwise(
+                        coalesce(
+                            col("node_canonical"), col("group_canonical"), col("canonical_id")))
+                    .as("canonical_id"),
+                coalesce(col("n_region"), col("region")).as("region"),
+                coalesce(col("n_first_seen"), col("first_seen")).as("first_seen"),
+                greatest(col("n_last_seen"), col("last_seen")).as("last_seen"),
+                links2.as("links"),
+                links2.gt(maxLinks).as("set_aside"));
+    Dataset<Row> added =
+        observed
+            .where(col("was").isNull())
+            .join(nodeCanonical, col("node_id").equalTo(col("of_node")), "left")
+            .select(
+                col("node_id"),
+                col("partner"),
+                col("id"),
+                when(hub, col("node_id"))
+                    .otherwise(coalesce(col("node_canonical"), col("node_id")))
+                    .as("canonical_id"),
                 col("region"),
                 col("first_seen"),
                 col("last_seen"),
-                coalesce(col("links"), lit(0))
-                    .plus(coalesce(col("gained"), lit(0)))
-                    .cast("int")
-                    .as("links"))
-            .localCheckpoint();
-    figures.put("ids_touched", nodes.count());
-    Dataset<Row> nodeIds = nodes.select(col("node_id").as("member"));
-    // Both ends of an old link are in one component, so its smaller end finds it, hubs aside
-    // (whose links merge nothing anyway).
-    Dataset<Row> theirLinks =
-        allLinks
-            .join(broadcast(nodeIds), col("src").equalTo(col("member")), "left_semi")
-            .select("src", "dst")
-            .union(newLinks.select("src", "dst"));
-    Dataset<Row> recomputed =
-        MappingGraphs.userIds(nodes, theirLinks, maxLinks, partitions(spark), levels());
-    Dataset<Row> kept =
-        userIds.join(broadcast(nodeIds), col("node_id").equalTo(col("member")), "left_anti");
-    return new Graph(kept.unionByName(recomputed), newLinks);
+                col("links"),
+                hub.as("set_aside"));
+    return new Graph(kept.unionByName(added), newLinks);
   }
 
   private static int partitions(SparkSession spark) {
@@ -303,29 +547,14 @@ public final class UserIdsMapperJob implements SparkJob {
   }
 
   private LocalUnionComponents.LevelListener levels() {
-    return (level, left) ->
-        progress.accept("  level %d: %,d links left to merge".formatted(level, left));
-  }
-
-  /**
-   * The nodes of both sides as one row each: first seen the earlier, last seen the later, the
-   * region of the earlier, the old links (new nodes: none yet).
-   */
-  private static Dataset<Row> merge(Dataset<Row> old, Dataset<Row> observed) {
-    Dataset<Row> o = observed.as("o");
-    Dataset<Row> b = old.as("b");
-    return b.join(o, col("b.node_id").equalTo(col("o.node_id")), "full_outer")
-        .select(
-            coalesce(col("b.node_id"), col("o.node_id")).as("node_id"),
-            coalesce(col("b.partner"), col("o.partner")).as("partner"),
-            coalesce(col("b.id"), col("o.id")).as("id"),
-            // The region of the first sighting, even when a late observation is older.
-            when(col("o.first_seen").lt(col("b.first_seen")), col("o.region"))
-                .otherwise(coalesce(col("b.region"), col("o.region")))
-                .as("region"),
-            least(col("b.first_seen"), col("o.first_seen")).as("first_seen"),
-            greatest(col("b.last_seen"), col("o.last_seen")).as("last_seen"),
-            col("b.links").as("links"));
+    long[] since = {System.nanoTime()};
+    return (level, left) -> {
+      long now = System.nanoTime();
+      progress.accept(
+          "  level %d (%.1f s): %,d links left to merge"
+              .formatted(level, (now - since[0]) / 1e9, left));
+      since[0] = now;
+    };
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.adlake.spark.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.generate.identity.MappingGraph;
 import dev.adlake.core.generate.identity.MappingGraphOptions;
 import dev.adlake.core.identity.MappingEvent;
@@ -127,12 +129,70 @@ class UserIdsMapperIT {
     // Nothing new: nothing to do.
     assertThat(job.run(spark, false, MAX_LINKS).figures().get("observations")).isZero();
 
-    // A full recompute from all observations gives the same table.
+    // A late sighting, older than anything, of an id of a planted user with several ids: its
+    // component's canonical id moves to it, as a full recompute would have it.
+    MappingGraph.User late =
+        users.stream().filter(user -> user.nodes().size() > 3).findFirst().orElseThrow();
+    MappingEvent lateEvent =
+        events.stream()
+            .filter(
+                event ->
+                    late.nodes()
+                        .contains(new MappingGraph.Node(event.partner(), event.partnerId())))
+            .findFirst()
+            .orElseThrow();
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create(
+                    lateEvent.partner(),
+                    lateEvent.partnerId(),
+                    lateEvent.userId(),
+                    lateEvent.region(),
+                    Timestamp.from(start.minus(Duration.ofDays(3))))),
+            OBSERVATIONS)
+        .writeTo(input)
+        .append();
+    job.run(spark, false, MAX_LINKS);
+    Map<String, Node> afterLate = read(spark, incremental.userIds());
+    Node lateNode = afterLate.get(lateEvent.partner() + "/" + lateEvent.partnerId());
+    assertThat(lateNode.canonicalKey)
+        .as("the late sighting's id is its component's oldest")
+        .isIn(lateNode.key, "adlake/" + lateEvent.userId());
+
+    // A full recompute from all observations gives the same tables.
     IdentityTables full = new IdentityTables(namespace + "_full");
     new UserIdsMapperJob(List.of(UserIdsMapperJob.MappingInput.enriched(input)), full)
         .run(spark, true, MAX_LINKS);
     assertThat(rowsOf(spark, full.userIds())).isEqualTo(rowsOf(spark, incremental.userIds()));
-    assertThat(rowsOf(spark, full.edges())).isEqualTo(rowsOf(spark, incremental.edges()));
+    // The same links; a link's first sighting stays that of the run that added it, so the late
+    // one (a link known already) differs there alone.
+    assertThat(linksOf(spark, full.edges())).isEqualTo(linksOf(spark, incremental.edges()));
+    assertThat(
+            spark
+                .table(full.edges())
+                .except(spark.table(incremental.edges()))
+                .collectAsList()
+                .stream()
+                .map(row -> row.getTimestamp(2).toInstant())
+                .toList())
+        .containsExactly(start.minus(Duration.ofDays(3)));
+
+    // So does recomputing the components from the tables' graph.
+    List<String> merged = rowsOf(spark, incremental.userIds());
+    job.recompute(spark, MAX_LINKS);
+    assertThat(rowsOf(spark, incremental.userIds())).isEqualTo(merged);
+
+    // A changed hub limit needs the components recomputed first, then runs go on with it.
+    int raisedLimit = 1_000;
+    assertThatThrownBy(() -> job.run(spark, false, raisedLimit))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("max-links is 1000 but the identity tables were computed with 50")
+        .hasMessageContaining("recompute=true");
+    JobResult raised = job.recompute(spark, raisedLimit);
+    assertThat(raised.figures().get("set_aside")).isZero();
+    assertThat(raised.figures().get("components")).isLessThan(plantedOfCanonical.size());
+    assertThat(job.run(spark, false, raisedLimit).figures().get("observations")).isZero();
   }
 
   @Test
@@ -320,6 +380,13 @@ class UserIdsMapperIT {
     }
     assertThat(nodes).hasSize((int) spark.table(table).count());
     return nodes;
+  }
+
+  private static List<String> linksOf(SparkSession spark, String table) {
+    return spark.table(table).select("src", "dst").collectAsList().stream()
+        .map(Row::toString)
+        .sorted()
+        .toList();
   }
 
   private static List<String> rowsOf(SparkSession spark, String table) {
