@@ -96,6 +96,9 @@ public final class UserIdsMapperJob implements SparkJob {
   static final String LINKS_PROPERTY = "adlake.identity.links-snapshot";
   static final String MAX_LINKS_PROPERTY = "adlake.identity.max-links";
 
+  /** The ids observed by a run are broadcast to the old rows up to this many (about 150 MB). */
+  static final long BROADCAST_IDS = 8_000_000;
+
   /**
    * A table of observations, with columns {@code partner}, {@code partner_id}, {@code user_id},
    * {@code region} and {@code event_time}.
@@ -227,7 +230,8 @@ public final class UserIdsMapperJob implements SparkJob {
       rollBackLinksTo(linksTable, recorded.get(LINKS_PROPERTY));
       graph = merged(spark, observations, maxLinks, figures);
     }
-    Dataset<Row> rows = graph.userIds().localCheckpoint();
+    // Read once, by the write below: what it reads of the tables is pinned when it is planned.
+    Dataset<Row> rows = graph.userIds();
     figures.put("links_added", graph.newLinks().count());
     step(
         "write the links",
@@ -332,13 +336,23 @@ public final class UserIdsMapperJob implements SparkJob {
             .join(broadcast(links.select("src", "dst")), new String[] {"src", "dst"})
             .select("src", "dst");
     Dataset<Row> newLinks =
-        links.join(known, new String[] {"src", "dst"}, "left_anti").localCheckpoint();
+        step(
+            "new links",
+            () -> links.join(known, new String[] {"src", "dst"}, "left_anti").localCheckpoint());
     Dataset<Row> gained = MappingGraphs.linkCounts(newLinks).withColumnRenamed("links", "gained");
 
     // Every observed id as it is now, with its component before (null for a new id).
     Dataset<Row> o = MappingGraphs.nodes(observations).as("o");
     Dataset<Row> b =
-        old.select("node_id", "region", "first_seen", "links", "canonical_id", "set_aside").as("b");
+        old.select(
+                "node_id",
+                "region",
+                "first_seen",
+                "last_seen",
+                "links",
+                "canonical_id",
+                "set_aside")
+            .as("b");
     Dataset<Row> observed =
         o.join(b, col("o.node_id").equalTo(col("b.node_id")), "left")
             .join(gained, col("o.node_id").equalTo(gained.col("node_id")), "left")
@@ -355,7 +369,7 @@ public final class UserIdsMapperJob implements SparkJob {
                     .otherwise(col("b.region"))
                     .as("region"),
                 least(col("b.first_seen"), col("o.first_seen")).as("first_seen"),
-                col("o.last_seen").as("last_seen"),
+                greatest(col("b.last_seen"), col("o.last_seen")).as("last_seen"),
                 coalesce(col("b.links"), lit(0))
                     .plus(coalesce(col("gained"), lit(0)))
                     .cast("int")
@@ -363,7 +377,8 @@ public final class UserIdsMapperJob implements SparkJob {
                 col("b.canonical_id").as("was"),
                 coalesce(col("b.set_aside"), lit(false)).as("was_hub"))
             .localCheckpoint();
-    figures.put("ids_observed", observed.count());
+    long observedIds = step("observed ids", () -> observed.count());
+    figures.put("ids_observed", observedIds);
     Column hub = col("links").gt(maxLinks);
 
     // Components an id crossing the limit had merged: recomputed from their old links.
@@ -448,7 +463,8 @@ public final class UserIdsMapperJob implements SparkJob {
               .withColumn("vertex", coalesce(col("group_vertex"), col("node_id")))
               .withColumn("rank", coalesce(col("group_rank"), unix_micros(col("first_seen"))));
     }
-    Dataset<Row> vertexOf = placed.select("node_id", "vertex", "rank").localCheckpoint();
+    Dataset<Row> withVertex = placed.select("node_id", "vertex", "rank");
+    Dataset<Row> vertexOf = step("vertices", () -> withVertex.localCheckpoint());
     Dataset<Row> from = vertexOf.select(col("node_id").as("s"), col("vertex").as("src"));
     Dataset<Row> to = vertexOf.select(col("node_id").as("d"), col("vertex").as("dst"));
     Dataset<Row> contracted =
@@ -464,69 +480,31 @@ public final class UserIdsMapperJob implements SparkJob {
             .select(col("id").as("v"), col("first").as("new_canonical"))
             .localCheckpoint();
 
-    // The new canonical id of each old component whose changed, and of each split or new id.
+    // The new canonical id of each old component that changed, and of each id of a split one.
     Dataset<Row> groupCanonical =
-        groupVertex
-            .join(firstOf, col("group_vertex").equalTo(col("v")))
-            .where(col("new_canonical").notEqual(col("group")))
-            .select(col("group").as("old_canonical"), col("new_canonical").as("group_canonical"))
-            .localCheckpoint();
-    Dataset<Row> nodeCanonical =
-        vertexOf
-            .where(col("vertex").equalTo(col("node_id")))
-            .join(firstOf, col("vertex").equalTo(col("v")))
-            .select(col("node_id").as("of_node"), col("new_canonical").as("node_canonical"));
-    if (splitFirst != null) {
-      // Every id of a split component, observed or not: its part's vertex, merged or alone.
-      nodeCanonical =
-          nodeCanonical
-              .join(splitFirst, col("of_node").equalTo(col("split_node")), "left_anti")
-              .union(
-                  splitFirst
-                      .join(firstOf, col("split_vertex").equalTo(col("v")), "left")
-                      .select(
-                          col("split_node").as("of_node"),
-                          coalesce(col("new_canonical"), col("split_vertex"))
-                              .as("node_canonical")));
-    }
-    nodeCanonical = nodeCanonical.localCheckpoint();
-    figures.put("components_merged", groupCanonical.count());
+        step(
+            "new canonical ids",
+            () ->
+                groupVertex
+                    .join(firstOf, col("group_vertex").equalTo(col("v")))
+                    .where(col("new_canonical").notEqual(col("group")))
+                    .select(
+                        col("group").as("old_canonical"),
+                        col("new_canonical").as("group_canonical"))
+                    .localCheckpoint());
+    long changedGroups = groupCanonical.count();
+    figures.put("components_merged", changedGroups);
 
-    // Every row: old ones with their new sightings and canonical id, then the new ids.
-    Dataset<Row> n =
-        observed.select(
-            col("node_id").as("n_node"),
-            col("region").as("n_region"),
-            col("first_seen").as("n_first_seen"),
-            col("last_seen").as("n_last_seen"),
-            col("links").as("n_links"));
-    Column links2 = coalesce(col("n_links"), col("links"));
-    Dataset<Row> kept =
-        old.join(n.hint("shuffle_hash"), col("node_id").equalTo(col("n_node")), "left")
-            .join(
-                groupCanonical.hint("shuffle_hash"),
-                col("canonical_id").equalTo(col("old_canonical")),
-                "left")
-            .join(
-                nodeCanonical.hint("shuffle_hash"), col("node_id").equalTo(col("of_node")), "left")
+    // The observed ids' rows: the canonical id of their vertex, hubs their own.
+    Dataset<Row> canonicalOfObserved =
+        vertexOf
+            .join(firstOf, col("vertex").equalTo(col("v")), "left")
             .select(
-                col("node_id"),
-                col("partner"),
-                col("id"),
-                when(links2.gt(maxLinks), col("node_id"))
-                    .otherwise(
-                        coalesce(
-                            col("node_canonical"), col("group_canonical"), col("canonical_id")))
-                    .as("canonical_id"),
-                coalesce(col("n_region"), col("region")).as("region"),
-                coalesce(col("n_first_seen"), col("first_seen")).as("first_seen"),
-                greatest(col("n_last_seen"), col("last_seen")).as("last_seen"),
-                links2.as("links"),
-                links2.gt(maxLinks).as("set_aside"));
-    Dataset<Row> added =
+                col("node_id").as("of_node"),
+                coalesce(col("new_canonical"), col("vertex")).as("node_canonical"));
+    Dataset<Row> observedRows =
         observed
-            .where(col("was").isNull())
-            .join(nodeCanonical, col("node_id").equalTo(col("of_node")), "left")
+            .join(canonicalOfObserved, col("node_id").equalTo(col("of_node")), "left")
             .select(
                 col("node_id"),
                 col("partner"),
@@ -539,7 +517,51 @@ public final class UserIdsMapperJob implements SparkJob {
                 col("last_seen"),
                 col("links"),
                 hub.as("set_aside"));
-    return new Graph(kept.unionByName(added), newLinks);
+
+    // Every other row as it was, but for the canonical id of a changed or split component: small
+    // tables joined to the old rows where they are, which are not shuffled.
+    Dataset<Row> seen = observed.select(col("node_id").as("seen_node"));
+    Dataset<Row> kept =
+        old.join(
+                observedIds <= BROADCAST_IDS ? broadcast(seen) : seen,
+                col("node_id").equalTo(col("seen_node")),
+                "left_anti")
+            .join(
+                changedGroups <= LocalUnionComponents.BROADCAST_ROWS
+                    ? broadcast(groupCanonical)
+                    : groupCanonical,
+                col("canonical_id").equalTo(col("old_canonical")),
+                "left");
+    Column keptCanonical = coalesce(col("group_canonical"), col("canonical_id"));
+    if (splitFirst != null) {
+      Dataset<Row> splitCanonical =
+          splitFirst
+              .join(firstOf, col("split_vertex").equalTo(col("v")), "left")
+              .select(
+                  col("split_node").as("of_split"),
+                  coalesce(col("new_canonical"), col("split_vertex")).as("split_canonical"))
+              .localCheckpoint();
+      kept =
+          kept.join(
+              splitCanonical.count() <= LocalUnionComponents.BROADCAST_ROWS
+                  ? broadcast(splitCanonical)
+                  : splitCanonical,
+              col("node_id").equalTo(col("of_split")),
+              "left");
+      keptCanonical = coalesce(col("split_canonical"), keptCanonical);
+    }
+    kept =
+        kept.select(
+            col("node_id"),
+            col("partner"),
+            col("id"),
+            keptCanonical.as("canonical_id"),
+            col("region"),
+            col("first_seen"),
+            col("last_seen"),
+            col("links"),
+            col("set_aside"));
+    return new Graph(kept.unionByName(observedRows), newLinks);
   }
 
   private static int partitions(SparkSession spark) {
