@@ -13,8 +13,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.iceberg.Table;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -89,15 +91,24 @@ public final class IdentityBenchmark {
     Instant start = Instant.parse("2026-11-01T00:00:00Z");
     MappingGraphOptions probe = MappingGraphOptions.dense(options.seed(), 20_000, DAYS, start);
     MappingGraph sample = new MappingGraph(probe);
+    // The ids the full recompute sees: those of the first DAYS - 1 days.
+    Instant lastDay = start.plus(Duration.ofDays(DAYS - 1));
     long sampleIds = 0;
     for (long u = 0; u < probe.users(); u++) {
-      sampleIds += sample.user(u).nodes().size();
+      Set<String> ids = new HashSet<>();
+      for (MappingEvent event : sample.events(sample.user(u))) {
+        if (event.eventTime().isBefore(lastDay)) {
+          ids.add(event.partner() + "/" + event.partnerId());
+          ids.add(MappingEvent.OUR_PARTNER + "/" + event.userId());
+        }
+      }
+      sampleIds += ids.size();
     }
     long users = Math.max(10, options.ids() * probe.users() / sampleIds);
     MappingGraphOptions graph = MappingGraphOptions.dense(options.seed(), users, DAYS, start);
     out.accept(
-        "generating %,d users (about %,d ids) over %d days, %d hub ids"
-            .formatted(users, options.ids(), DAYS, graph.hubs()));
+        "generating %,d users (about %,d ids in the first %d days) over %d days, %d hub ids"
+            .formatted(users, options.ids(), DAYS - 1, DAYS, graph.hubs()));
     LakeNamespaces.ensure(spark, NAMESPACE);
     String all = NAMESPACE + ".all_observations";
     String input = NAMESPACE + ".mappings";

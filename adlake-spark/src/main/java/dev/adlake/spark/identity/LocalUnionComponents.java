@@ -57,8 +57,8 @@ public final class LocalUnionComponents {
   private static final byte ROOT_OF = 0;
   private static final byte RANK_OF = 1;
 
-  /** Upper-level answers up to this many rows are broadcast (about 40 MB as a hash relation). */
-  static final long BROADCAST_ROWS = 2_000_000;
+  /** Upper-level answers up to this many rows are broadcast (about 100 MB as a hash relation). */
+  static final long BROADCAST_ROWS = 4_000_000;
 
   /** Upper levels get a partition per this many edges, up to the partitions asked. */
   static final long EDGES_PER_TASK = 4_000_000;
@@ -144,7 +144,12 @@ public final class LocalUnionComponents {
       for (int k = upper.size() - 2; k >= 0; k--) {
         resolved = resolvedThrough(upper.get(k), resolved).localCheckpoint();
       }
-      Dataset<Row> finals = resolved.select(col("id").as("root"), col("label").as("final"));
+      // Only the roots that joined another: every other root is its own final label.
+      Dataset<Row> finals =
+          resolved
+              .where(col("label").notEqual(col("id")))
+              .select(col("id").as("root"), col("label").as("final"))
+              .localCheckpoint();
       if (finals.count() <= BROADCAST_ROWS) {
         finals = broadcast(finals);
       }

@@ -9,10 +9,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.adlake.core.identity.MappingEvent;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,6 +29,9 @@ import org.apache.spark.sql.Row;
  * MappingEvent#OUR_PARTNER}.
  */
 public final class MappingGraphs {
+  /** Up to this many hubs, links are filtered by their ids; more are joined. */
+  static final int FEW_HUBS = 1_000;
+
   private MappingGraphs() {}
 
   /** The node id of a partner's id, as the tables hold it. */
@@ -105,11 +110,23 @@ public final class MappingGraphs {
       int partitions,
       LocalUnionComponents.LevelListener levels) {
     Dataset<Row> hubs = nodes.where(col("links").gt(maxLinks)).select(col("node_id").as("hub"));
-    Dataset<Row> merging =
-        links
-            .join(broadcast(hubs), col("src").equalTo(col("hub")), "left_anti")
-            .join(broadcast(hubs), col("dst").equalTo(col("hub")), "left_anti")
-            .select("src", "dst");
+    Dataset<Row> merging;
+    List<Long> few =
+        hubs.limit(FEW_HUBS + 1).collectAsList().stream().map(row -> row.getLong(0)).toList();
+    if (few.size() <= FEW_HUBS) {
+      // A handful of hubs: a filter on each link, no join.
+      Object[] ids = few.toArray();
+      merging =
+          links
+              .where(not(col("src").isin(ids)).and(not(col("dst").isin(ids))))
+              .select("src", "dst");
+    } else {
+      merging =
+          links
+              .join(broadcast(hubs), col("src").equalTo(col("hub")), "left_anti")
+              .join(broadcast(hubs), col("dst").equalTo(col("hub")), "left_anti")
+              .select("src", "dst");
+    }
     Dataset<Row> canonicalOfNode =
         LocalUnionComponents.first(
                 merging,
