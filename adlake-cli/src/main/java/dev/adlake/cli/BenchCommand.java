@@ -293,7 +293,7 @@ final class BenchCommand implements Runnable {
         "Targets on 2 cores: the full recompute at 20,000,000 links per minute or better (about",
         "5 times GraphFrames' default algorithm at its published ~35,000 edges/s per core), the",
         "incremental merge in under 2 minutes. The tables stay in the bench_identity namespaces.",
-        "Measured at 10,000,000 ids with a 12 GB heap: ADLAKE_JAVA_OPTS=-Xmx12g."
+        "Measured at 10,000,000 ids with a 14 GB heap: ADLAKE_JAVA_OPTS=-Xmx14g."
       },
       footer = {"", "Example:", "  adlake bench identity --ids 10000000 --runs 3"})
   static final class Identity implements Callable<Integer> {
