@@ -91,19 +91,19 @@ public final class IdentityBenchmark {
     Instant start = Instant.parse("2026-11-01T00:00:00Z");
     MappingGraphOptions probe = MappingGraphOptions.dense(options.seed(), 20_000, DAYS, start);
     MappingGraph sample = new MappingGraph(probe);
-    // The ids the full recompute sees: those of the first DAYS - 1 days.
+    // The ids the full recompute sees: those of the first DAYS - 1 days. Counted once over all
+    // users, as a hub id is shared by many.
     Instant lastDay = start.plus(Duration.ofDays(DAYS - 1));
-    long sampleIds = 0;
+    Set<String> ids = new HashSet<>();
     for (long u = 0; u < probe.users(); u++) {
-      Set<String> ids = new HashSet<>();
       for (MappingEvent event : sample.events(sample.user(u))) {
         if (event.eventTime().isBefore(lastDay)) {
           ids.add(event.partner() + "/" + event.partnerId());
           ids.add(MappingEvent.OUR_PARTNER + "/" + event.userId());
         }
       }
-      sampleIds += ids.size();
     }
+    long sampleIds = ids.size();
     long users = Math.max(10, options.ids() * probe.users() / sampleIds);
     MappingGraphOptions graph = MappingGraphOptions.dense(options.seed(), users, DAYS, start);
     out.accept(

@@ -45,6 +45,20 @@ public record IdentityFigures(long ids, long components, long setAside, List<Lon
         largest);
   }
 
+  /**
+   * The figures of components known before they are written: one row per component with its {@code
+   * size}, and the number of hubs set aside (each its own component).
+   */
+  public static IdentityFigures of(Dataset<Row> sizes, long setAside) {
+    Row totals = sizes.agg(sum("size"), count(lit(1))).first();
+    List<Long> largest =
+        sizes.orderBy(col("size").desc()).limit(5).collectAsList().stream()
+            .map(row -> row.getLong(row.fieldIndex("size")))
+            .toList();
+    return new IdentityFigures(
+        totals.isNullAt(0) ? 0 : totals.getLong(0), totals.getLong(1), setAside, largest);
+  }
+
   void addTo(Map<String, Long> figures) {
     figures.put("ids", ids);
     figures.put("components", components);

@@ -4,6 +4,9 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,12 +34,15 @@ import org.apache.spark.sql.types.StructType;
  * next level's edges go to the partition of their smaller end, so each star of them is joined in
  * one partition. When no node has two roots, the labels are final; the upper levels' labels are
  * walked back down to the first level's roots. The first level's shuffle also brings every node's
- * rank, so the last step is one shuffle by component that picks each component's first node.
+ * rank, so each of its partitions tells each label's first node and size there; the smallest of a
+ * component's labels' firsts is its first, found by a small aggregation, and broadcast back to the
+ * nodes with their first level's labels: the nodes are not shuffled again.
  *
  * <p>Memory per task is that of its partition's distinct nodes (about 40 bytes each). The upper
- * levels' answer (one row per first-level root that merged across partitions) is broadcast to the
- * first level's labels when it is small enough, else joined by a shuffle; nothing else goes through
- * the driver. Each level is checkpointed locally, so plans stay one level deep.
+ * levels' answer (one row per first-level root that merged across partitions) and the components'
+ * firsts are broadcast to the first level's labels when they are small enough, else joined by a
+ * shuffle; nothing else goes through the driver. Each level is checkpointed locally, so plans stay
+ * one level deep.
  */
 public final class LocalUnionComponents {
   static final StructType ROOT =
@@ -49,21 +55,27 @@ public final class LocalUnionComponents {
           .add("kind", DataTypes.ByteType, false)
           .add("a", DataTypes.LongType, false)
           .add("b", DataTypes.LongType, false)
-          .add("rank", DataTypes.LongType, false);
-  static final StructType LABELLED =
-      new StructType().add("id", DataTypes.LongType, false).add("first", DataTypes.LongType, false);
+          .add("rank", DataTypes.LongType, false)
+          .add("size", DataTypes.LongType, false);
   private static final byte LABEL = 0;
   private static final byte JOIN = 1;
+  private static final byte FIRST = 2;
   private static final byte ROOT_OF = 0;
   private static final byte RANK_OF = 1;
 
-  /** Upper-level answers up to this many rows are broadcast (about 100 MB as a hash relation). */
+  /**
+   * Upper-level answers and components up to this many rows are broadcast (about 100 MB as a hash
+   * relation).
+   */
   static final long BROADCAST_ROWS = 4_000_000;
 
   /** Upper levels get a partition per this many edges, up to the partitions asked. */
   static final long EDGES_PER_TASK = 4_000_000;
 
   private LocalUnionComponents() {}
+
+  /** The components: each node's first node, and each component's size. */
+  public record Components(Dataset<Row> firsts, Dataset<Row> sizes) {}
 
   /**
    * The component of every node of the edges.
@@ -81,7 +93,9 @@ public final class LocalUnionComponents {
             .union(edges.select(col("dst").as("id")))
             .distinct()
             .select(col("id"), lit(0L).as("rank"));
-    return first(edges, nodes, partitions, levels).select(col("id"), col("first").as("component"));
+    return first(edges, nodes, partitions, levels)
+        .firsts()
+        .select(col("id"), col("first").as("component"));
   }
 
   /**
@@ -93,9 +107,10 @@ public final class LocalUnionComponents {
    *     is its own component
    * @param partitions the shuffle partitions of each level
    * @param levels told the number of each finished level and the edges left to merge, for progress
-   * @return columns {@code id} and {@code first}, for every node of {@code nodes}
+   * @return {@code firsts}: columns {@code id} and {@code first}, for every node of {@code nodes};
+   *     {@code sizes}: columns {@code first} and {@code size}, for every component (computed once)
    */
-  public static Dataset<Row> first(
+  public static Components first(
       Dataset<Row> edges, Dataset<Row> nodes, int partitions, LevelListener levels) {
     Encoder<Row> rootEncoder = Encoders.row(ROOT);
     Encoder<Row> mergedEncoder = Encoders.row(MERGED);
@@ -105,6 +120,7 @@ public final class LocalUnionComponents {
     Dataset<Row> ranks =
         nodes.select(lit(RANK_OF).as("kind"), col("id"), col("rank").cast("long").as("value"));
     Dataset<Row> firstLabels = null;
+    Dataset<Row> firstOfLabels = null;
     List<Dataset<Row>> upper = new ArrayList<>();
     while (true) {
       Dataset<Row> roots = level.mapPartitions(new LocalRoots(), rootEncoder);
@@ -117,13 +133,15 @@ public final class LocalUnionComponents {
               .mapPartitions(new MergeRoots(), mergedEncoder)
               .localCheckpoint();
       Dataset<Row> labels =
-          merged
-              .where(col("kind").equalTo(LABEL))
-              .select(col("a").as("id"), col("b").as("label"), col("rank"));
+          merged.where(col("kind").equalTo(LABEL)).select(col("a").as("id"), col("b").as("label"));
       if (firstLabels == null) {
         firstLabels = labels;
+        firstOfLabels =
+            merged
+                .where(col("kind").equalTo(FIRST))
+                .select(col("a").as("label"), col("b").as("id"), col("rank"), col("size"));
       } else {
-        upper.add(labels.drop("rank"));
+        upper.add(labels);
       }
       Dataset<Row> next =
           merged.where(col("kind").equalTo(JOIN)).select(col("a").as("src"), col("b").as("dst"));
@@ -137,8 +155,8 @@ public final class LocalUnionComponents {
           (int) Math.min(partitions, Math.max(1, (left + EDGES_PER_TASK - 1) / EDGES_PER_TASK));
       level = next.repartition(tasks, col("src"));
     }
-    Dataset<Row> components =
-        firstLabels.select(col("id"), col("label").as("component"), col("rank"));
+    Dataset<Row> componentOfNode = firstLabels.select(col("id"), col("label").as("component"));
+    Dataset<Row> componentOfLabel = firstOfLabels.withColumnRenamed("label", "component");
     if (!upper.isEmpty()) {
       Dataset<Row> resolved = upper.get(upper.size() - 1);
       for (int k = upper.size() - 2; k >= 0; k--) {
@@ -153,14 +171,32 @@ public final class LocalUnionComponents {
       if (finals.count() <= BROADCAST_ROWS) {
         finals = broadcast(finals);
       }
-      components =
+      componentOfNode =
           firstLabels
               .join(finals, col("label").equalTo(col("root")), "left")
-              .select(col("id"), coalesce(col("final"), col("label")).as("component"), col("rank"));
+              .select(col("id"), coalesce(col("final"), col("label")).as("component"));
+      componentOfLabel =
+          firstOfLabels
+              .join(finals, col("label").equalTo(col("root")), "left")
+              .select(
+                  coalesce(col("final"), col("label")).as("component"),
+                  col("id"),
+                  col("rank"),
+                  col("size"));
     }
-    return components
-        .repartition(partitions, col("component"))
-        .mapPartitions(new FirstOfComponent(), Encoders.row(LABELLED));
+    // Each partition told each of its labels' first node and size: the smallest of a component's
+    // is its first, the sum its size.
+    Dataset<Row> components =
+        componentOfLabel
+            .groupBy("component")
+            .agg(min(struct(col("rank"), col("id"))).as("first"), sum("size").as("size"))
+            .select(col("component"), col("first.id").as("first"), col("size"))
+            .localCheckpoint();
+    Dataset<Row> byComponent =
+        components.count() <= BROADCAST_ROWS ? broadcast(components) : components;
+    Dataset<Row> firsts =
+        componentOfNode.join(byComponent, "component").select(col("id"), col("first"));
+    return new Components(firsts, components.select(col("first"), col("size")));
   }
 
   /** The labels of a level with the final labels of its roots, when they have one. */
@@ -240,8 +276,10 @@ public final class LocalUnionComponents {
 
   /**
    * A partition of (node, local root) pairs and (node, rank) pairs, all of a node's in one
-   * partition → (label, node, its smallest root or itself, its rank) for each node with a rank or
-   * at a level without ranks, and (join, smallest root, other root) for each other root.
+   * partition → (label, node, its smallest root or itself) for each node with a rank or at a level
+   * without ranks, (join, smallest root, other root) for each other root, and (first, label, its
+   * first ranked node here, that node's rank, its ranked nodes here) for each label of a ranked
+   * node.
    */
   static final class MergeRoots implements MapPartitionsFunction<Row, Row> {
     @Override
@@ -284,16 +322,45 @@ public final class LocalUnionComponents {
         count++;
       }
       int nodes = index.size();
+      // Each label's first ranked node here (smallest rank, then id) and its ranked nodes.
+      LongIndex labelIndex = new LongIndex(1 << 16);
+      long[] firstId = new long[1 << 16];
+      long[] firstRank = new long[1 << 16];
+      long[] size = new long[1 << 16];
+      for (int i = 0; i < nodes; i++) {
+        if (!ranked[i]) {
+          continue;
+        }
+        int known = labelIndex.size();
+        int label = labelIndex.indexOf(smallest[i]);
+        if (label == firstId.length) {
+          firstId = Arrays.copyOf(firstId, label * 2);
+          firstRank = Arrays.copyOf(firstRank, label * 2);
+          size = Arrays.copyOf(size, label * 2);
+        }
+        long id = index.id(i);
+        if (label == known
+            || rank[i] < firstRank[label]
+            || (rank[i] == firstRank[label] && id < firstId[label])) {
+          firstId[label] = id;
+          firstRank[label] = rank[i];
+        }
+        size[label]++;
+      }
       int pairCount = count;
       long[] labels = smallest;
-      long[] ranks = rank;
       boolean[] hasRank = ranked;
       boolean labelAll = !anyRank;
       int[] nodeOfPair = pairNode;
       long[] rootOfPair = pairRoot;
+      int labelCount = labelIndex.size();
+      long[] firstIds = firstId;
+      long[] firstRanks = firstRank;
+      long[] sizes = size;
       return new Iterator<>() {
         private int nextNode;
         private int nextPair;
+        private int nextLabel;
         private Row pending = advance();
 
         @Override
@@ -312,75 +379,21 @@ public final class LocalUnionComponents {
           while (nextNode < nodes) {
             int i = nextNode++;
             if (labelAll || hasRank[i]) {
-              return RowFactory.create(LABEL, index.id(i), labels[i], ranks[i]);
+              return RowFactory.create(LABEL, index.id(i), labels[i], 0L, 0L);
             }
           }
           while (nextPair < pairCount) {
             int p = nextPair++;
             long label = labels[nodeOfPair[p]];
             if (rootOfPair[p] != label) {
-              return RowFactory.create(JOIN, label, rootOfPair[p], 0L);
+              return RowFactory.create(JOIN, label, rootOfPair[p], 0L, 0L);
             }
           }
+          if (nextLabel < labelCount) {
+            int l = nextLabel++;
+            return RowFactory.create(FIRST, labelIndex.id(l), firstIds[l], firstRanks[l], sizes[l]);
+          }
           return null;
-        }
-      };
-    }
-  }
-
-  /**
-   * A partition of (node, component, rank) rows, all of a component's in one partition → (node, the
-   * component's first node: smallest rank, then smallest id).
-   */
-  static final class FirstOfComponent implements MapPartitionsFunction<Row, Row> {
-    @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      LongIndex components = new LongIndex(1 << 16);
-      long[] firstId = new long[1 << 16];
-      long[] firstRank = new long[1 << 16];
-      long[] nodeId = new long[1 << 16];
-      int[] nodeComponent = new int[1 << 16];
-      int count = 0;
-      while (rows.hasNext()) {
-        Row row = rows.next();
-        long id = row.getLong(0);
-        long rank = row.getLong(2);
-        int known = components.size();
-        int component = components.indexOf(row.getLong(1));
-        if (component == firstId.length) {
-          firstId = Arrays.copyOf(firstId, component * 2);
-          firstRank = Arrays.copyOf(firstRank, component * 2);
-        }
-        if (component == known
-            || rank < firstRank[component]
-            || (rank == firstRank[component] && id < firstId[component])) {
-          firstId[component] = id;
-          firstRank[component] = rank;
-        }
-        if (count == nodeId.length) {
-          nodeId = Arrays.copyOf(nodeId, count * 2);
-          nodeComponent = Arrays.copyOf(nodeComponent, count * 2);
-        }
-        nodeId[count] = id;
-        nodeComponent[count] = component;
-        count++;
-      }
-      int total = count;
-      long[] ids = nodeId;
-      int[] componentOf = nodeComponent;
-      long[] firsts = firstId;
-      return new Iterator<>() {
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          return next < total;
-        }
-
-        @Override
-        public Row next() {
-          int i = next++;
-          return RowFactory.create(ids[i], firsts[componentOf[i]]);
         }
       };
     }

@@ -34,6 +34,9 @@ public final class MappingGraphs {
 
   private MappingGraphs() {}
 
+  /** The rows of a user-ids table, and its figures, known from the components before the write. */
+  public record UserIds(Dataset<Row> rows, IdentityFigures figures) {}
+
   /** The node id of a partner's id, as the tables hold it. */
   public static Column nodeId(Column partner, Column id) {
     return xxhash64(partner, id);
@@ -103,7 +106,7 @@ public final class MappingGraphs {
    * @param partitions the shuffle partitions of the components' levels
    * @param levels told of each finished level
    */
-  public static Dataset<Row> userIds(
+  public static UserIds userIds(
       Dataset<Row> nodes,
       Dataset<Row> links,
       int maxLinks,
@@ -127,25 +130,29 @@ public final class MappingGraphs {
               .join(broadcast(hubs), col("dst").equalTo(col("hub")), "left_anti")
               .select("src", "dst");
     }
-    Dataset<Row> canonicalOfNode =
+    LocalUnionComponents.Components components =
         LocalUnionComponents.first(
-                merging,
-                nodes.select(col("node_id").as("id"), unix_micros(col("first_seen")).as("rank")),
-                partitions,
-                levels)
-            .select(col("id").as("of_node"), col("first").as("canonical_id"));
+            merging,
+            nodes.select(col("node_id").as("id"), unix_micros(col("first_seen")).as("rank")),
+            partitions,
+            levels);
+    Dataset<Row> canonicalOfNode =
+        components.firsts().select(col("id").as("of_node"), col("first").as("canonical_id"));
     // A hash join: the wide rows of the nodes are shuffled once and not sorted.
-    return nodes
-        .join(canonicalOfNode.hint("shuffle_hash"), col("node_id").equalTo(col("of_node")))
-        .select(
-            col("node_id"),
-            col("partner"),
-            col("id"),
-            col("canonical_id"),
-            col("region"),
-            col("first_seen"),
-            col("last_seen"),
-            col("links"),
-            col("links").gt(maxLinks).as("set_aside"));
+    Dataset<Row> rows =
+        nodes
+            .join(canonicalOfNode.hint("shuffle_hash"), col("node_id").equalTo(col("of_node")))
+            .select(
+                col("node_id"),
+                col("partner"),
+                col("id"),
+                col("canonical_id"),
+                col("region"),
+                col("first_seen"),
+                col("last_seen"),
+                col("links"),
+                col("links").gt(maxLinks).as("set_aside"));
+    long setAside = few.size() <= FEW_HUBS ? few.size() : hubs.count();
+    return new UserIds(rows, IdentityFigures.of(components.sizes(), setAside));
   }
 }

@@ -252,7 +252,9 @@ public final class UserIdsMapperJob implements SparkJob {
           summary.forEach((key, value) -> writer.option("snapshot-property." + key, value));
           writer.overwrite(lit(true));
         });
-    step("count the figures", () -> IdentityFigures.of(spark.table(tables.userIds())))
+    (graph.figures() != null
+            ? graph.figures()
+            : step("count the figures", () -> IdentityFigures.of(spark.table(tables.userIds()))))
         .addTo(figures);
     return new JobResult(observed, figures.get("ids"), figures);
   }
@@ -281,7 +283,9 @@ public final class UserIdsMapperJob implements SparkJob {
             .load(LakeConfig.CATALOG_NAME + "." + tables.userIds())
             .drop("canonical_id", "set_aside");
     Dataset<Row> links = spark.table(tables.edges()).select("src", "dst");
-    Dataset<Row> rows = MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels());
+    MappingGraphs.UserIds userIds =
+        MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels());
+    Dataset<Row> rows = userIds.rows();
     step(
         "write the user ids",
         () -> {
@@ -298,13 +302,15 @@ public final class UserIdsMapperJob implements SparkJob {
         });
     figures.put(
         "links", Long.parseLong(linksTable.currentSnapshot().summary().get("total-records")));
-    step("count the figures", () -> IdentityFigures.of(spark.table(tables.userIds())))
-        .addTo(figures);
+    userIds.figures().addTo(figures);
     return new JobResult(0, figures.get("ids"), figures);
   }
 
-  /** The new user-ids table and the links to add to the links table. */
-  private record Graph(Dataset<Row> userIds, Dataset<Row> newLinks) {}
+  /**
+   * The new user-ids table and the links to add to the links table; the figures of the components
+   * when they were all computed, else null (read from the table written).
+   */
+  private record Graph(Dataset<Row> userIds, Dataset<Row> newLinks, IdentityFigures figures) {}
 
   /** Everything from all observations: every link is new. */
   private Graph all(Dataset<Row> observations, int maxLinks, SparkSession spark) {
@@ -313,8 +319,9 @@ public final class UserIdsMapperJob implements SparkJob {
         MappingGraphs.nodes(observations)
             .join(MappingGraphs.linkCounts(links), "node_id")
             .localCheckpoint();
-    return new Graph(
-        MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels()), links);
+    MappingGraphs.UserIds userIds =
+        MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels());
+    return new Graph(userIds.rows(), links, userIds.figures());
   }
 
   /**
@@ -415,6 +422,7 @@ public final class UserIdsMapperJob implements SparkJob {
                       col("node_id").as("id"), unix_micros(col("first_seen")).as("rank")),
                   partitions,
                   levels())
+              .firsts()
               .join(members, col("first").equalTo(col("node_id")))
               .select(
                   col("id").as("split_node"),
@@ -477,6 +485,7 @@ public final class UserIdsMapperJob implements SparkJob {
     Dataset<Row> vertices = vertexOf.groupBy(col("vertex").as("id")).agg(min("rank").as("rank"));
     Dataset<Row> firstOf =
         LocalUnionComponents.first(contracted, vertices, partitions, levels())
+            .firsts()
             .select(col("id").as("v"), col("first").as("new_canonical"))
             .localCheckpoint();
 
@@ -561,7 +570,7 @@ public final class UserIdsMapperJob implements SparkJob {
             col("last_seen"),
             col("links"),
             col("set_aside"));
-    return new Graph(kept.unionByName(observedRows), newLinks);
+    return new Graph(kept.unionByName(observedRows), newLinks, null);
   }
 
   private static int partitions(SparkSession spark) {

@@ -129,18 +129,31 @@ class UserIdsMapperIT {
     // Nothing new: nothing to do.
     assertThat(job.run(spark, false, MAX_LINKS).figures().get("observations")).isZero();
 
-    // A late sighting, older than anything, of an id of a planted user with several ids: its
-    // component's canonical id moves to it, as a full recompute would have it.
-    MappingGraph.User late =
-        users.stream().filter(user -> user.nodes().size() > 3).findFirst().orElseThrow();
+    // A late sighting, older than anything, of a link between two ids of a component of more than
+    // three ids, neither of them its canonical one: the canonical id moves to one of the two, for
+    // the
+    // whole component, as a full recompute would have it.
+    Map<String, Node> before = previous;
+    Map<String, Long> sizes = new HashMap<>();
+    before.values().forEach(node -> sizes.merge(node.canonicalKey, 1L, Long::sum));
     MappingEvent lateEvent =
         events.stream()
             .filter(
-                event ->
-                    late.nodes()
-                        .contains(new MappingGraph.Node(event.partner(), event.partnerId())))
+                event -> {
+                  Node partnerNode = before.get(event.partner() + "/" + event.partnerId());
+                  Node ourNode = before.get("adlake/" + event.userId());
+                  return partnerNode != null
+                      && ourNode != null
+                      && !partnerNode.setAside
+                      && !ourNode.setAside
+                      && sizes.get(partnerNode.canonicalKey) > 3
+                      && !partnerNode.canonicalKey.equals(partnerNode.key)
+                      && !partnerNode.canonicalKey.equals("adlake/" + event.userId());
+                })
             .findFirst()
             .orElseThrow();
+    String oldCanonical =
+        before.get(lateEvent.partner() + "/" + lateEvent.partnerId()).canonicalKey;
     spark
         .createDataFrame(
             List.of(
@@ -157,8 +170,15 @@ class UserIdsMapperIT {
     Map<String, Node> afterLate = read(spark, incremental.userIds());
     Node lateNode = afterLate.get(lateEvent.partner() + "/" + lateEvent.partnerId());
     assertThat(lateNode.canonicalKey)
-        .as("the late sighting's id is its component's oldest")
+        .as("the late sighting's ids are their component's oldest")
         .isIn(lateNode.key, "adlake/" + lateEvent.userId());
+    for (Node node : before.values()) {
+      if (node.canonicalKey.equals(oldCanonical)) {
+        assertThat(afterLate.get(node.key).canonicalKey)
+            .as("%s follows its component's new canonical id", node.key)
+            .isEqualTo(lateNode.canonicalKey);
+      }
+    }
 
     // A full recompute from all observations gives the same tables.
     IdentityTables full = new IdentityTables(namespace + "_full");
