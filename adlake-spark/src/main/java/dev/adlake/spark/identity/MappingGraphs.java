@@ -1,6 +1,7 @@
 package dev.adlake.spark.identity;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
@@ -10,14 +11,21 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.adlake.core.identity.MappingEvent;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The steps of the identity graph as plain functions of DataFrames, shared by the full and the
@@ -112,6 +120,17 @@ public final class MappingGraphs {
       int maxLinks,
       int partitions,
       LocalUnionComponents.LevelListener levels) {
+    return userIds(nodes, links, maxLinks, partitions, levels, broadcastIds());
+  }
+
+  /** As above, with the canonical ids broadcast when at most {@code broadcastIds} nodes moved. */
+  static UserIds userIds(
+      Dataset<Row> nodes,
+      Dataset<Row> links,
+      int maxLinks,
+      int partitions,
+      LocalUnionComponents.LevelListener levels,
+      long broadcastIds) {
     Dataset<Row> hubs = nodes.where(col("links").gt(maxLinks)).select(col("node_id").as("hub"));
     Dataset<Row> merging;
     List<Long> few =
@@ -136,23 +155,76 @@ public final class MappingGraphs {
             nodes.select(col("node_id").as("id"), unix_micros(col("first_seen")).as("rank")),
             partitions,
             levels);
-    Dataset<Row> canonicalOfNode =
-        components.firsts().select(col("id").as("of_node"), col("first").as("canonical_id"));
-    // A hash join: the wide rows of the nodes are shuffled once and not sorted.
+    IdentityFigures figures =
+        IdentityFigures.of(components.sizes(), few.size() <= FEW_HUBS ? few.size() : hubs.count());
+    Dataset<Row> moved = components.firsts().where(col("first").notEqual(col("id")));
+    Column canonicalId;
+    long movedIds = figures.ids() - figures.components();
+    if (movedIds <= broadcastIds) {
+      // The nodes that are not their component's first, gathered into one table of primitives and
+      // broadcast: the wide rows of the nodes go from the scan to the write, not shuffled.
+      Broadcast<MovedIds> table =
+          JavaSparkContext.fromSparkContext(nodes.sparkSession().sparkContext())
+              .broadcast(gathered(moved, movedIds));
+      canonicalId =
+          udf((UDF1<Long, Long>) id -> table.value().get(id), DataTypes.LongType)
+              .apply(col("node_id"));
+    } else {
+      // A hash join: the wide rows of the nodes are shuffled once and not sorted.
+      Dataset<Row> canonicalOf = moved.select(col("id").as("of_node"), col("first").as("moved_to"));
+      nodes =
+          nodes.join(
+              canonicalOf.hint("shuffle_hash"), col("node_id").equalTo(col("of_node")), "left");
+      canonicalId = coalesce(col("moved_to"), col("node_id"));
+    }
     Dataset<Row> rows =
-        nodes
-            .join(canonicalOfNode.hint("shuffle_hash"), col("node_id").equalTo(col("of_node")))
-            .select(
-                col("node_id"),
-                col("partner"),
-                col("id"),
-                col("canonical_id"),
-                col("region"),
-                col("first_seen"),
-                col("last_seen"),
-                col("links"),
-                col("links").gt(maxLinks).as("set_aside"));
-    long setAside = few.size() <= FEW_HUBS ? few.size() : hubs.count();
-    return new UserIds(rows, IdentityFigures.of(components.sizes(), setAside));
+        nodes.select(
+            col("node_id"),
+            col("partner"),
+            col("id"),
+            canonicalId.as("canonical_id"),
+            col("region"),
+            col("first_seen"),
+            col("last_seen"),
+            col("links"),
+            col("links").gt(maxLinks).as("set_aside"));
+    return new UserIds(rows, figures);
+  }
+
+  /** The most moved ids broadcast: those whose table fits a sixteenth of the heap. */
+  static long broadcastIds() {
+    return Runtime.getRuntime().maxMemory() / 16 / MovedIds.BYTES_PER_ID;
+  }
+
+  /** The (id, first) rows gathered into one table, each partition's as one array of pairs. */
+  private static MovedIds gathered(Dataset<Row> moved, long expected) {
+    List<long[]> parts =
+        moved
+            .select(col("id"), col("first"))
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitions(
+                rows -> {
+                  long[] pairs = new long[1 << 16];
+                  int count = 0;
+                  while (rows.hasNext()) {
+                    InternalRow row = rows.next();
+                    if (count + 2 > pairs.length) {
+                      pairs = Arrays.copyOf(pairs, pairs.length * 2);
+                    }
+                    pairs[count++] = row.getLong(0);
+                    pairs[count++] = row.getLong(1);
+                  }
+                  return List.of(Arrays.copyOf(pairs, count)).iterator();
+                })
+            .collect();
+    MovedIds table = new MovedIds(expected);
+    for (long[] pairs : parts) {
+      for (int i = 0; i < pairs.length; i += 2) {
+        table.put(pairs[i], pairs[i + 1]);
+      }
+    }
+    return table;
   }
 }

@@ -284,7 +284,9 @@ public final class UserIdsMapperJob implements SparkJob {
             .drop("canonical_id", "set_aside");
     Dataset<Row> links = spark.table(tables.edges()).select("src", "dst");
     MappingGraphs.UserIds userIds =
-        MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels());
+        step(
+            "components",
+            () -> MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels()));
     Dataset<Row> rows = userIds.rows();
     step(
         "write the user ids",
@@ -320,7 +322,9 @@ public final class UserIdsMapperJob implements SparkJob {
             .join(MappingGraphs.linkCounts(links), "node_id")
             .localCheckpoint();
     MappingGraphs.UserIds userIds =
-        MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels());
+        step(
+            "components",
+            () -> MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels()));
     return new Graph(userIds.rows(), links, userIds.figures());
   }
 

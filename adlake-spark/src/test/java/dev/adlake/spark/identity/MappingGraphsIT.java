@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link MappingGraphs#userIds} on a random graph against a single-machine union-find, with its
- * hubs filtered by id or joined away.
+ * {@link MappingGraphs#userIds} on a random graph against a single-machine union-find, through each
+ * of its paths: hubs filtered by id or joined away, canonical ids broadcast or joined by a shuffle.
  */
 class MappingGraphsIT {
   private static final StructType NODES =
@@ -89,7 +89,12 @@ class MappingGraphsIT {
     assertThat(linkCount.values().stream().filter(count -> count > 2).count())
         .as("more hubs than are filtered by id")
         .isGreaterThan(MappingGraphs.FEW_HUBS);
-    checkAgainstUnionFind(2);
+    checkAgainstUnionFind(2, Long.MAX_VALUE);
+  }
+
+  @Test
+  void canonicalIdsAreJoinedByAShuffleWhenTooManyToBroadcast() {
+    checkAgainstUnionFind(2, 0);
   }
 
   @Test
@@ -97,10 +102,10 @@ class MappingGraphsIT {
     int maxLinks = 6;
     long hubs = linkCount.values().stream().filter(count -> count > maxLinks).count();
     assertThat(hubs).isBetween(1L, (long) MappingGraphs.FEW_HUBS);
-    checkAgainstUnionFind(maxLinks);
+    checkAgainstUnionFind(maxLinks, Long.MAX_VALUE);
   }
 
-  private static void checkAgainstUnionFind(int maxLinks) {
+  private static void checkAgainstUnionFind(int maxLinks, long broadcastIds) {
     UnionFind check = new UnionFind();
     for (long id : ids) {
       check.add(id);
@@ -128,7 +133,7 @@ class MappingGraphsIT {
 
     Map<Long, Long> computed = new HashMap<>();
     MappingGraphs.UserIds userIds =
-        MappingGraphs.userIds(nodeRows, linkRows, maxLinks, 3, (level, left) -> {});
+        MappingGraphs.userIds(nodeRows, linkRows, maxLinks, 3, (level, left) -> {}, broadcastIds);
     for (Row row : userIds.rows().collectAsList()) {
       long id = row.getLong(row.fieldIndex("node_id"));
       assertThat(computed.put(id, row.getLong(row.fieldIndex("canonical_id"))))
