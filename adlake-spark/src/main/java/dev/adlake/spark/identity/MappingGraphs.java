@@ -191,9 +191,16 @@ public final class MappingGraphs {
     return new UserIds(rows, figures);
   }
 
-  /** The most moved ids broadcast: those whose table fits a sixteenth of the heap. */
+  /**
+   * The most moved ids gathered to the driver and broadcast: 16 bytes each as tasks' results stay
+   * well under Spark's default limit of 1 GiB.
+   */
+  static final long MAX_BROADCAST_IDS = 20_000_000;
+
+  /** The most moved ids broadcast: those whose table fits a sixteenth of the heap, up to a cap. */
   static long broadcastIds() {
-    return Runtime.getRuntime().maxMemory() / 16 / MovedIds.BYTES_PER_ID;
+    return Math.min(
+        MAX_BROADCAST_IDS, Runtime.getRuntime().maxMemory() / 16 / MovedIds.BYTES_PER_ID);
   }
 
   /** The (id, first) rows gathered into one table, each partition's as one array of pairs. */
