@@ -112,6 +112,16 @@ public final class LocalUnionComponents {
    */
   public static Components first(
       Dataset<Row> edges, Dataset<Row> nodes, int partitions, LevelListener levels) {
+    return first(edges, nodes, partitions, levels, BROADCAST_ROWS);
+  }
+
+  /** As above, with the upper levels' answer and the components broadcast up to these rows. */
+  static Components first(
+      Dataset<Row> edges,
+      Dataset<Row> nodes,
+      int partitions,
+      LevelListener levels,
+      long broadcastRows) {
     Encoder<Row> rootEncoder = Encoders.row(ROOT);
     Encoder<Row> mergedEncoder = Encoders.row(MERGED);
     // The first level joins the edges where they are, in as few partitions as there are tasks at
@@ -155,35 +165,24 @@ public final class LocalUnionComponents {
           (int) Math.min(partitions, Math.max(1, (left + EDGES_PER_TASK - 1) / EDGES_PER_TASK));
       level = next.repartition(tasks, col("src"));
     }
-    Dataset<Row> componentOfNode = firstLabels.select(col("id"), col("label").as("component"));
-    Dataset<Row> componentOfLabel = firstOfLabels.withColumnRenamed("label", "component");
+    Dataset<Row> finals = null;
     if (!upper.isEmpty()) {
       Dataset<Row> resolved = upper.get(upper.size() - 1);
       for (int k = upper.size() - 2; k >= 0; k--) {
         resolved = resolvedThrough(upper.get(k), resolved).localCheckpoint();
       }
       // Only the roots that joined another: every other root is its own final label.
-      Dataset<Row> finals =
+      finals =
           resolved
               .where(col("label").notEqual(col("id")))
               .select(col("id").as("root"), col("label").as("final"))
               .localCheckpoint();
-      if (finals.count() <= BROADCAST_ROWS) {
+      if (finals.count() <= broadcastRows) {
         finals = broadcast(finals);
       }
-      componentOfNode =
-          firstLabels
-              .join(finals, col("label").equalTo(col("root")), "left")
-              .select(col("id"), coalesce(col("final"), col("label")).as("component"));
-      componentOfLabel =
-          firstOfLabels
-              .join(finals, col("label").equalTo(col("root")), "left")
-              .select(
-                  coalesce(col("final"), col("label")).as("component"),
-                  col("id"),
-                  col("rank"),
-                  col("size"));
     }
+    Dataset<Row> componentOfNode = inComponents(firstLabels, finals);
+    Dataset<Row> componentOfLabel = inComponents(firstOfLabels, finals);
     // Each partition told each of its labels' first node and size: the smallest of a component's
     // is its first, the sum its size.
     Dataset<Row> components =
@@ -193,10 +192,24 @@ public final class LocalUnionComponents {
             .select(col("component"), col("first.id").as("first"), col("size"))
             .localCheckpoint();
     Dataset<Row> byComponent =
-        components.count() <= BROADCAST_ROWS ? broadcast(components) : components;
+        components.count() <= broadcastRows ? broadcast(components) : components;
     Dataset<Row> firsts =
         componentOfNode.join(byComponent, "component").select(col("id"), col("first"));
     return new Components(firsts, components.select(col("first"), col("size")));
+  }
+
+  /**
+   * Rows with a first-level {@code label}, that label replaced by its final one as {@code
+   * component}; with no upper levels ({@code finals} null) every label is final.
+   */
+  private static Dataset<Row> inComponents(Dataset<Row> labelled, Dataset<Row> finals) {
+    if (finals == null) {
+      return labelled.withColumnRenamed("label", "component");
+    }
+    return labelled
+        .join(finals, col("label").equalTo(col("root")), "left")
+        .withColumn("component", coalesce(col("final"), col("label")))
+        .drop("label", "root", "final");
   }
 
   /** The labels of a level with the final labels of its roots, when they have one. */

@@ -78,8 +78,26 @@ class ConnectedComponentsIT {
                 3,
                 (level, left) -> levels.add(level)));
 
+    // Nothing broadcast: the upper levels' answer and the components joined by a shuffle.
+    Dataset<Row> nodes =
+        spark.createDataFrame(
+            check.components().keySet().stream().map(id -> RowFactory.create(id, 0L)).toList(),
+            new StructType().add("id", DataTypes.LongType).add("rank", DataTypes.LongType));
+    List<Integer> joinedLevels = new ArrayList<>();
+    Map<Long, Long> joined =
+        collect(
+            LocalUnionComponents.first(
+                    spark.createDataFrame(edges, EDGES).repartition(4),
+                    nodes,
+                    3,
+                    (level, left) -> joinedLevels.add(level),
+                    0)
+                .firsts());
+
     assertThat(computed).isEqualTo(check.components());
     assertThat(byLocalUnion).isEqualTo(check.components());
+    assertThat(joined).isEqualTo(check.components());
+    assertThat(joinedLevels).as("upper levels, so their answer is joined").hasSizeGreaterThan(1);
     assertThat(levels).isNotEmpty().hasSizeLessThan(40);
     // The same grouping as planted: ids share a label exactly when they share a component.
     Map<Long, Integer> plantedOfLabel = new HashMap<>();
