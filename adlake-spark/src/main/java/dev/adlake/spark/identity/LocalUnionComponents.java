@@ -69,6 +69,9 @@ public final class LocalUnionComponents {
    */
   static final long BROADCAST_ROWS = 4_000_000;
 
+  /** Rows read at once by a partition's function, so their hash lookups overlap. */
+  private static final int BATCH = 256;
+
   /** Upper levels get a partition per this many edges, up to the partitions asked. */
   static final long EDGES_PER_TASK = 4_000_000;
 
@@ -231,26 +234,28 @@ public final class LocalUnionComponents {
     public Iterator<Row> call(Iterator<Row> edges) {
       LongIndex index = new LongIndex(1 << 16);
       int[] parent = new int[1 << 16];
+      long[] ends = new long[2 * BATCH];
+      int[] numbers = new int[2 * BATCH];
       while (edges.hasNext()) {
-        Row edge = edges.next();
+        int count = 0;
+        while (count < ends.length && edges.hasNext()) {
+          Row edge = edges.next();
+          ends[count++] = edge.getLong(0);
+          ends[count++] = edge.getLong(1);
+        }
         int known = index.size();
-        int a = index.indexOf(edge.getLong(0));
-        if (a == known) {
-          parent = added(parent, a);
-        }
-        known = index.size();
-        int b = index.indexOf(edge.getLong(1));
-        if (b == known) {
-          parent = added(parent, b);
-        }
-        int rootA = find(parent, a);
-        int rootB = find(parent, b);
-        // The later-numbered root goes under the earlier: no sizes to keep, and path halving
-        // keeps the trees shallow.
-        if (rootA < rootB) {
-          parent[rootB] = rootA;
-        } else if (rootB < rootA) {
-          parent[rootA] = rootB;
+        index.indexAll(ends, count, numbers);
+        parent = added(parent, known, index.size());
+        for (int i = 0; i < count; i += 2) {
+          int rootA = find(parent, numbers[i]);
+          int rootB = find(parent, numbers[i + 1]);
+          // The later-numbered root goes under the earlier: no sizes to keep, and path halving
+          // keeps the trees shallow.
+          if (rootA < rootB) {
+            parent[rootB] = rootA;
+          } else if (rootB < rootA) {
+            parent[rootA] = rootB;
+          }
         }
       }
       int nodes = index.size();
@@ -277,12 +282,14 @@ public final class LocalUnionComponents {
       };
     }
 
-    /** Makes a node just numbered its own parent. */
-    private static int[] added(int[] parent, int node) {
-      if (node == parent.length) {
-        parent = Arrays.copyOf(parent, parent.length * 2);
+    /** Makes the nodes numbered {@code from} to {@code to} (excluded) their own parents. */
+    private static int[] added(int[] parent, int from, int to) {
+      if (to > parent.length) {
+        parent = Arrays.copyOf(parent, Math.max(to, parent.length * 2));
       }
-      parent[node] = node;
+      for (int node = from; node < to; node++) {
+        parent[node] = node;
+      }
       return parent;
     }
   }
@@ -298,6 +305,7 @@ public final class LocalUnionComponents {
     @Override
     public Iterator<Row> call(Iterator<Row> pairs) {
       LongIndex index = new LongIndex(1 << 16);
+      // A node's smallest root so far, or its own id.
       long[] smallest = new long[1 << 16];
       long[] rank = new long[1 << 16];
       boolean[] ranked = new boolean[1 << 16];
@@ -305,34 +313,48 @@ public final class LocalUnionComponents {
       int[] pairNode = new int[1 << 16];
       long[] pairRoot = new long[1 << 16];
       int count = 0;
+      byte[] kinds = new byte[BATCH];
+      long[] ids = new long[BATCH];
+      long[] values = new long[BATCH];
+      int[] numbers = new int[BATCH];
       while (pairs.hasNext()) {
-        Row pair = pairs.next();
+        int batch = 0;
+        while (batch < BATCH && pairs.hasNext()) {
+          Row pair = pairs.next();
+          kinds[batch] = pair.getByte(0);
+          ids[batch] = pair.getLong(1);
+          values[batch] = pair.getLong(2);
+          batch++;
+        }
         int known = index.size();
-        long id = pair.getLong(1);
-        int node = index.indexOf(id);
-        if (node == smallest.length) {
-          smallest = Arrays.copyOf(smallest, node * 2);
-          rank = Arrays.copyOf(rank, node * 2);
-          ranked = Arrays.copyOf(ranked, node * 2);
+        index.indexAll(ids, batch, numbers);
+        int nodes = index.size();
+        if (nodes > smallest.length) {
+          int length = Math.max(nodes, smallest.length * 2);
+          smallest = Arrays.copyOf(smallest, length);
+          rank = Arrays.copyOf(rank, length);
+          ranked = Arrays.copyOf(ranked, length);
         }
-        if (node == known) {
-          smallest[node] = id;
+        for (int node = known; node < nodes; node++) {
+          smallest[node] = index.id(node);
         }
-        if (pair.getByte(0) == RANK_OF) {
-          rank[node] = pair.getLong(2);
-          ranked[node] = true;
-          anyRank = true;
-          continue;
+        if (count + batch > pairNode.length) {
+          pairNode = Arrays.copyOf(pairNode, pairNode.length * 2);
+          pairRoot = Arrays.copyOf(pairRoot, pairRoot.length * 2);
         }
-        long root = pair.getLong(2);
-        smallest[node] = node == known ? root : Math.min(smallest[node], root);
-        if (count == pairNode.length) {
-          pairNode = Arrays.copyOf(pairNode, count * 2);
-          pairRoot = Arrays.copyOf(pairRoot, count * 2);
+        for (int i = 0; i < batch; i++) {
+          int node = numbers[i];
+          if (kinds[i] == RANK_OF) {
+            rank[node] = values[i];
+            ranked[node] = true;
+            anyRank = true;
+          } else {
+            smallest[node] = Math.min(smallest[node], values[i]);
+            pairNode[count] = node;
+            pairRoot[count] = values[i];
+            count++;
+          }
         }
-        pairNode[count] = node;
-        pairRoot[count] = root;
-        count++;
       }
       int nodes = index.size();
       // Each label's first ranked node here (smallest rank, then id) and its ranked nodes.
@@ -340,25 +362,37 @@ public final class LocalUnionComponents {
       long[] firstId = new long[1 << 16];
       long[] firstRank = new long[1 << 16];
       long[] size = new long[1 << 16];
-      for (int i = 0; i < nodes; i++) {
-        if (!ranked[i]) {
-          continue;
+      int[] ofNode = new int[BATCH];
+      for (int start = 0; start < nodes; ) {
+        int batch = 0;
+        for (; start < nodes && batch < BATCH; start++) {
+          if (ranked[start]) {
+            ofNode[batch] = start;
+            ids[batch++] = smallest[start];
+          }
         }
         int known = labelIndex.size();
-        int label = labelIndex.indexOf(smallest[i]);
-        if (label == firstId.length) {
-          firstId = Arrays.copyOf(firstId, label * 2);
-          firstRank = Arrays.copyOf(firstRank, label * 2);
-          size = Arrays.copyOf(size, label * 2);
+        labelIndex.indexAll(ids, batch, numbers);
+        int labels = labelIndex.size();
+        if (labels > firstId.length) {
+          int length = Math.max(labels, firstId.length * 2);
+          firstId = Arrays.copyOf(firstId, length);
+          firstRank = Arrays.copyOf(firstRank, length);
+          size = Arrays.copyOf(size, length);
         }
-        long id = index.id(i);
-        if (label == known
-            || rank[i] < firstRank[label]
-            || (rank[i] == firstRank[label] && id < firstId[label])) {
-          firstId[label] = id;
-          firstRank[label] = rank[i];
+        Arrays.fill(firstId, known, labels, Long.MAX_VALUE);
+        Arrays.fill(firstRank, known, labels, Long.MAX_VALUE);
+        for (int j = 0; j < batch; j++) {
+          int label = numbers[j];
+          int node = ofNode[j];
+          long id = index.id(node);
+          if (rank[node] < firstRank[label]
+              || (rank[node] == firstRank[label] && id < firstId[label])) {
+            firstId[label] = id;
+            firstRank[label] = rank[node];
+          }
+          size[label]++;
         }
-        size[label]++;
       }
       int pairCount = count;
       long[] labels = smallest;

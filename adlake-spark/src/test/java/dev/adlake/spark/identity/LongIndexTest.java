@@ -31,4 +31,28 @@ class LongIndexTest {
     assertThat(index.size()).isEqualTo(expected.size());
     expected.forEach((id, number) -> assertThat(index.id(number)).isEqualTo(id));
   }
+
+  @Test
+  void numbersInBatchesAsOneByOneWithRepeatsInsideABatch() {
+    LongIndex batched = new LongIndex(4);
+    LongIndex single = new LongIndex(4);
+    SplittableRandom random = new SplittableRandom(5);
+    long[] ids = new long[300];
+    int[] numbers = new int[300];
+    for (int round = 0; round < 2_000; round++) {
+      int count = random.nextInt(ids.length + 1);
+      for (int i = 0; i < count; i++) {
+        // Half of them repeat an id of this batch or an earlier one.
+        ids[i] = i > 0 && random.nextBoolean() ? ids[random.nextInt(i)] : random.nextLong(400_000);
+      }
+      batched.indexAll(ids, count, numbers);
+      for (int i = 0; i < count; i++) {
+        assertThat(numbers[i]).as("number of %d", ids[i]).isEqualTo(single.indexOf(ids[i]));
+      }
+    }
+    assertThat(batched.size()).isEqualTo(single.size()).isGreaterThan(100_000);
+    for (int number = 0; number < single.size(); number++) {
+      assertThat(batched.id(number)).isEqualTo(single.id(number));
+    }
+  }
 }
