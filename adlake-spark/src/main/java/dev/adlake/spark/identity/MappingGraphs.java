@@ -228,9 +228,7 @@ public final class MappingGraphs {
             .collect();
     MovedIds table = new MovedIds(expected);
     for (long[] pairs : parts) {
-      for (int i = 0; i < pairs.length; i += 2) {
-        table.put(pairs[i], pairs[i + 1]);
-      }
+      table.putAll(pairs, pairs.length);
     }
     return table;
   }

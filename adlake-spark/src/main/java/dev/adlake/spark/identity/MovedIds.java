@@ -16,9 +16,16 @@ final class MovedIds implements Serializable {
   /** The most heap a moved id takes: up to three slots of 16 bytes. */
   static final long BYTES_PER_ID = 48;
 
+  /** Pairs put at once by {@link #putAll}. */
+  private static final int RUN = 256;
+
   private final long[] table;
   private final int mask;
   private int size;
+
+  /** Keeps the reads of {@link #putAll} from being optimized away. */
+  @SuppressWarnings("unused")
+  private transient long touched;
 
   /** Room for {@code expected} moved ids. */
   MovedIds(long expected) {
@@ -52,6 +59,25 @@ final class MovedIds implements Serializable {
         return;
       }
       slot = (slot + 1) & mask;
+    }
+  }
+
+  /**
+   * Maps each {@code pairs[2i]} to {@code pairs[2i + 1]} for {@code 2i < length}, as {@link #put}
+   * one by one would. The slots of each run of pairs are read first, each read independent of the
+   * others, so the processor waits for their cache misses at once rather than one after another.
+   */
+  void putAll(long[] pairs, int length) {
+    for (int start = 0; start < length; start += 2 * RUN) {
+      int end = Math.min(length, start + 2 * RUN);
+      long any = 0;
+      for (int i = start; i < end; i += 2) {
+        any |= table[slot(pairs[i]) << 1];
+      }
+      touched = any;
+      for (int i = start; i < end; i += 2) {
+        put(pairs[i], pairs[i + 1]);
+      }
     }
   }
 

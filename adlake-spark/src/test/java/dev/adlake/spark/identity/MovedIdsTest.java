@@ -14,6 +14,8 @@ class MovedIdsTest {
     MovedIds moved = new MovedIds(30_000);
     Map<Long, Long> expected = new HashMap<>();
     SplittableRandom random = new SplittableRandom(7);
+    long[] pairs = new long[60_000];
+    int buffered = 0;
     for (int i = 0; i < 30_000; i++) {
       // Zero on either side, negatives, ids that collide in the low bits, and ids to themselves.
       long id =
@@ -27,11 +29,24 @@ class MovedIdsTest {
       if (id == target && expected.containsKey(id)) {
         continue;
       }
-      moved.put(id, target);
+      // A thousand one by one, then a thousand in runs of any length, in their order.
+      if (i / 1_000 % 2 == 0) {
+        moved.putAll(pairs, buffered);
+        buffered = 0;
+        moved.put(id, target);
+      } else {
+        pairs[buffered++] = id;
+        pairs[buffered++] = target;
+        if (random.nextInt(600) == 0) {
+          moved.putAll(pairs, buffered);
+          buffered = 0;
+        }
+      }
       if (id != target) {
         expected.put(id, target);
       }
     }
+    moved.putAll(pairs, buffered);
     expected.forEach(
         (id, target) -> assertThat(moved.get(id)).as("target of %d", id).isEqualTo(target));
     assertThat(moved.size()).isEqualTo(expected.size());
