@@ -50,7 +50,8 @@ final class LongIndex {
    * The numbers of {@code ids[0, count)} into {@code numbers}, as {@link #indexOf(long)} one by one
    * would give them. The slots of all of them are read first, each read independent of the others,
    * so the processor waits for their cache misses at once rather than one after another: with
-   * millions of ids the table is far larger than the caches, and this halves the time of a lookup.
+   * millions of ids the table is far larger than the caches (on 5 million ids, this took a third to
+   * a half off the time of {@code LocalUnionComponents}' partition functions).
    */
   void indexAll(long[] ids, int count, int[] numbers) {
     long[] slots = table;
