@@ -50,19 +50,20 @@ import picocli.CommandLine.ScopeType;
       "Examples:",
       "  adlake quickstart                   run the whole pipeline on a generated day",
       "  adlake generate --events 1000000    land a day of synthetic ad data",
-      "  adlake produce --events 100000      send tracker events and bid requests to Kafka",
+      "  adlake produce --events 100000      send tracker events and bid requests",
       "  adlake ingest                       load what landed, each file once",
-      "  adlake bridge --once                batch feeds' Kafka topics into landing files",
+      "  adlake bridge --once                batch feeds' Kafka topics into files",
       "  adlake archive --once               copy Kafka topics into the lake, by hour",
       "  adlake loads --status errored       files that failed, with the reason",
       "  adlake metrics --watch              keep the serving store up to date",
-      "  adlake enrich                       enrich the Kafka event streams into the lake",
+      "  adlake enrich                       enrich the Kafka event streams",
       "  adlake serve                        the dashboard and HTTP API",
       "  adlake run ingest-adserver-events   run one job",
       "  adlake --home /data/adlake runs     list recent runs of another home",
       "  adlake help generate                help of one subcommand",
       "",
       "Configuration: adlake.yaml (or --config), ADLAKE_* environment variables, --set key=value.",
+      "",
       "Exit codes: 0 done, 1 internal error, 2 invalid input or configuration, 3 external failure."
     })
 public final class AdlakeCommand implements Runnable {
@@ -114,6 +115,8 @@ public final class AdlakeCommand implements Runnable {
     CommandLine commandLine = new CommandLine(new AdlakeCommand());
     commandLine.setOut(out);
     commandLine.setErr(err);
+    HelpText.reflow(commandLine);
+    commandLine.setUsageHelpAutoWidth(true);
     commandLine.setExecutionExceptionHandler(
         (exception, command, parseResult) -> {
           AdlakeCommand root = command.getCommandSpec().root().commandLine().getCommand();

@@ -20,19 +20,22 @@ import picocli.CommandLine.Spec;
     description = {
       "Keep a raw copy of Kafka topics in the lake, every record once, by hour.",
       "",
-      "Records of each topic in archive.topics go to",
-      "<archive.directory>/<topic>/dt=YYYY-MM-DD/hr=HH/<topic>-p<partition>-o<first>-<last>.jsonl.gz",
-      "by record timestamp (UTC), one JSON line per record with key, value and headers in base64.",
+      "Records of each topic in archive.topics go, by record timestamp (UTC), to",
+      "  <archive.directory>/<topic>/dt=YYYY-MM-DD/hr=HH/",
+      "      <topic>-p<partition>-o<first>-<last>.jsonl.gz",
+      "one JSON line per record with key, value and headers in base64.",
       "An hour gets _SUCCESS once every partition of its topic has passed it. The archive is its",
       "own record of progress: a restart, even after a kill, goes on where the files end."
     },
     footer = {
       "",
       "Examples:",
-      "  adlake archive --once                       archive what the topics hold now, then stop",
-      "  adlake archive                              keep archiving (Ctrl-C closes files and stops)",
-      "  adlake archive --set archive.topics=enriched-tracker --set archive.max-file-seconds=60",
-      "  zcat .adlake/warehouse/archive/enriched-tracker/dt=*/hr=*/*.jsonl.gz | jq -r .value_base64 | head"
+      "  adlake archive --once     archive what the topics hold now, then stop",
+      "  adlake archive            keep archiving (Ctrl-C closes the files and stops)",
+      "  adlake archive --set archive.topics=enriched-tracker \\",
+      "      --set archive.max-file-seconds=60",
+      "  zcat .adlake/warehouse/archive/enriched-tracker/dt=*/hr=*/*.jsonl.gz \\",
+      "      | jq -r .value_base64 | head"
     })
 final class ArchiveCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;

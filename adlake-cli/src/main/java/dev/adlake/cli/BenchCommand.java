@@ -46,8 +46,10 @@ final class BenchCommand implements Runnable {
       name = "generate",
       mixinStandardHelpOptions = true,
       description = {
-        "Time the data generator: ad-server TSV rows per second per core, on one thread and on",
-        "every core, median of several runs. Target: 1,000,000 rows/s per core."
+        "Time the data generator: ad-server TSV rows per second per core.",
+        "",
+        "Timed on one thread and on every core, median of several runs. Target: 1,000,000 rows/s",
+        "per core."
       },
       footer = {"", "Example:", "  adlake bench generate --events 2000000 --runs 5"})
   static final class Generate implements Callable<Integer> {
@@ -125,10 +127,11 @@ final class BenchCommand implements Runnable {
       name = "rollup",
       mixinStandardHelpOptions = true,
       description = {
-        "Time adlake's hourly rollup beside the ad-metric design's own Spark job (distinct,",
-        "truncate to the hour, group with two distinct counts) on the same generated day, in",
-        "one Spark session, and check that their exact counts are identical. Target: 3 times",
-        "faster than the design's job. Exits 1 when counts differ.",
+        "Time adlake's hourly rollup beside the ad-metric design's own Spark job.",
+        "",
+        "Both run on the same generated day in one Spark session (the design's job: distinct,",
+        "truncate to the hour, group with two distinct counts), and their exact counts must be",
+        "identical. Target: 3 times faster than the design's job. Exits 1 when counts differ.",
         "",
         "The generated day and its lake tables are kept under <home>/work for reruns.",
         "Measured at 20,000,000 impressions with a 12 GB heap: ADLAKE_JAVA_OPTS=-Xmx12g."
@@ -189,6 +192,8 @@ final class BenchCommand implements Runnable {
       name = "enrich",
       mixinStandardHelpOptions = true,
       description = {
+        "Time the stream enricher: events per second, then latency to the lake.",
+        "",
         "Events per second through the stream enricher with every enrichment on, over a backlog",
         "in Kafka (median of several runs, each checked against the generator's truth), then the",
         "latency from produce to Iceberg commit at a steady rate (p50, p99).",
@@ -286,6 +291,8 @@ final class BenchCommand implements Runnable {
       name = "identity",
       mixinStandardHelpOptions = true,
       description = {
+        "Time the identity graph's full recompute and incremental merge.",
+        "",
         "Generate an identity graph (5 partners, users with up to 6 cookies, hub ids), build its",
         "first 19 days from the observations once (timed), time the full recompute of every",
         "component of that graph (user-ids-mapper --parameter recompute=true), then the",

@@ -43,7 +43,9 @@ import picocli.CommandLine.Spec;
     name = "freshness",
     mixinStandardHelpOptions = true,
     description = {
-      "Time a landed file's way to the API: from the file appearing in the landing zone to its",
+      "Time a landed file's way to the API, from the landing zone to /api/metrics.",
+      "",
+      "The time runs from the file appearing in the landing zone to its",
       "impressions in /api/metrics, while 'adlake ingest --watch', 'adlake metrics --watch' and",
       "'adlake serve' run as separate processes on a home of their own. Target: 60 s."
     },

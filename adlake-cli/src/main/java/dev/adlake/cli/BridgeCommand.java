@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  adlake bridge --once                 batch what the topics hold now, then stop",
-      "  adlake bridge --feed tracker-events  keep batching one feed (Ctrl-C flushes and stops)",
+      "  adlake bridge --feed tracker-events  keep batching one feed (Ctrl-C flushes)",
       "",
       "A feed batched from a topic, in adlake.yaml:",
       "  feeds:",

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Validate and print the configuration in force, each value with its source.",
+      "",
       "Precedence: --set flag > ADLAKE_* environment > adlake.yaml > default."
     },
     footer = {

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  adlake enrich             run until Ctrl-C, a micro-batch every enrich.trigger-seconds",
+      "  adlake enrich             a micro-batch every trigger-seconds, until Ctrl-C",
       "  adlake enrich --once      enrich what the topics hold now, then stop",
       "  adlake produce --events 100000 && adlake enrich --once"
     })

@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  adlake generate                                  a day of 1,000,000 impressions",
-      "  adlake generate --events 20000000 --days 7       a week at the ad-metric design's scale",
+      "  adlake generate                               a day of 1,000,000 impressions",
+      "  adlake generate --events 20000000 --days 7    a week at the design's scale",
       "  adlake generate --seed 7 --start-date 2026-01-01"
     })
 final class GenerateCommand implements Callable<Integer> {

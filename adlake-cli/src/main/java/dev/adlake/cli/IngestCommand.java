@@ -34,11 +34,12 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  adlake ingest                          every feed, once over what is waiting",
+      "  adlake ingest                    every feed, once over what is waiting",
       "  adlake ingest --feed adserver-events",
-      "  adlake ingest --watch                  keep running, picking up files as they land",
-      "  adlake ingest --feed infobase-attributes --snapshot-date 2025-10-15   reprocess a date",
-      "  adlake loads                           what was loaded, with counts and errors"
+      "  adlake ingest --watch            keep running, picking up files as they land",
+      "  adlake ingest --feed infobase-attributes --snapshot-date 2025-10-15",
+      "                                   reprocess one date of a snapshot feed",
+      "  adlake loads                     what was loaded, with counts and errors"
     })
 final class IngestCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;

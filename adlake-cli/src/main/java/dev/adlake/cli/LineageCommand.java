@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  adlake lineage --markdown >> docs/lineage.md   paste-ready for GitHub or any Mermaid viewer",
+      "  adlake lineage --markdown >> docs/lineage.md   for GitHub, or a Mermaid viewer",
       "  adlake lineage | mmdc -i - -o lineage.svg      render with mermaid-cli"
     })
 final class LineageCommand implements Callable<Integer> {

@@ -131,8 +131,10 @@ final class LoadsCommand implements Callable<Integer> {
       name = "retry",
       mixinStandardHelpOptions = true,
       description = {
-        "Re-queue errored loads once their cause is fixed: each file is moved back from the",
-        "error folder to its landing path and its load set to ready for the next ingest."
+        "Re-queue errored loads once their cause is fixed.",
+        "",
+        "Each file is moved back from the error folder to its landing path, and its load is set",
+        "to ready for the next ingest."
       },
       footer = {
         "",

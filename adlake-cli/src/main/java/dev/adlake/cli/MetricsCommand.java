@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  adlake metrics                 roll up what was loaded since the last run",
-      "  adlake metrics --watch         keep rolling up as loads commit (with adlake ingest --watch)",
+      "  adlake metrics --watch         keep rolling up as loads commit",
       "  adlake metrics --full          recompute every hour in the lake"
     })
 final class MetricsCommand implements Callable<Integer> {

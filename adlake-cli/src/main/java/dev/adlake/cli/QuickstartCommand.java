@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  adlake quickstart",
       "  adlake quickstart --events 1000000",
-      "  adlake quickstart --no-serve        end after the report, without serving the dashboard",
+      "  adlake quickstart --no-serve        end after the report, no dashboard",
       "  adlake --home /tmp/try quickstart"
     })
 final class QuickstartCommand implements Callable<Integer> {
