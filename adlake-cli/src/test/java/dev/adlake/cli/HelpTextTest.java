@@ -82,13 +82,6 @@ class HelpTextTest {
           problems.add(name + ": preformatted line over " + WIDTH + " columns: '" + text + "'");
         }
       }
-      StringWriter help = new StringWriter();
-      command.usage(new PrintWriter(help), CommandLine.Help.Ansi.OFF);
-      for (String line : help.toString().split("\n")) {
-        if (line.length() > WIDTH) {
-          problems.add(name + ": help line over " + WIDTH + " columns: '" + line + "'");
-        }
-      }
     }
     assertThat(problems).isEmpty();
   }

@@ -17,7 +17,7 @@ final class LongIndex {
 
   private long[] ids;
 
-  /** Keeps the reads of {@link #indexAll} from being optimized away. */
+  /** Keeps the reads of {@link #touchSlots} from being optimized away. */
   @SuppressWarnings("unused")
   private long touched;
 
@@ -50,19 +50,25 @@ final class LongIndex {
    * The numbers of {@code ids[0, count)} into {@code numbers}, as {@link #indexOf(long)} one by one
    * would give them. The slots of all of them are read first, each read independent of the others,
    * so the processor waits for their cache misses at once rather than one after another: with
-   * millions of ids the table is far larger than the caches (on 5 million ids, this took a third to
-   * a half off the time of {@code LocalUnionComponents}' partition functions).
+   * millions of ids the table is far larger than the caches. At 10 million ids the first level of a
+   * recompute, which {@code adlake bench identity} times, took a median of 20.6 s against 28.6 s
+   * looking ids up one by one, in one window of the same machine.
    */
   void indexAll(long[] ids, int count, int[] numbers) {
-    long[] slots = table;
-    long any = 0;
-    for (int i = 0; i < count; i++) {
-      any |= slots[(slot(ids[i]) << 1) + 1];
-    }
-    touched = any;
+    touchSlots(ids, 0, count);
     for (int i = 0; i < count; i++) {
       numbers[i] = indexOf(ids[i]);
     }
+  }
+
+  /** Reads the slots of {@code keys[from, to)}, independent reads whose cache misses overlap. */
+  private void touchSlots(long[] keys, int from, int to) {
+    long[] slots = table;
+    long any = 0;
+    for (int i = from; i < to; i++) {
+      any |= slots[(slot(keys[i]) << 1) + 1];
+    }
+    touched = any;
   }
 
   /** The id numbered {@code index}. */
@@ -99,11 +105,7 @@ final class LongIndex {
     // In runs whose slots are read first, as in indexAll.
     for (int start = 0; start < size; start += RUN) {
       int end = Math.min(size, start + RUN);
-      long any = 0;
-      for (int i = start; i < end; i++) {
-        any |= slots[(slot(ids[i]) << 1) + 1];
-      }
-      touched = any;
+      touchSlots(ids, start, end);
       for (int i = start; i < end; i++) {
         int slot = slot(ids[i]);
         while (slots[(slot << 1) + 1] != 0) {
