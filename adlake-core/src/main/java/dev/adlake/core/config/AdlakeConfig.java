@@ -27,6 +27,7 @@ public record AdlakeConfig(
     ServerConfig server,
     MapperConfig mapper,
     List<Feed> feeds,
+    SchedulerConfig scheduler,
     ConfigValues values) {
 
   /** Every declared key, grouped by component, in the order the reference lists them. */
@@ -41,12 +42,18 @@ public record AdlakeConfig(
     keys.addAll(ArchiveConfig.keys());
     keys.addAll(ServerConfig.keys());
     keys.addAll(MapperConfig.keys());
+    keys.addAll(SchedulerConfig.keys());
     keys.addAll(KafkaConfig.keys());
     keys.addAll(SparkConfig.keys());
     return List.copyOf(keys);
   }
 
-  static AdlakeConfig from(Path home, Path configFile, ConfigValues values, List<Feed> feeds) {
+  static AdlakeConfig from(
+      Path home,
+      Path configFile,
+      ConfigValues values,
+      List<Feed> feeds,
+      SchedulerConfig scheduler) {
     return new AdlakeConfig(
         home,
         configFile,
@@ -62,6 +69,7 @@ public record AdlakeConfig(
         ServerConfig.from(values),
         MapperConfig.from(values),
         List.copyOf(feeds),
+        scheduler,
         values);
   }
 

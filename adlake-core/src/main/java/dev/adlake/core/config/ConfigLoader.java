@@ -137,11 +137,14 @@ public final class ConfigLoader {
 
     TreeMap<String, ConfigValues.Resolved> sparkConf = new TreeMap<>();
     Map<String, FeedsConfig.Given> feedValues = new LinkedHashMap<>();
+    Map<String, FeedsConfig.Given> schedulingValues = new LinkedHashMap<>();
     for (Map.Entry<String, Raw> entry : given.entrySet()) {
       String name = entry.getKey();
       Raw raw = entry.getValue();
       if (name.startsWith(FeedsConfig.PREFIX)) {
         feedValues.put(name, new FeedsConfig.Given(raw.text(), raw.origin()));
+      } else if (SchedulerConfig.isDynamic(name)) {
+        schedulingValues.put(name, new FeedsConfig.Given(raw.text(), raw.origin()));
       } else if (name.startsWith(SparkConfig.PROPERTIES_PREFIX)
           && name.length() > SparkConfig.PROPERTIES_PREFIX.length()) {
         sparkConf.put(
@@ -200,15 +203,14 @@ public final class ConfigLoader {
     }
 
     MapperConfig.checkRedirectPartners(resolved, problems);
+    ConfigValues values = new ConfigValues(resolved, sparkConf);
+    SchedulerConfig scheduler = SchedulerConfig.from(values, schedulingValues, problems);
 
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }
     return AdlakeConfig.from(
-        home,
-        Files.isRegularFile(configFile) ? configFile : null,
-        new ConfigValues(resolved, sparkConf),
-        feeds);
+        home, Files.isRegularFile(configFile) ? configFile : null, values, feeds, scheduler);
   }
 
   /** Flattens a YAML mapping into dotted keys; lists become comma-separated text. */

@@ -150,6 +150,47 @@ public interface ValueType<T> {
     };
   }
 
+  /**
+   * A length of time: a number and a unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}
+   * ({@code 500ms}, {@code 30s}, {@code 1.5h}), or ISO-8601 ({@code PT30S}); not negative.
+   */
+  static ValueType<java.time.Duration> duration() {
+    Pattern simple = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "a duration such as 500ms, 30s, 5m, 2h or 1d";
+      }
+
+      @Override
+      public java.time.Duration parse(String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        java.util.regex.Matcher matcher = simple.matcher(value);
+        if (matcher.matches()) {
+          double amount = Double.parseDouble(matcher.group(1));
+          long unitMillis =
+              switch (matcher.group(2)) {
+                case "ms" -> 1L;
+                case "s" -> 1_000L;
+                case "m" -> 60_000L;
+                case "h" -> 3_600_000L;
+                default -> 86_400_000L;
+              };
+          return java.time.Duration.ofMillis(Math.round(amount * unitMillis));
+        }
+        try {
+          java.time.Duration parsed = java.time.Duration.parse(value.toUpperCase(Locale.ROOT));
+          if (parsed.isNegative()) {
+            throw new IllegalArgumentException();
+          }
+          return parsed;
+        } catch (java.time.format.DateTimeParseException e) {
+          throw new IllegalArgumentException();
+        }
+      }
+    };
+  }
+
   static ValueType<Boolean> bool() {
     return new ValueType<>() {
       @Override

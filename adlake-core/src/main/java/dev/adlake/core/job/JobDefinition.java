@@ -6,7 +6,12 @@ import java.util.List;
 
 /**
  * What a job is, independent of the engine that runs it: its name, its one domain, the datasets it
- * reads and writes, and the parameters it accepts. Lineage is drawn from these declarations.
+ * reads and writes, and the parameters it accepts. Lineage and pipelines are drawn from these
+ * declarations.
+ *
+ * <p>A streaming job declares the boolean parameter {@value #ONCE}, so that a pipeline can run it
+ * over what its sources hold and have it stop. A job that works on one day at a time declares the
+ * date parameter {@value #DAY}; {@code adlake backfill} runs it over a range of days.
  *
  * @param name lower case words joined by {@code -}, unique across the platform
  */
@@ -18,6 +23,12 @@ public record JobDefinition(
     List<Dataset> reads,
     List<Dataset> writes,
     List<JobParameter<?>> parameters) {
+  /** The parameter that bounds a streaming job: work through what is there now, then stop. */
+  public static final String ONCE = "once";
+
+  /** The parameter of a job that works on one day; backfills set it. */
+  public static final String DAY = "day";
+
   public JobDefinition {
     requireNonNull(name, "name is null");
     requireNonNull(domain, "domain is null");
@@ -33,5 +44,20 @@ public record JobDefinition(
     if (writes.isEmpty()) {
       throw new IllegalArgumentException("Job %s declares no dataset it writes".formatted(name));
     }
+    if (kind == JobKind.STREAMING && parameter(parameters, ONCE).isEmpty()) {
+      throw new IllegalArgumentException(
+          "Streaming job %s must declare the parameter '%s', so a pipeline can bound it"
+              .formatted(name, ONCE));
+    }
+  }
+
+  /** Whether {@code adlake backfill} can run it: it takes a {@value #DAY} parameter. */
+  public boolean byDay() {
+    return parameter(parameters, DAY).isPresent();
+  }
+
+  private static java.util.Optional<JobParameter<?>> parameter(
+      List<JobParameter<?>> parameters, String name) {
+    return parameters.stream().filter(parameter -> parameter.name().equals(name)).findFirst();
   }
 }

@@ -27,7 +27,7 @@ public final class JdbcRunLedger implements RunLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COLUMNS =
       "run_id, job_name, domain, parameters::text, status, started_at, ended_at, rows_in, rows_out,"
-          + " figures::text, error";
+          + " figures::text, error, attempt, pipeline_run_id, backfill_id, ready_at";
 
   private final DataSource dataSource;
   private final String host;
@@ -38,10 +38,11 @@ public final class JdbcRunLedger implements RunLedger {
   }
 
   @Override
-  public long start(JobDefinition job, Map<String, String> parameters) {
+  public long start(JobDefinition job, Map<String, String> parameters, RunStart start) {
     String sql =
-        "INSERT INTO adlake.job_runs (job_name, domain, parameters, status, host, pid)"
-            + " VALUES (?, ?, ?::jsonb, 'running', ?, ?) RETURNING run_id";
+        "INSERT INTO adlake.job_runs (job_name, domain, parameters, status, host, pid, attempt,"
+            + " pipeline_run_id, backfill_id, ready_at)"
+            + " VALUES (?, ?, ?::jsonb, 'running', ?, ?, ?, ?, ?, ?) RETURNING run_id";
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setString(1, job.name());
@@ -49,6 +50,10 @@ public final class JdbcRunLedger implements RunLedger {
       statement.setString(3, JSON.writeValueAsString(parameters));
       statement.setString(4, host);
       statement.setLong(5, ProcessHandle.current().pid());
+      statement.setInt(6, start.attempt());
+      statement.setObject(7, start.pipelineRunId().orElse(null), java.sql.Types.BIGINT);
+      statement.setObject(8, start.backfillId().orElse(null), java.sql.Types.BIGINT);
+      statement.setTimestamp(9, start.readyAt().map(Timestamp::from).orElse(null));
       try (ResultSet keys = statement.executeQuery()) {
         keys.next();
         return keys.getLong(1);
@@ -167,6 +172,38 @@ public final class JdbcRunLedger implements RunLedger {
         statement -> statement.setInt(1, limit));
   }
 
+  @Override
+  public List<Run> ofPipelineRun(long pipelineRunId) {
+    return query(
+        "SELECT " + COLUMNS + " FROM adlake.job_runs WHERE pipeline_run_id = ? ORDER BY run_id",
+        statement -> statement.setLong(1, pipelineRunId));
+  }
+
+  @Override
+  public List<Run> ofBackfill(long backfillId) {
+    return query(
+        "SELECT " + COLUMNS + " FROM adlake.job_runs WHERE backfill_id = ? ORDER BY run_id",
+        statement -> statement.setLong(1, backfillId));
+  }
+
+  @Override
+  public boolean succeededWith(String jobName, String parameter, String value) {
+    String sql =
+        "SELECT 1 FROM adlake.job_runs WHERE job_name = ? AND status = 'succeeded'"
+            + " AND parameters ->> ? = ? LIMIT 1";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, jobName);
+      statement.setString(2, parameter);
+      statement.setString(3, value);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next();
+      }
+    } catch (SQLException e) {
+      throw new ExternalFailureException("Cannot read job runs: " + e.getMessage(), e);
+    }
+  }
+
   private List<Run> query(String sql, Binder binder) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -200,7 +237,16 @@ public final class JdbcRunLedger implements RunLedger {
         hasRowsIn ? Optional.of(rowsIn) : Optional.empty(),
         hasRowsOut ? Optional.of(rowsOut) : Optional.empty(),
         readMap(rows.getString(10), new TypeReference<Map<String, Long>>() {}),
-        Optional.ofNullable(rows.getString(11)));
+        Optional.ofNullable(rows.getString(11)),
+        rows.getInt(12),
+        optionalLong(rows, 13),
+        optionalLong(rows, 14),
+        Optional.ofNullable(rows.getTimestamp(15)).map(Timestamp::toInstant));
+  }
+
+  private static Optional<Long> optionalLong(ResultSet rows, int column) throws SQLException {
+    long value = rows.getLong(column);
+    return rows.wasNull() ? Optional.empty() : Optional.of(value);
   }
 
   private static <V> Map<String, V> readMap(String json, TypeReference<Map<String, V>> type) {

@@ -1,10 +1,17 @@
 package dev.adlake.core.metadata;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** One recorded execution of a job. */
+/**
+ * One recorded execution (attempt) of a job.
+ *
+ * @param attempt 1 for a first try, then one more per retry
+ * @param readyAt when the run was due or its inputs were done; {@link #waited} is the time from
+ *     then to its start (backoff, a concurrency slot)
+ */
 public record Run(
     long id,
     String jobName,
@@ -16,4 +23,22 @@ public record Run(
     Optional<Long> rowsIn,
     Optional<Long> rowsOut,
     Map<String, Long> figures,
-    Optional<String> error) {}
+    Optional<String> error,
+    int attempt,
+    Optional<Long> pipelineRunId,
+    Optional<Long> backfillId,
+    Optional<Instant> readyAt) {
+
+  /** How long the run waited to start after it was ready; zero when not known. */
+  public Duration waited() {
+    return readyAt
+        .map(ready -> Duration.between(ready, startedAt))
+        .filter(wait -> !wait.isNegative())
+        .orElse(Duration.ZERO);
+  }
+
+  /** How long it ran, until its end or until now. */
+  public Duration duration() {
+    return Duration.between(startedAt, endedAt.orElseGet(Instant::now));
+  }
+}

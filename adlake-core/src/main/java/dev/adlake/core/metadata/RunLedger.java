@@ -8,8 +8,13 @@ import java.util.Optional;
 
 /** The record of every job run: started, then succeeded or failed, exactly once. */
 public interface RunLedger {
-  /** Records a run as started and returns its id. */
-  long start(JobDefinition job, Map<String, String> parameters);
+  /** Records a first attempt as started and returns its id. */
+  default long start(JobDefinition job, Map<String, String> parameters) {
+    return start(job, parameters, RunStart.FIRST);
+  }
+
+  /** Records a run as started, with its attempt and what it belongs to, and returns its id. */
+  long start(JobDefinition job, Map<String, String> parameters, RunStart start);
 
   /** Records a started run as succeeded with its counts. */
   void succeed(long runId, JobResult result);
@@ -27,4 +32,12 @@ public interface RunLedger {
 
   /** The most recent runs first, optionally of one job. */
   List<Run> recent(Optional<String> jobName, int limit);
+
+  /** The runs of a pipeline run or a backfill, in the order they started. */
+  List<Run> ofPipelineRun(long pipelineRunId);
+
+  List<Run> ofBackfill(long backfillId);
+
+  /** Whether the job has a succeeded run with this parameter value, such as a backfill's day. */
+  boolean succeededWith(String jobName, String parameter, String value);
 }

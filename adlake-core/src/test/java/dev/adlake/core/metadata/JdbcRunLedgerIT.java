@@ -9,9 +9,10 @@ import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobKind;
-import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.job.Services;
+import dev.adlake.core.job.TestingJob;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +55,12 @@ class JdbcRunLedgerIT {
 
   @Test
   void recordsASucceededRunWithItsCounts() {
-    JobRunner runner = new JobRunner(new JdbcRunLedger(store.dataSource()));
+    JobRunner runner = new JobRunner(new JdbcRunLedger(store.dataSource()), Services.none());
     JobRunner.Outcome outcome =
         runner.run(
-            JOB,
-            JobParameters.resolve(JOB, Map.of()),
-            runId -> new JobResult(10, 8, Map.of("rejected", 2L)));
+            new TestingJob(JOB, context -> new JobResult(10, 8, Map.of("rejected", 2L))),
+            Map.of(),
+            line -> {});
     Run run = new JdbcRunLedger(store.dataSource()).find(outcome.runId()).orElseThrow();
     assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(run.jobName()).isEqualTo("ledger-test-job");
@@ -73,15 +74,17 @@ class JdbcRunLedgerIT {
   @Test
   void recordsAFailedRunWithItsErrorAndRethrows() {
     JdbcRunLedger ledger = new JdbcRunLedger(store.dataSource());
-    JobRunner runner = new JobRunner(ledger);
+    JobRunner runner = new JobRunner(ledger, Services.none());
     assertThatThrownBy(
             () ->
                 runner.run(
-                    JOB,
-                    JobParameters.resolve(JOB, Map.of()),
-                    runId -> {
-                      throw new InvalidInputException("Cannot load x: line 3 has 2 fields");
-                    }))
+                    new TestingJob(
+                        JOB,
+                        context -> {
+                          throw new InvalidInputException("Cannot load x: line 3 has 2 fields");
+                        }),
+                    Map.of(),
+                    line -> {}))
         .isInstanceOf(InvalidInputException.class);
     Run run = ledger.recent(Optional.of("ledger-test-job"), 1).get(0);
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);

@@ -9,8 +9,23 @@ import dev.adlake.core.NotFoundException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class JobRegistryTest {
-  static JobDefinition job(String name, Domain domain) {
+class JobCatalogTest {
+  static Job job(String name, Domain domain) {
+    JobDefinition definition = definition(name, domain);
+    return new Job() {
+      @Override
+      public JobDefinition definition() {
+        return definition;
+      }
+
+      @Override
+      public JobResult run(JobContext context) {
+        return JobResult.of(0, 0);
+      }
+    };
+  }
+
+  static JobDefinition definition(String name, Domain domain) {
     return new JobDefinition(
         name,
         domain,
@@ -23,28 +38,28 @@ class JobRegistryTest {
 
   @Test
   void refusesAJobInASecondDomain() {
-    JobRegistry<JobDefinition> registry = JobRegistry.ofDefinitions();
-    registry.register(job("user-ids-mapper", Domain.COOKIE_MAPPING));
-    assertThatThrownBy(() -> registry.register(job("user-ids-mapper", Domain.REPORTING_ENABLEMENT)))
+    JobCatalog registry = new JobCatalog();
+    registry.add(job("user-ids-mapper", Domain.COOKIE_MAPPING));
+    assertThatThrownBy(() -> registry.add(job("user-ids-mapper", Domain.REPORTING_ENABLEMENT)))
         .isInstanceOf(ConflictException.class)
         .hasMessage(
-            "Cannot register job user-ids-mapper in domain Reporting enablement: it is already in"
+            "Cannot add job user-ids-mapper in domain Reporting enablement: it is already in"
                 + " domain Cookie mapping, and a job belongs to exactly one domain");
   }
 
   @Test
   void refusesTheSameNameTwice() {
-    JobRegistry<JobDefinition> registry = JobRegistry.ofDefinitions();
-    registry.register(job("insights", Domain.REPORTING));
-    assertThatThrownBy(() -> registry.register(job("insights", Domain.REPORTING)))
+    JobCatalog registry = new JobCatalog();
+    registry.add(job("insights", Domain.REPORTING));
+    assertThatThrownBy(() -> registry.add(job("insights", Domain.REPORTING)))
         .isInstanceOf(AlreadyExistsException.class);
     assertThat(registry.definitions()).hasSize(1);
   }
 
   @Test
   void unknownJobListsTheKnownOnes() {
-    JobRegistry<JobDefinition> registry = JobRegistry.ofDefinitions();
-    registry.register(job("insights", Domain.REPORTING));
+    JobCatalog registry = new JobCatalog();
+    registry.add(job("insights", Domain.REPORTING));
     assertThatThrownBy(() -> registry.get("insight"))
         .isInstanceOf(NotFoundException.class)
         .hasMessage("No job named 'insight'; known jobs: insights");
@@ -52,7 +67,7 @@ class JobRegistryTest {
 
   @Test
   void definitionsCheckTheirOwnShape() {
-    assertThatThrownBy(() -> job("Bad_Name", Domain.REPORTING))
+    assertThatThrownBy(() -> definition("Bad_Name", Domain.REPORTING))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("lower case words");
     assertThatThrownBy(
