@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       BenchQueryCommand.class,
       BenchFreshnessCommand.class,
       BenchCommand.Enrich.class,
-      BenchCommand.Identity.class
+      BenchCommand.Identity.class,
+      BenchSchedulerCommand.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -3,14 +3,15 @@ package dev.adlake.cli;
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
-import dev.adlake.kafka.bridge.BatchingBridge;
-import java.nio.file.Path;
-import java.time.Clock;
+import dev.adlake.core.job.JobDefinition;
+import dev.adlake.core.job.JobRunner;
+import dev.adlake.kafka.bridge.BridgeJob;
+import dev.adlake.spark.Platform;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,84 +77,42 @@ final class BridgeCommand implements Callable<Integer> {
           "No feed is batched from a topic: declare feeds.<name>.topic (with format json) in the"
               + " configuration");
     }
-    Path landing = config.landing().path();
     Console console = new Console(spec.commandLine().getOut(), System.console() != null);
     try (PlatformHandle handle =
         new PlatformHandle(config, status -> console.line("  " + status))) {
-      String servers = handle.platform().kafkaBootstrapServers();
-      List<BatchingBridge> bridges = new ArrayList<>();
-      for (Feed feed : selected) {
-        bridges.add(
-            BatchingBridge.start(
-                feed, landing, servers, Clock.systemUTC(), line -> console.line("  " + line)));
-        console.line(
-            "Batching %s into %s for feed %s%s",
-            feed.topic().get().topic(),
-            landing.resolve(feed.prefix()),
-            feed.name(),
-            once ? ", up to the current end offsets" : " (Ctrl-C flushes and stops)");
-      }
-      CountDownLatch finished = new CountDownLatch(1);
-      Thread stopOnSignal =
-          new Thread(
-              () -> {
-                bridges.forEach(BatchingBridge::stop);
-                try {
-                  finished.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "adlake-bridge-stop");
-      Runtime.getRuntime().addShutdownHook(stopOnSignal);
+      Platform platform = handle.platform();
       long started = System.nanoTime();
-      // The summary is printed before the hook is released: on Ctrl-C the JVM ends right after.
-      try {
-        run(bridges);
-        printSummary(bridges, (System.nanoTime() - started) / 1e9, console);
-      } finally {
-        finished.countDown();
-        ArchiveCommand.removeHook(stopOnSignal);
+      List<JobRunner.Outcome> outcomes = run(platform, selected, console);
+      for (JobRunner.Outcome outcome : outcomes) {
+        console.line("  run %d recorded", outcome.runId());
       }
+      console.line(
+          "Done in %.1f s; 'adlake ingest' loads the files", (System.nanoTime() - started) / 1e9);
     }
     return 0;
   }
 
-  private static void printSummary(List<BatchingBridge> bridges, double seconds, Console console) {
-    for (BatchingBridge bridge : bridges) {
-      BatchingBridge.Summary summary = bridge.summary();
-      console.line(
-          "  %-24s %s record(s) from %s in %s file(s): %s full, %s by age or at the end",
-          summary.feed(),
-          Console.count(summary.records()),
-          summary.topic(),
-          Console.count(summary.files()),
-          Console.count(summary.fullFiles()),
-          Console.count(summary.timedFiles()));
-    }
-    console.line("Done in %.1f s; 'adlake ingest' loads the files", seconds);
-  }
-
-  /** Runs each bridge in a thread of its own; the first failure ends them all. */
-  private void run(List<BatchingBridge> bridges) throws Exception {
+  /** Runs each feed's bridge job in a thread of its own; the first failure is rethrown. */
+  private List<JobRunner.Outcome> run(Platform platform, List<Feed> feeds, Console console)
+      throws InterruptedException {
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    List<JobRunner.Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     List<Thread> threads = new ArrayList<>();
-    for (BatchingBridge bridge : bridges) {
+    for (Feed feed : feeds) {
       Thread thread =
           new Thread(
               () -> {
                 try {
-                  if (once) {
-                    bridge.runOnce();
-                  } else {
-                    bridge.runUntilStopped();
-                  }
+                  outcomes.add(
+                      platform.run(
+                          BridgeJob.name(feed),
+                          Map.of(JobDefinition.ONCE, String.valueOf(once)),
+                          line -> console.line("  " + line)));
                 } catch (RuntimeException e) {
                   failure.compareAndSet(null, e);
-                  bridges.forEach(BatchingBridge::stop);
                 }
               },
-              "adlake-bridge-" + bridge.feed().name());
+              "adlake-bridge-" + feed.name());
       thread.start();
       threads.add(thread);
     }
@@ -163,5 +122,6 @@ final class BridgeCommand implements Callable<Integer> {
     if (failure.get() != null) {
       throw failure.get();
     }
+    return outcomes;
   }
 }

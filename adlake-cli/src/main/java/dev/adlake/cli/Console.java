@@ -18,7 +18,7 @@ final class Console {
     this.interactive = interactive;
   }
 
-  void line(String text) {
+  synchronized void line(String text) {
     if (pendingStatus) {
       out.print("\r\033[K");
       pendingStatus = false;
@@ -31,7 +31,7 @@ final class Console {
    * A status shown on a terminal until the next line replaces it, such as "running..." while a step
    * works; not printed elsewhere, where the next line says all.
    */
-  void status(String text) {
+  synchronized void status(String text) {
     if (interactive) {
       out.print(text);
       out.flush();

@@ -66,13 +66,14 @@ final class EnrichCommand implements Callable<Integer> {
 
   /** Runs the enricher job, a line per micro-batch. */
   static JobRunner.Outcome run(Platform platform, boolean once, Console console) {
-    EnricherJob job = (EnricherJob) platform.jobs().get(EnricherJob.NAME);
-    job.withProgress(line -> console.line("    " + line));
     if (!once) {
       console.line(
           "  enriching until Ctrl-C (checkpoint %s)", EnricherJob.checkpoint(platform.config()));
     }
-    return platform.run(EnricherJob.NAME, Map.of(EnricherJob.ONCE.name(), String.valueOf(once)));
+    return platform.run(
+        EnricherJob.NAME,
+        Map.of(EnricherJob.ONCE.name(), String.valueOf(once)),
+        line -> console.line("    " + line));
   }
 
   /** Prints the rows of the events tables by source. */

@@ -45,9 +45,6 @@ final class IdentityStep {
    */
   static final int HUB_LINKS = 1_200;
 
-  /** The jobs this step runs, after the streams have brought the mappings. */
-  static final List<String> JOBS = List.of(UserIdsMapperJob.NAME, MappingPublisherJob.NAME);
-
   private static final int DAYS = 7;
 
   private IdentityStep() {}
@@ -76,13 +73,19 @@ final class IdentityStep {
   }
 
   /**
-   * Runs the userIdsMapper, prints its figures and compares its components with the true users.
+   * Prints the figures of the pipeline's userIdsMapper and publisher runs and compares the
+   * components with the true users.
    *
    * @return true when every true user is exactly one component and every hub is set aside
    */
-  static boolean run(Platform platform, Console console, MappingGraph graph) {
-    long started = System.nanoTime();
-    JobRunner.Outcome outcome = platform.run(UserIdsMapperJob.NAME, Map.of());
+  static boolean report(
+      Platform platform,
+      Console console,
+      MappingGraph graph,
+      JobRunner.Outcome outcome,
+      double mapperSeconds,
+      JobRunner.Outcome published,
+      double publisherSeconds) {
     IdentityFigures figures =
         IdentityFigures.of(platform.spark().table(IdentityTables.DEFAULT.userIds()));
     console.line(
@@ -90,19 +93,17 @@ final class IdentityStep {
             + " (over %s links)",
         UserIdsMapperJob.NAME,
         outcome.runId(),
-        (System.nanoTime() - started) / 1e9,
+        mapperSeconds,
         Console.count(figures.ids()),
         Console.count(figures.components()),
         Console.count(figures.setAside()),
         UserIdsMapperJob.MAX_LINKS.defaultText());
     console.line("  largest components: %s ids", figures.largest());
-    long publishing = System.nanoTime();
-    JobRunner.Outcome published = platform.run(MappingPublisherJob.NAME, Map.of());
     console.line(
         "  %s run %d, %.1f s: %s",
         MappingPublisherJob.NAME,
         published.runId(),
-        (System.nanoTime() - publishing) / 1e9,
+        publisherSeconds,
         RunCommand.describe(published.result()));
     long publishedRows = publishedRows(platform);
 

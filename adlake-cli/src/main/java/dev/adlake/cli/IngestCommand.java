@@ -84,48 +84,55 @@ final class IngestCommand implements Callable<Integer> {
     // Every feed's pass sees the same landing zone; the count of unowned files is the same.
     long unmatched = 0;
     for (Feed feed : feeds) {
-      IngestJob job = (IngestJob) platform.jobs().get("ingest-" + feed.name());
-      job.withProgress(line -> console.line("    " + line));
       Map<String, String> parameters =
           feed.mode() == LoadMode.DATED_SNAPSHOT && snapshotDate.isPresent()
               ? Map.of(IngestJob.SNAPSHOT_DATE.name(), snapshotDate.get().toString())
               : Map.of();
-      JobRunner.Outcome outcome = platform.run(job.definition().name(), parameters);
-      Map<String, Long> figures = outcome.result().figures();
-      unmatched = figures.get("files_under_no_feed");
-      if (figures.get("files_new")
-              + figures.get("files_archived")
-              + figures.get("files_errored")
-              + figures.get("loads_recovered")
-          > 0) {
-        console.line(
-            "  %-24s %s new file(s), %s archived, %s errored; %s rows in, %s written, %s rejected (run %d)",
-            feed.name(),
-            figures.get("files_new"),
-            figures.get("files_archived"),
-            figures.get("files_errored"),
-            Console.count(outcome.result().rowsIn()),
-            Console.count(outcome.result().rowsOut()),
-            Console.count(figures.get("rows_rejected")),
-            outcome.runId());
-      }
-      if (figures.get("files_already_loaded") > 0) {
-        console.line(
-            "  %-24s %d file(s) left in place: already loaded (same key, size and time)",
-            feed.name(), figures.get("files_already_loaded"));
-      }
-      if (figures.get("files_already_errored") > 0) {
-        console.line(
-            "  %-24s %d file(s) left in place: they errored before; see 'adlake loads --status"
-                + " errored', fix the cause, then 'adlake loads retry'",
-            feed.name(), figures.get("files_already_errored"));
-      }
+      JobRunner.Outcome outcome =
+          platform.run(IngestJob.name(feed), parameters, line -> console.line("    " + line));
+      unmatched = outcome.result().figures().get("files_under_no_feed");
+      describe(feed, outcome).forEach(console::line);
     }
     if (unmatched > 0) {
       console.line(
           "  %d file(s) under no feed's prefix, left alone (listed in %s)",
           unmatched, platform.config().logDirectory().resolve("adlake.log"));
     }
+  }
+
+  /** The lines that say what one run of a feed's ingest job did. */
+  static List<String> describe(Feed feed, JobRunner.Outcome outcome) {
+    List<String> lines = new ArrayList<>();
+    Map<String, Long> figures = outcome.result().figures();
+    if (figures.get("files_new")
+            + figures.get("files_archived")
+            + figures.get("files_errored")
+            + figures.get("loads_recovered")
+        > 0) {
+      lines.add(
+          "  %-24s %s new file(s), %s archived, %s errored; %s rows in, %s written, %s rejected (run %d)"
+              .formatted(
+                  feed.name(),
+                  figures.get("files_new"),
+                  figures.get("files_archived"),
+                  figures.get("files_errored"),
+                  Console.count(outcome.result().rowsIn()),
+                  Console.count(outcome.result().rowsOut()),
+                  Console.count(figures.get("rows_rejected")),
+                  outcome.runId()));
+    }
+    if (figures.get("files_already_loaded") > 0) {
+      lines.add(
+          "  %-24s %d file(s) left in place: already loaded (same key, size and time)"
+              .formatted(feed.name(), figures.get("files_already_loaded")));
+    }
+    if (figures.get("files_already_errored") > 0) {
+      lines.add(
+          ("  %-24s %d file(s) left in place: they errored before; see 'adlake loads --status"
+                  + " errored', fix the cause, then 'adlake loads retry'")
+              .formatted(feed.name(), figures.get("files_already_errored")));
+    }
+    return lines;
   }
 
   /** "archived 121, errored 1" for the loads of the feeds. */

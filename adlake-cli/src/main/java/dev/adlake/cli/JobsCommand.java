@@ -5,9 +5,7 @@ import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobParameter;
-import dev.adlake.core.job.JobRegistry;
-import dev.adlake.kafka.KafkaJobs;
-import dev.adlake.spark.SparkJobs;
+import dev.adlake.spark.Platform;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -55,15 +53,9 @@ final class JobsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * Every job of the platform: the Spark jobs and those run on Kafka clients, in one registry so
-   * that a name is taken once and a job is in one domain.
-   */
+  /** Every job of the platform's catalog, whatever engine runs it; starts no service. */
   static List<JobDefinition> definitions(AdlakeConfig config) {
-    JobRegistry<JobDefinition> all = JobRegistry.ofDefinitions();
-    SparkJobs.registry(config).definitions().forEach(all::register);
-    KafkaJobs.definitions(config).forEach(all::register);
-    return all.definitions();
+    return Platform.catalog(config).definitions();
   }
 
   private static String names(List<Dataset> datasets) {

@@ -81,11 +81,12 @@ final class MetricsCommand implements Callable<Integer> {
    */
   static JobRunner.Outcome run(
       Platform platform, boolean full, Console console, boolean reportIdle) {
-    AdMetricsJob job = (AdMetricsJob) platform.jobs().get(AdMetricsJob.NAME);
-    job.withProgress(line -> console.line("    " + line));
     long started = System.nanoTime();
     JobRunner.Outcome outcome =
-        platform.run(AdMetricsJob.NAME, full ? Map.of(AdMetricsJob.FULL.name(), "true") : Map.of());
+        platform.run(
+            AdMetricsJob.NAME,
+            full ? Map.of(AdMetricsJob.FULL.name(), "true") : Map.of(),
+            line -> console.line("    " + line));
     Map<String, Long> figures = outcome.result().figures();
     if (reportIdle || figures.get("hours_replaced") > 0) {
       console.line(

@@ -8,19 +8,23 @@ import dev.adlake.core.generate.GeneratorOptions;
 import dev.adlake.core.generate.identity.MappingGraph;
 import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.DatasetKind;
-import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.job.Pipeline;
+import dev.adlake.core.job.PipelineExecutor;
+import dev.adlake.kafka.archive.ArchiveJob;
 import dev.adlake.spark.Platform;
-import dev.adlake.spark.SparkJob;
+import dev.adlake.spark.enrich.EnricherJob;
 import dev.adlake.spark.enrich.StreamTruthCheck;
+import dev.adlake.spark.identity.MappingPublisherJob;
+import dev.adlake.spark.identity.UserIdsMapperJob;
 import dev.adlake.spark.ingest.HourlyTruthCheck;
 import dev.adlake.spark.metrics.AdMetricsJob;
 import dev.adlake.spark.metrics.ServingTruthCheck;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -122,47 +126,55 @@ final class QuickstartCommand implements Callable<Integer> {
           console);
       console.blank();
 
-      console.line("3. Ingestion: each file once, tracked in the load ledger");
-      platform.spark();
-      IngestCommand.ingest(platform, config.feeds(), Optional.empty(), console);
-      console.line("  loads by status: %s", IngestCommand.byStatus(platform));
-      console.blank();
-
-      List<SparkJob> later =
-          platform.jobs().all().stream()
-              .filter(job -> job.definition().domain() != Domain.INGESTION)
-              .filter(job -> !IdentityStep.JOBS.contains(job.definition().name()))
-              .toList();
-      if (!later.isEmpty()) {
-        console.line("4. Pipeline");
-        int step = 0;
-        for (SparkJob job : later) {
-          JobDefinition definition = job.definition();
-          step++;
-          console.status(
-              "  [%d/%d] %s running...".formatted(step, later.size(), definition.name()));
-          long jobStarted = System.nanoTime();
-          JobRunner.Outcome outcome = platform.run(definition.name(), Map.of());
-          console.line(
-              "  [%d/%d] %-28s run %-4d %5.1f s  %s",
-              step,
-              later.size(),
-              definition.name(),
-              outcome.runId(),
-              (System.nanoTime() - jobStarted) / 1e9,
-              RunCommand.describe(outcome.result()));
-        }
-        console.blank();
-      }
-
-      console.line("5. Event streams: Kafka, the enricher, the archive");
+      console.line("  streams for the pipeline's enricher:");
       MappingGraph identityGraph = IdentityStep.send(platform, console);
-      StreamTruthCheck.Comparison streams =
-          StreamsStep.run(platform, console, Duration.ofMinutes(streamMinutes), STREAM_RATE);
+      StreamsStep.Sent sent =
+          StreamsStep.produce(platform, console, Duration.ofMinutes(streamMinutes), STREAM_RATE);
       console.blank();
 
-      console.line("6. Cookie mapping: the identity graph's connected components");
-      boolean identityExact = IdentityStep.run(platform, console, identityGraph);
+      Pipeline pipeline = platform.pipeline();
+      console.line(
+          "3. Pipeline: %d jobs in the order their datasets imply, %d at once"
+              + " ('adlake pipeline show' draws it)",
+          pipeline.order().size(), config.scheduler().parallelism());
+      platform.spark();
+      PipelineConsole progress =
+          new PipelineConsole(console, pipeline.order().size(), false, QuickstartCommand::summary);
+      PipelineExecutor.Result result =
+          platform
+              .pipelineExecutor()
+              .run(pipeline, "quickstart", Instant.now(), Map.of(), progress);
+      console.line("  loads by status: %s", IngestCommand.byStatus(platform));
+      if (!result.ok()) {
+        PipelineConsole.reportFailures(result, console);
+        console.line(
+            "The pipeline did not complete: see the errors above, 'adlake runs' and %s",
+            config.logDirectory().resolve("adlake.log"));
+        return 1;
+      }
+      console.blank();
+
+      console.line("4. Event streams: Kafka, the enricher, the archive");
+      StreamTruthCheck.Comparison streams =
+          StreamsStep.report(
+              platform,
+              console,
+              sent,
+              result.succeeded().get(EnricherJob.NAME),
+              progress.seconds(EnricherJob.NAME),
+              progress.progressOf(ArchiveJob.NAME));
+      console.blank();
+
+      console.line("5. Cookie mapping: the identity graph's connected components");
+      boolean identityExact =
+          IdentityStep.report(
+              platform,
+              console,
+              identityGraph,
+              result.succeeded().get(UserIdsMapperJob.NAME),
+              progress.seconds(UserIdsMapperJob.NAME),
+              result.succeeded().get(MappingPublisherJob.NAME),
+              progress.seconds(MappingPublisherJob.NAME));
       console.blank();
 
       boolean exact = streams.exact() && identityExact;
@@ -181,8 +193,7 @@ final class QuickstartCommand implements Callable<Integer> {
             Console.count(comparison.matching()),
             Console.count(comparison.rows()),
             comparison.exact() ? "" : "; first differences: " + comparison.mismatches());
-        if (platform.jobs().all().stream()
-            .anyMatch(job -> job.definition().name().equals(AdMetricsJob.NAME))) {
+        if (platform.jobs().find(AdMetricsJob.NAME).isPresent()) {
           ServingTruthCheck.Comparison served =
               ServingTruthCheck.compare(
                   platform.metadata().dataSource(),
@@ -206,8 +217,8 @@ final class QuickstartCommand implements Callable<Integer> {
 
       console.line("Tables in the lake (catalog '%s')", LakeConfig.CATALOG_NAME);
       Set<String> tables = new LinkedHashSet<>();
-      for (SparkJob job : platform.jobs().all()) {
-        job.definition().writes().stream()
+      for (JobDefinition job : platform.jobs().definitions()) {
+        job.writes().stream()
             .filter(dataset -> dataset.kind() == DatasetKind.TABLE)
             .map(Dataset::name)
             .forEach(tables::add);
@@ -230,6 +241,7 @@ final class QuickstartCommand implements Callable<Integer> {
       console.line("  logs           %s", config.logDirectory());
       console.line("  adlake loads       every file loaded, with counts and errors");
       console.line("  adlake runs        the runs just recorded");
+      console.line("  adlake pipeline    the jobs in the order their datasets imply");
       console.line("  adlake jobs        what each job reads and writes");
       console.line("  adlake lineage     the data flow as a Mermaid flowchart");
       console.line("  adlake serve       the dashboard and HTTP API over the serving store");
@@ -241,5 +253,33 @@ final class QuickstartCommand implements Callable<Integer> {
       }
       return exact ? 0 : 1;
     }
+  }
+
+  /** What a job of the quickstart's pipeline did, after its name. */
+  private static String summary(JobDefinition job, JobRunner.Outcome outcome) {
+    if (job.name().startsWith("ingest-")) {
+      Map<String, Long> figures = outcome.result().figures();
+      String text =
+          "%s new file(s), %s archived, %s errored; %s rows in, %s written, %s rejected"
+              .formatted(
+                  figures.get("files_new"),
+                  figures.get("files_archived"),
+                  figures.get("files_errored"),
+                  Console.count(outcome.result().rowsIn()),
+                  Console.count(outcome.result().rowsOut()),
+                  Console.count(figures.get("rows_rejected")));
+      if (figures.get("files_already_loaded") > 0) {
+        text +=
+            "; %d file(s) left in place: already loaded"
+                .formatted(figures.get("files_already_loaded"));
+      }
+      if (figures.get("files_already_errored") > 0) {
+        text +=
+            "; %d file(s) left in place: they errored before ('adlake loads --status errored')"
+                .formatted(figures.get("files_already_errored"));
+      }
+      return text;
+    }
+    return RunCommand.describe(outcome.result());
   }
 }

@@ -43,7 +43,8 @@ final class RunCommand implements Callable<Integer> {
         new PlatformHandle(root.loadConfig(), status -> console.line("  " + status))) {
       handle.platform().jobs().get(job);
       long started = System.nanoTime();
-      JobRunner.Outcome outcome = handle.platform().run(job, parameters);
+      JobRunner.Outcome outcome =
+          handle.platform().run(job, parameters, line -> console.line("    " + line));
       console.line(
           "Run %d of %s succeeded in %.1f s: %s",
           outcome.runId(), job, (System.nanoTime() - started) / 1e9, describe(outcome.result()));

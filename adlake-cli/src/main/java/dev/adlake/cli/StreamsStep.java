@@ -4,14 +4,13 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.generate.stream.StreamEventGenerator;
 import dev.adlake.core.generate.stream.StreamGeneratorOptions;
 import dev.adlake.core.generate.stream.StreamTruth;
+import dev.adlake.core.job.JobRunner;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.kafka.EventProducer;
-import dev.adlake.kafka.archive.KafkaArchiver;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.enrich.EnricherJob;
 import dev.adlake.spark.enrich.EventsTables;
 import dev.adlake.spark.enrich.StreamTruthCheck;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,20 +23,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The quickstart's event streams: a few minutes of generated traffic through Kafka, the enricher
- * over it, the archive of the topics, then counts per topic and table and the check against the
- * generator's truth.
+ * The quickstart's event streams: a few minutes of generated traffic sent through Kafka before the
+ * pipeline runs, then what the enricher and the archive made of it, counts per topic and table and
+ * the check against the generator's truth.
  */
 final class StreamsStep {
   private StreamsStep() {}
 
-  /**
-   * Runs the step and prints what it made.
-   *
-   * @return the comparison of this run's events with the truth
-   */
-  static StreamTruthCheck.Comparison run(
-      Platform platform, Console console, Duration traffic, int eventsPerSecond) {
+  /** Traffic sent to Kafka, with its true answers. */
+  record Sent(StreamTruth truth, Instant from) {}
+
+  /** Makes the pseudonym key if the home has none, then sends the traffic to the topics. */
+  static Sent produce(Platform platform, Console console, Duration traffic, int eventsPerSecond) {
     AdlakeConfig config = platform.config();
     if (EnricherJob.generateKeyIfMissing(config)) {
       console.line(
@@ -53,7 +50,6 @@ final class StreamsStep {
     EventProducer.Report sent =
         new EventProducer(servers, EventProducer.DEFAULT_PARTITIONS)
             .send(generator, 0, (done, rate) -> {});
-    StreamTruth truth = generator.truth();
     console.line(
         "  produced %s records (%d minutes of traffic at %,d events/s, with duplicates and faulty"
             + " records) at %s records/s",
@@ -61,22 +57,36 @@ final class StreamsStep {
         traffic.toMinutes(),
         eventsPerSecond,
         Console.count(Math.round(sent.recordsPerSecond())));
+    return new Sent(generator.truth(), sentFrom);
+  }
 
-    long started = System.nanoTime();
-    var outcome = EnrichCommand.run(platform, true, console);
+  /**
+   * Prints what the enricher and the archive made of the traffic, the records per topic and the
+   * rows per table.
+   *
+   * @param archiveLines the archive job's summary, a line per topic
+   * @return the comparison of this run's events with the truth
+   */
+  static StreamTruthCheck.Comparison report(
+      Platform platform,
+      Console console,
+      Sent sent,
+      JobRunner.Outcome enricher,
+      double enricherSeconds,
+      List<String> archiveLines) {
+    AdlakeConfig config = platform.config();
     console.line(
         "  enricher run %d, %.1f s: %s events and %s failed records written in %s batch(es)",
-        outcome.runId(),
-        (System.nanoTime() - started) / 1e9,
-        Console.count(outcome.result().figures().get("events")),
-        Console.count(outcome.result().figures().get("failed")),
-        Console.count(outcome.result().figures().get("batches")));
-
-    KafkaArchiver archiver =
-        KafkaArchiver.start(config.archive(), servers, Clock.systemUTC(), line -> {});
-    archiver.runOnce();
+        enricher.runId(),
+        enricherSeconds,
+        Console.count(enricher.result().figures().get("events")),
+        Console.count(enricher.result().figures().get("failed")),
+        Console.count(enricher.result().figures().get("batches")));
     console.line("  archive of the topics in %s:", config.archive().localDirectory());
-    ArchiveCommand.printSummary(archiver, console);
+    // The job's summary: a line per topic and its total, not its progress on the way.
+    archiveLines.stream()
+        .filter(line -> line.matches("\\S+ +\\d+ partition\\(s\\): .*|archived .* in [\\d.]+ s .*"))
+        .forEach(line -> console.line("  " + line));
 
     console.line("  records per topic:");
     List<String> topics = new ArrayList<>();
@@ -85,11 +95,12 @@ final class StreamsStep {
       topics.add(StreamTopics.enriched(source));
     }
     topics.add(StreamTopics.FAILED_EVENTS);
-    records(servers, topics)
+    records(platform.kafkaBootstrapServers(), topics)
         .forEach((topic, count) -> console.line("    %-24s %12s", topic, Console.count(count)));
     console.line("  rows per table and source:");
     EnrichCommand.counts(platform, console);
-    return StreamTruthCheck.compare(platform.spark(), EventsTables.DEFAULT, truth, sentFrom);
+    return StreamTruthCheck.compare(
+        platform.spark(), EventsTables.DEFAULT, sent.truth(), sent.from());
   }
 
   /** Records in each topic, from its log start to its end. */

@@ -101,7 +101,7 @@ class AdlakeCommandIT {
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 13 recorded runs: reusing it")
+        .contains("This home already holds 14 recorded runs: reusing it")
         .contains("file(s) left in place: already loaded")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
         .containsPattern("identity graph: ([\\d,]+) of \\1 true users found as one component each");
@@ -140,9 +140,13 @@ class AdlakeCommandIT {
 
     Result runs = adlake("--home", home.toString(), "runs", "--limit", "100");
     assertThat(runs.exitCode()).isZero();
-    // One run per feed, the ad metrics, the enricher, the user-ids mapper and the mapping
-    // publisher per quickstart (two of them), and the retry's ingest.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(27);
+    // One run per feed, the ad metrics, the enricher, the user-ids mapper, the mapping
+    // publisher and the archive per quickstart (two of them), and the retry's ingest.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(29);
+    Result pipelines = adlake("--home", home.toString(), "runs", "--pipelines");
+    assertThat(pipelines.out())
+        .containsPattern("(?m)^1 +succeeded .* 14 +14 +0 +0  quickstart / all jobs$")
+        .containsPattern("(?m)^2 +succeeded .* 14 +14 +0 +0  quickstart / all jobs$");
   }
 
   @Test
@@ -155,6 +159,89 @@ class AdlakeCommandIT {
         .contains("job_ingest_adserver_events(ingest-adserver-events)")
         .contains("files_adserver_events --> job_ingest_adserver_events")
         .endsWith("```\n");
+  }
+
+  @Test
+  void thePipelineOrdersTheJobsByTheirDatasetsAndExportsTheSameGraphToAirflow(
+      @TempDir Path directory) throws Exception {
+    Result show = adlake("--home", directory.resolve("home").toString(), "pipeline", "show");
+    assertThat(show.exitCode()).as(show.err()).isZero();
+    java.util.List<String> order =
+        show.out()
+            .lines()
+            .filter(line -> line.matches(" +\\d+\\. .*"))
+            .map(line -> line.trim().split(" +")[1])
+            .toList();
+    assertThat(order).hasSize(14);
+    // Registered after the ingest jobs but before the enricher, ad-metrics runs after what it
+    // reads.
+    assertThat(order.indexOf("ad-metrics"))
+        .isGreaterThan(order.indexOf("ingest-adserver-events"))
+        .isGreaterThan(order.indexOf("ingest-tracker-conversions"));
+    assertThat(order.indexOf("user-ids-mapper"))
+        .isGreaterThan(order.indexOf("enricher"))
+        .isGreaterThan(order.indexOf("ingest-partner-mappings"));
+    assertThat(order.indexOf("mapping-publisher")).isGreaterThan(order.indexOf("user-ids-mapper"));
+    assertThat(order.indexOf("archive-topics")).isGreaterThan(order.indexOf("enricher"));
+    assertThat(show.out())
+        .contains("ad-metrics")
+        .contains(
+            "after ingest-adserver-events (raw.adserver__events), ingest-tracker-conversions");
+    // No home folder is made: showing the pipeline starts nothing.
+    assertThat(directory.resolve("home")).doesNotExist();
+
+    Path dag = directory.resolve("dags/adlake.py");
+    Result export =
+        adlake(
+            "pipeline", "export", "--airflow", "--output", dag.toString(), "--schedule", "@daily");
+    assertThat(export.exitCode()).as(export.err()).isZero();
+    String python = Files.readString(dag);
+    assertThat(python)
+        .contains("dag_id=\"adlake\"")
+        .contains("schedule=\"@daily\"")
+        .contains(
+            "enricher = BashOperator(task_id=\"enricher\", bash_command=\"adlake run enricher -p"
+                + " once=true\")")
+        .contains("ingest_adserver_events >> ad_metrics")
+        .contains("user_ids_mapper >> mapping_publisher");
+    // Valid Python, whose edges are those of the pipeline.
+    Process parse =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                "import ast,sys; tree = ast.parse(open(sys.argv[1]).read());"
+                    + " print(sum(1 for n in ast.walk(tree) if isinstance(n, ast.BinOp)"
+                    + " and isinstance(n.op, ast.RShift)))",
+                dag.toString())
+            .redirectErrorStream(true)
+            .start();
+    String edges = new String(parse.getInputStream().readAllBytes()).trim();
+    assertThat(parse.waitFor()).as(edges).isZero();
+    long arrows =
+        show.out()
+            .lines()
+            .filter(line -> line.contains(" after "))
+            .mapToLong(line -> line.split("\\), ").length)
+            .sum();
+    assertThat(Long.parseLong(edges)).isEqualTo(arrows);
+  }
+
+  @Test
+  void aBackfillOfAJobWithoutADayIsRefusedNamingTheJobsThatHaveOne(@TempDir Path home) {
+    Result result =
+        adlake(
+            "--home",
+            home.toString(),
+            "backfill",
+            "enricher",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-02");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err())
+        .contains(
+            "Cannot backfill job enricher: it takes no 'day' parameter; jobs that do: ad-metrics");
   }
 
   @Test

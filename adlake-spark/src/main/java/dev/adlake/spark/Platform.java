@@ -2,30 +2,46 @@ package dev.adlake.spark;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.adlake.core.InvalidInputException;
+import dev.adlake.core.NotFoundException;
 import dev.adlake.core.config.AdlakeConfig;
-import dev.adlake.core.job.JobParameters;
-import dev.adlake.core.job.JobRegistry;
+import dev.adlake.core.job.BackfillRunner;
+import dev.adlake.core.job.JobCatalog;
 import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.job.Pipeline;
+import dev.adlake.core.job.PipelineExecutor;
+import dev.adlake.core.job.Services;
 import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.core.ledger.LoadLedger;
 import dev.adlake.core.metadata.EmbeddedPostgresServer;
+import dev.adlake.core.metadata.JdbcAlerts;
+import dev.adlake.core.metadata.JdbcBackfills;
+import dev.adlake.core.metadata.JdbcLocks;
+import dev.adlake.core.metadata.JdbcPipelineRuns;
 import dev.adlake.core.metadata.JdbcRunLedger;
 import dev.adlake.core.metadata.MetadataStore;
 import dev.adlake.core.metadata.RunLedger;
+import dev.adlake.core.stream.KafkaServers;
 import dev.adlake.kafka.EmbeddedKafkaBroker;
+import dev.adlake.kafka.KafkaJobs;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The running services of one adlake process, started on first use: PostgreSQL (embedded unless a
  * JDBC URL is configured), Spark with the lake catalog, and Kafka (embedded unless bootstrap
- * servers are configured). Closing stops what this process started, in reverse order.
+ * servers are configured); the catalog of every job, and what runs them: the job runner, the
+ * pipeline and backfills. Jobs reach the services by type ({@link Services}), so a job that needs
+ * no Spark starts none. Closing stops what this process started, in reverse order.
  */
-public final class Platform implements AutoCloseable {
+public final class Platform implements AutoCloseable, Services {
   private final AdlakeConfig config;
   private final Consumer<String> status;
-  private final JobRegistry<SparkJob> jobs;
+  private final JobCatalog jobs;
+  private JobRunner runner;
   private EmbeddedPostgresServer postgres;
   private MetadataStore metadata;
   private SparkSession spark;
@@ -37,15 +53,54 @@ public final class Platform implements AutoCloseable {
   public Platform(AdlakeConfig config, Consumer<String> status) {
     this.config = requireNonNull(config, "config is null");
     this.status = requireNonNull(status, "status is null");
-    this.jobs = SparkJobs.registry(config);
+    this.jobs = catalog(config);
+  }
+
+  /**
+   * Every job of the platform: the Spark jobs and those on Kafka clients, in one catalog, so that a
+   * name is taken once and a job is in one domain; a job policy of configuration naming no job is
+   * refused.
+   */
+  public static JobCatalog catalog(AdlakeConfig config) {
+    JobCatalog catalog =
+        new JobCatalog().addAll(SparkJobs.all(config)).addAll(KafkaJobs.all(config));
+    List<String> unknown =
+        config.scheduler().policies().keySet().stream()
+            .filter(name -> catalog.find(name).isEmpty())
+            .map(name -> "jobs." + name)
+            .toList();
+    if (!unknown.isEmpty()) {
+      throw new InvalidInputException(
+          "Cannot apply %s: no such job; jobs: %s"
+              .formatted(String.join(", ", unknown), String.join(", ", catalog.byName().keySet())));
+    }
+    return catalog;
   }
 
   public AdlakeConfig config() {
     return config;
   }
 
-  public JobRegistry<SparkJob> jobs() {
+  public JobCatalog jobs() {
     return jobs;
+  }
+
+  @Override
+  public <T> T get(Class<T> type) {
+    Object service;
+    if (type == SparkSession.class) {
+      service = spark();
+    } else if (type == MetadataStore.class) {
+      service = metadata();
+    } else if (type == AdlakeConfig.class) {
+      service = config;
+    } else if (type == KafkaServers.class) {
+      service = new KafkaServers(kafkaBootstrapServers());
+    } else {
+      throw new NotFoundException(
+          "No service of type %s in adlake".formatted(type.getSimpleName()));
+    }
+    return type.cast(service);
   }
 
   /** The metadata database, migrated; starts the embedded PostgreSQL when none is configured. */
@@ -71,6 +126,7 @@ public final class Platform implements AutoCloseable {
           MetadataStore.open(
               jdbcUrl, user, config.metadata().password(), config.metadata().poolSize());
       int abandoned = new JdbcRunLedger(metadata.dataSource()).failAbandoned();
+      new JdbcPipelineRuns(metadata.dataSource()).failAbandoned();
       if (abandoned > 0) {
         status.accept(
             "Marked %d run(s) as failed: their process ended before they finished"
@@ -110,19 +166,55 @@ public final class Platform implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
-  /** Runs a registered job with the given parameters, recorded in the run ledger. */
+  /** Runs a job of the catalog with the given parameters, recorded in the run ledger. */
   public JobRunner.Outcome run(String jobName, Map<String, String> parameters) {
-    SparkJob job = jobs.get(jobName);
-    JobParameters resolved = JobParameters.resolve(job.definition(), parameters);
-    SparkSession session = spark();
-    return new JobRunner(runs())
-        .run(
-            job.definition(),
-            resolved,
-            runId ->
-                job.run(
-                    new JobContext(session, config, metadata(), this::kafkaBootstrapServers, runId),
-                    resolved));
+    return run(jobName, parameters, line -> {});
+  }
+
+  /**
+   * Runs a job of the catalog under its policy (retries, timeout, concurrency cap), each attempt
+   * recorded in the run ledger, a line per step to {@code progress}.
+   */
+  public JobRunner.Outcome run(
+      String jobName, Map<String, String> parameters, Consumer<String> progress) {
+    return runner().run(jobs.get(jobName), parameters, progress);
+  }
+
+  /** The runner of this platform's jobs: their policies from configuration, caps in PostgreSQL. */
+  public synchronized JobRunner runner() {
+    if (runner == null) {
+      runner =
+          new JobRunner(
+              runs(),
+              this,
+              config.scheduler()::policy,
+              Optional.of(new JdbcLocks(metadata().dataSource())));
+    }
+    return runner;
+  }
+
+  /** Every job in the order its declared datasets imply. */
+  public Pipeline pipeline() {
+    return Pipeline.of(jobs.definitions());
+  }
+
+  /** Runs pipelines, {@code pipeline.parallelism} jobs at once, deadlines raising alerts. */
+  public PipelineExecutor pipelineExecutor() {
+    return new PipelineExecutor(
+        jobs,
+        runner(),
+        new JdbcPipelineRuns(metadata().dataSource()),
+        Optional.of(new JdbcAlerts(metadata().dataSource())),
+        config.scheduler().parallelism());
+  }
+
+  public BackfillRunner backfills() {
+    return new BackfillRunner(
+        jobs,
+        runner(),
+        runs(),
+        new JdbcBackfills(metadata().dataSource()),
+        new JdbcLocks(metadata().dataSource()));
   }
 
   @Override

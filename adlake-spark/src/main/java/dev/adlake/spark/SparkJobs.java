@@ -2,7 +2,7 @@ package dev.adlake.spark;
 
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
-import dev.adlake.core.job.JobRegistry;
+import dev.adlake.core.job.Job;
 import dev.adlake.spark.enrich.EnricherJob;
 import dev.adlake.spark.enrich.EventsTables;
 import dev.adlake.spark.identity.IdentityTables;
@@ -15,10 +15,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every Spark job of the platform, registered once: the source of `adlake jobs` and lineage.
- * Ingestion has a job per configured feed; the ad metrics run when the ad-server events and
- * conversions feeds are configured (as they are by default); the stream enricher and the mapping
- * publisher always.
+ * Every Spark job of the platform, for the platform's job catalog. Ingestion has a job per
+ * configured feed; the ad metrics run when the ad-server events and conversions feeds are
+ * configured (as they are by default); the stream enricher and the mapping publisher always.
  */
 public final class SparkJobs {
   /** The feed of partners' mapping files, read by the identity graph when configured. */
@@ -26,22 +25,22 @@ public final class SparkJobs {
 
   private SparkJobs() {}
 
-  public static JobRegistry<SparkJob> registry(AdlakeConfig config) {
-    JobRegistry<SparkJob> registry = new JobRegistry<>(SparkJob::definition);
+  public static List<Job> all(AdlakeConfig config) {
+    List<Job> registry = new ArrayList<>();
     config
         .feeds()
         .forEach(
             feed ->
-                registry.register(
+                registry.add(
                     new IngestJob(feed, feed.appliesTo().map(name -> config.feed(name).table()))));
     Optional<Feed> events = feed(config, AdMetricsJob.EVENTS_FEED);
     Optional<Feed> conversions = feed(config, AdMetricsJob.CONVERSIONS_FEED);
     if (events.isPresent() && conversions.isPresent()) {
-      registry.register(new AdMetricsJob(events.get(), conversions.get()));
+      registry.add(new AdMetricsJob(events.get(), conversions.get()));
     }
-    registry.register(new EnricherJob());
-    registry.register(userIdsMapper(config));
-    registry.register(new MappingPublisherJob());
+    registry.add(new EnricherJob());
+    registry.add(userIdsMapper(config));
+    registry.add(new MappingPublisherJob());
     return registry;
   }
 

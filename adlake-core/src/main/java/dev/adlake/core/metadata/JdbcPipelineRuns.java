@@ -77,7 +77,7 @@ public final class JdbcPipelineRuns {
   }
 
   /** Marks as failed the pipeline runs of this host's processes that have ended. */
-  int failAbandoned() {
+  public int failAbandoned() {
     List<long[]> running =
         Jdbc.query(
             dataSource,

@@ -12,8 +12,8 @@ import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.kafka.KafkaTopics;
-import dev.adlake.spark.JobContext;
 import dev.adlake.spark.SparkJob;
+import dev.adlake.spark.SparkJobContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 
@@ -44,7 +43,6 @@ public final class EnricherJob implements SparkJob {
           "once", ValueType.bool(), "false", "Enrich what the topics hold now, then stop");
 
   private final JobDefinition definition;
-  private Consumer<String> progress = line -> {};
 
   public EnricherJob() {
     List<Dataset> writes = new ArrayList<>();
@@ -68,12 +66,6 @@ public final class EnricherJob implements SparkJob {
             reads,
             writes,
             List.of(ONCE));
-  }
-
-  /** Where a line per micro-batch goes while the job runs. */
-  public EnricherJob withProgress(Consumer<String> progress) {
-    this.progress = progress;
-    return this;
   }
 
   @Override
@@ -166,7 +158,7 @@ public final class EnricherJob implements SparkJob {
   }
 
   @Override
-  public JobResult run(JobContext context, JobParameters parameters) {
+  public JobResult run(SparkJobContext context, JobParameters parameters) {
     String bootstrapServers = context.kafkaBootstrapServers().get();
     KafkaTopics.ensure(
         bootstrapServers,
@@ -179,7 +171,7 @@ public final class EnricherJob implements SparkJob {
     KafkaTopics.ensure(bootstrapServers, List.of(StreamTopics.FAILED_EVENTS), 2);
     EnricherStream.Settings settings =
         settings(context.config(), bootstrapServers, parameters.get(ONCE));
-    StreamProgress counts = new StreamProgress(progress);
+    StreamProgress counts = new StreamProgress(context.progress());
     StreamingQuery query = EnricherStream.start(context.spark(), settings, Optional.of(counts));
     Thread stopper =
         new Thread(

@@ -11,9 +11,9 @@ import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
-import dev.adlake.spark.JobContext;
 import dev.adlake.spark.LakeTables;
 import dev.adlake.spark.SparkJob;
+import dev.adlake.spark.SparkJobContext;
 import dev.adlake.spark.identity.MappingTables.Target;
 import dev.adlake.spark.metrics.CopyRows;
 import java.sql.Connection;
@@ -73,7 +73,7 @@ public final class MappingPublisherJob implements SparkJob {
   private final String servingSchema;
   private final String viewNamespace;
   private final JobDefinition definition;
-  private Consumer<String> progress = line -> {};
+  private final Consumer<String> progress;
 
   /**
    * The platform's publisher: {@code identity.user_ids} to {@code serving} and {@code reporting}.
@@ -89,6 +89,15 @@ public final class MappingPublisherJob implements SparkJob {
    * @param viewNamespace the lake namespace it keeps the views in
    */
   public MappingPublisherJob(IdentityTables identity, String servingSchema, String viewNamespace) {
+    this(identity, servingSchema, viewNamespace, line -> {});
+  }
+
+  private MappingPublisherJob(
+      IdentityTables identity,
+      String servingSchema,
+      String viewNamespace,
+      Consumer<String> progress) {
+    this.progress = requireNonNull(progress, "progress is null");
     this.identity = requireNonNull(identity, "identity is null");
     this.servingSchema = MappingTables.requireSchema(servingSchema);
     this.viewNamespace = requireNonNull(viewNamespace, "viewNamespace is null");
@@ -107,10 +116,9 @@ public final class MappingPublisherJob implements SparkJob {
             List.of());
   }
 
-  /** Where a line per step goes while the job runs. */
+  /** The same job with a line per step going to {@code progress}. */
   public MappingPublisherJob withProgress(Consumer<String> progress) {
-    this.progress = requireNonNull(progress, "progress is null");
-    return this;
+    return new MappingPublisherJob(identity, servingSchema, viewNamespace, progress);
   }
 
   @Override
@@ -119,7 +127,11 @@ public final class MappingPublisherJob implements SparkJob {
   }
 
   @Override
-  public JobResult run(JobContext context, JobParameters parameters) {
+  public JobResult run(SparkJobContext context, JobParameters parameters) {
+    return withProgress(context.progress()).execute(context, parameters);
+  }
+
+  private JobResult execute(SparkJobContext context, JobParameters parameters) {
     SparkSession spark = context.spark();
     Map<String, Long> figures = new LinkedHashMap<>();
     if (!spark.catalog().tableExists(identity.userIds())) {
@@ -192,7 +204,7 @@ public final class MappingPublisherJob implements SparkJob {
    *     region are gone
    */
   private long publishTables(
-      JobContext context,
+      SparkJobContext context,
       List<Target> targets,
       Map<Map.Entry<String, String>, Long> expected,
       org.apache.spark.sql.Dataset<Row> sorted,

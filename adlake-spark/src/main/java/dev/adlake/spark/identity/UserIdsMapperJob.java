@@ -27,9 +27,9 @@ import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
-import dev.adlake.spark.JobContext;
 import dev.adlake.spark.LakeTables;
 import dev.adlake.spark.SparkJob;
+import dev.adlake.spark.SparkJobContext;
 import dev.adlake.spark.enrich.EnricherJob;
 import dev.adlake.spark.enrich.Pseudonymizer;
 import java.util.ArrayList;
@@ -121,11 +121,17 @@ public final class UserIdsMapperJob implements SparkJob {
   private final List<MappingInput> inputs;
   private final IdentityTables tables;
   private final JobDefinition definition;
-  private Consumer<String> progress = line -> {};
+  private final Consumer<String> progress;
 
   public UserIdsMapperJob(List<MappingInput> inputs, IdentityTables tables) {
+    this(inputs, tables, line -> {});
+  }
+
+  private UserIdsMapperJob(
+      List<MappingInput> inputs, IdentityTables tables, Consumer<String> progress) {
     this.inputs = List.copyOf(inputs);
     this.tables = tables;
+    this.progress = progress;
     this.definition =
         new JobDefinition(
             NAME,
@@ -140,10 +146,9 @@ public final class UserIdsMapperJob implements SparkJob {
             List.of(FULL, RECOMPUTE, MAX_LINKS));
   }
 
-  /** Where a line per step goes while the job runs. */
+  /** The same job with a line per step going to {@code progress}. */
   public UserIdsMapperJob withProgress(Consumer<String> progress) {
-    this.progress = progress;
-    return this;
+    return new UserIdsMapperJob(inputs, tables, progress);
   }
 
   @Override
@@ -152,7 +157,11 @@ public final class UserIdsMapperJob implements SparkJob {
   }
 
   @Override
-  public JobResult run(JobContext context, JobParameters parameters) {
+  public JobResult run(SparkJobContext context, JobParameters parameters) {
+    return withProgress(context.progress()).execute(context, parameters);
+  }
+
+  private JobResult execute(SparkJobContext context, JobParameters parameters) {
     AdlakeConfig config = context.config();
     if (parameters.get(RECOMPUTE)) {
       if (parameters.get(FULL)) {

@@ -12,13 +12,12 @@ import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.kafka.KafkaNotificationSource;
-import dev.adlake.spark.JobContext;
 import dev.adlake.spark.SparkJob;
+import dev.adlake.spark.SparkJobContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Ingests one feed: every new file in its landing prefix is recorded in the load ledger, loaded
@@ -34,7 +33,6 @@ public final class IngestJob implements SparkJob {
 
   private final Feed feed;
   private final JobDefinition definition;
-  private Consumer<String> progress = line -> {};
 
   /**
    * @param target for change records, the table they update
@@ -43,7 +41,7 @@ public final class IngestJob implements SparkJob {
     this.feed = feed;
     this.definition =
         new JobDefinition(
-            "ingest-" + feed.name(),
+            name(feed),
             Domain.INGESTION,
             JobKind.BATCH,
             "Loads each new %s file of %s into %s, once, tracked in the load ledger"
@@ -51,6 +49,11 @@ public final class IngestJob implements SparkJob {
             List.of(Dataset.files(feed.prefix())),
             writes(feed, target),
             feed.mode() == LoadMode.DATED_SNAPSHOT ? List.of(SNAPSHOT_DATE) : List.of());
+  }
+
+  /** The name of a feed's ingest job. */
+  public static String name(Feed feed) {
+    return "ingest-" + feed.name();
   }
 
   /** The feed's table and rejects; for change records, also the table they update. */
@@ -66,26 +69,20 @@ public final class IngestJob implements SparkJob {
     return feed;
   }
 
-  /** Where a line per load goes while the job runs. */
-  public IngestJob withProgress(Consumer<String> progress) {
-    this.progress = progress;
-    return this;
-  }
-
   @Override
   public JobDefinition definition() {
     return definition;
   }
 
   @Override
-  public JobResult run(JobContext context, JobParameters parameters) {
+  public JobResult run(SparkJobContext context, JobParameters parameters) {
     Ingestion ingestion =
         new Ingestion(
             context.spark(),
             context.config(),
             new JdbcLoadLedger(context.metadata().dataSource()),
             LandingStores.open(context.config()),
-            progress);
+            context.progress());
     if (feed.mode() == LoadMode.DATED_SNAPSHOT) {
       ingestion.forcingSnapshotDate(parameters.find(SNAPSHOT_DATE));
     }

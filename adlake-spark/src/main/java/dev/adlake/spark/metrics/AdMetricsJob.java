@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.config.ValueType;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.job.Dataset;
@@ -17,8 +18,8 @@ import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.sketch.HllSketches;
-import dev.adlake.spark.JobContext;
 import dev.adlake.spark.SparkJob;
+import dev.adlake.spark.SparkJobContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -61,6 +63,13 @@ public final class AdMetricsJob implements SparkJob {
           "false",
           "Recompute every hour in the lake, not only the hours of new loads");
 
+  public static final JobParameter<LocalDate> DAY =
+      JobParameter.optional(
+          JobDefinition.DAY,
+          ValueType.date(),
+          null,
+          "Recompute the hours of this day (UTC) only, as a backfill does; new loads stay pending");
+
   private static final String SKETCH_UNION = "adlake_sketch_union";
   private static final String DEVICE_CLASS = "adlake_device_class";
   private static final List<String> SERVING_TABLES =
@@ -74,11 +83,16 @@ public final class AdMetricsJob implements SparkJob {
   private final Feed events;
   private final Feed conversions;
   private final JobDefinition definition;
-  private Consumer<String> progress = line -> {};
+  private final Consumer<String> progress;
 
   public AdMetricsJob(Feed events, Feed conversions) {
+    this(events, conversions, line -> {});
+  }
+
+  private AdMetricsJob(Feed events, Feed conversions, Consumer<String> progress) {
     this.events = events;
     this.conversions = conversions;
+    this.progress = progress;
     List<Dataset> writes = new ArrayList<>();
     writes.add(Dataset.table(ReportingTables.AD_HOURLY));
     writes.add(Dataset.table(ReportingTables.AD_HOURLY_USERS));
@@ -93,13 +107,12 @@ public final class AdMetricsJob implements SparkJob {
                 + " advertiser (exact, with HLL sketches), for the API and dashboard",
             List.of(Dataset.table(events.table()), Dataset.table(conversions.table())),
             writes,
-            List.of(FULL));
+            List.of(FULL, DAY));
   }
 
-  /** Where a line per step goes while the job runs. */
+  /** The same job with a line per step going to {@code progress}. */
   public AdMetricsJob withProgress(Consumer<String> progress) {
-    this.progress = progress;
-    return this;
+    return new AdMetricsJob(events, conversions, progress);
   }
 
   @Override
@@ -108,17 +121,31 @@ public final class AdMetricsJob implements SparkJob {
   }
 
   @Override
-  public JobResult run(JobContext context, JobParameters parameters) {
+  public JobResult run(SparkJobContext context, JobParameters parameters) {
+    return withProgress(context.progress()).execute(context, parameters);
+  }
+
+  private JobResult execute(SparkJobContext context, JobParameters parameters) {
     SparkSession spark = context.spark();
     DataSource dataSource = context.metadata().dataSource();
     ReportingTables.ensure(spark);
     registerFunctions(spark);
 
     boolean full = parameters.get(FULL);
-    List<Long> loads = MetricsLoads.pending(dataSource, List.of(events.name(), conversions.name()));
+    Optional<LocalDate> day = parameters.find(DAY);
+    if (full && day.isPresent()) {
+      throw new InvalidInputException(
+          "Parameters full and day exclude each other: full recomputes every hour in the lake,"
+              + " day the hours of one day");
+    }
+    // A day's recompute leaves new loads pending: their other hours are the next run's.
+    List<Long> loads =
+        day.isPresent()
+            ? List.of()
+            : MetricsLoads.pending(dataSource, List.of(events.name(), conversions.name()));
     Map<String, Long> figures = new LinkedHashMap<>();
     figures.put("loads_rolled_up", (long) loads.size());
-    if (loads.isEmpty() && !full) {
+    if (loads.isEmpty() && !full && day.isEmpty()) {
       progress.accept("no new loads since the last run: nothing to do");
       figures.put("hours_replaced", 0L);
       return new JobResult(0, 0, figures);
@@ -132,7 +159,8 @@ public final class AdMetricsJob implements SparkJob {
       figures.put("hours_replaced", 0L);
       return new JobResult(0, 0, figures);
     }
-    TreeSet<Long> hours = step("found the hours touched", () -> touchedHours(spark, loads, full));
+    TreeSet<Long> hours =
+        step("found the hours touched", () -> touchedHours(spark, loads, full, day));
     figures.put("hours_replaced", (long) hours.size());
     if (hours.isEmpty()) {
       replaceInServingStore(context, hours, List.of(), loads, figures);
@@ -206,11 +234,19 @@ public final class AdMetricsJob implements SparkJob {
   }
 
   /** The hours (since the epoch) of the rows of the given loads, or of every row when full. */
-  private TreeSet<Long> touchedHours(SparkSession spark, List<Long> loads, boolean full) {
+  private TreeSet<Long> touchedHours(
+      SparkSession spark, List<Long> loads, boolean full, Optional<LocalDate> day) {
     TreeSet<Long> hours = new TreeSet<>();
     for (String table : List.of(events.table(), conversions.table())) {
       org.apache.spark.sql.Dataset<Row> rows = spark.table(table);
-      if (!full) {
+      if (day.isPresent()) {
+        Instant start = day.get().atStartOfDay(ZoneOffset.UTC).toInstant();
+        rows =
+            rows.where(
+                col("event_time")
+                    .geq(lit(start))
+                    .and(col("event_time").lt(lit(start.plus(java.time.Duration.ofDays(1))))));
+      } else if (!full) {
         // Each load writes its own files, so their _load_id bounds prune all other files.
         rows = rows.where(col("_load_id").isin(loads.toArray()));
       }
@@ -293,7 +329,7 @@ public final class AdMetricsJob implements SparkJob {
    * rolled up, all in one transaction: readers see the old hours or the new ones, never a mix.
    */
   private void replaceInServingStore(
-      JobContext context,
+      SparkJobContext context,
       TreeSet<Long> hours,
       List<LocalDate> days,
       List<Long> loads,

@@ -8,9 +8,9 @@ import dev.adlake.core.config.LakeConfig;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
-import dev.adlake.spark.JobContext;
 import dev.adlake.spark.LakeNamespaces;
 import dev.adlake.spark.Platform;
+import dev.adlake.spark.SparkJobContext;
 import dev.adlake.spark.TestPlatform;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -243,12 +243,13 @@ class MappingPublisherIT {
   private static JobResult run(Platform platform, MappingPublisherJob job) {
     long runId = platform.runs().start(job.definition(), Map.of());
     return job.run(
-        new JobContext(
+        new SparkJobContext(
             platform.spark(),
             platform.config(),
             platform.metadata(),
             platform::kafkaBootstrapServers,
-            runId),
+            runId,
+            line -> {}),
         JobParameters.resolve(job.definition(), Map.of()));
   }
 

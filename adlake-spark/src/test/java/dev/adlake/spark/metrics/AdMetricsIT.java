@@ -12,8 +12,8 @@ import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.core.sketch.HllSketches;
-import dev.adlake.spark.JobContext;
 import dev.adlake.spark.Platform;
+import dev.adlake.spark.SparkJobContext;
 import dev.adlake.spark.TestPlatform;
 import dev.adlake.spark.ingest.Ingestion;
 import java.io.IOException;
@@ -236,8 +236,13 @@ class AdMetricsIT {
             config.feed(AdMetricsJob.EVENTS_FEED), config.feed(AdMetricsJob.CONVERSIONS_FEED));
     long runId = platform.runs().start(job.definition(), given);
     return job.run(
-        new JobContext(
-            platform.spark(), config, platform.metadata(), platform::kafkaBootstrapServers, runId),
+        new SparkJobContext(
+            platform.spark(),
+            config,
+            platform.metadata(),
+            platform::kafkaBootstrapServers,
+            runId,
+            line -> {}),
         JobParameters.resolve(job.definition(), given));
   }
 
