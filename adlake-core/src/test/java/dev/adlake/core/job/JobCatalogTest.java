@@ -82,4 +82,20 @@ class JobCatalogTest {
                     List.of()))
         .hasMessageContaining("declares no dataset it writes");
   }
+
+  @Test
+  void aStreamingJobMustDeclareOnceSoAPipelineCanBoundIt() {
+    assertThatThrownBy(
+            () ->
+                new JobDefinition(
+                    "endless",
+                    Domain.INGESTION,
+                    JobKind.STREAMING,
+                    "x",
+                    List.of(Dataset.topic("in")),
+                    List.of(Dataset.topic("out")),
+                    List.of()))
+        .hasMessage(
+            "Streaming job endless must declare the parameter 'once', so a pipeline can bound it");
+  }
 }

@@ -26,7 +26,9 @@ class LineageTest {
             "enrich",
             List.of(Dataset.topic("ingested-af")),
             List.of(Dataset.topic("enriched-af")),
-            List.of());
+            List.of(
+                JobParameter.optional(
+                    JobDefinition.ONCE, dev.adlake.core.config.ValueType.bool(), "false", "once")));
     JobDefinition rollup =
         new JobDefinition(
             "hourly-rollup",
