@@ -6,12 +6,12 @@ import dev.adlake.core.feed.Feed;
 import dev.adlake.core.generate.GeneratedFeeds;
 import dev.adlake.core.generate.GeneratorOptions;
 import dev.adlake.core.generate.identity.MappingGraph;
-import dev.adlake.core.job.Dataset;
-import dev.adlake.core.job.DatasetKind;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobRunner;
 import dev.adlake.core.job.Pipeline;
 import dev.adlake.core.job.PipelineExecutor;
+import dev.adlake.core.table.TableDefinition;
+import dev.adlake.core.table.TableStore;
 import dev.adlake.kafka.archive.ArchiveJob;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.enrich.EnricherJob;
@@ -24,10 +24,8 @@ import dev.adlake.spark.metrics.ServingTruthCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -216,17 +214,10 @@ final class QuickstartCommand implements Callable<Integer> {
       console.blank();
 
       console.line("Tables in the lake (catalog '%s')", LakeConfig.CATALOG_NAME);
-      Set<String> tables = new LinkedHashSet<>();
-      for (JobDefinition job : platform.jobs().definitions()) {
-        job.writes().stream()
-            .filter(dataset -> dataset.kind() == DatasetKind.TABLE)
-            .map(Dataset::name)
-            .forEach(tables::add);
-      }
-      for (String table : tables) {
-        if (platform.spark().catalog().tableExists(table)) {
-          long rows = platform.spark().table(table).count();
-          console.line("  %-46s %10s rows", table, Console.count(rows));
+      for (TableDefinition table : platform.tables().of(TableStore.LAKE)) {
+        if (platform.spark().catalog().tableExists(table.name())) {
+          long rows = platform.spark().table(table.name()).count();
+          console.line("  %-46s %10s rows", table.name(), Console.count(rows));
         }
       }
       console.blank();
@@ -243,6 +234,8 @@ final class QuickstartCommand implements Callable<Integer> {
       console.line("  adlake runs        the runs just recorded");
       console.line("  adlake pipeline    the jobs in the order their datasets imply");
       console.line("  adlake jobs        what each job reads and writes");
+      console.line("  adlake tables      every table: owner, size, rows, retention");
+      console.line("  adlake sql \"...\"   Spark SQL on the lake");
       console.line("  adlake lineage     the data flow as a Mermaid flowchart");
       console.line("  adlake serve       the dashboard and HTTP API over the serving store");
       console.line(

@@ -143,6 +143,74 @@ class AdlakeCommandIT {
     // One run per feed, the ad metrics, the enricher, the user-ids mapper, the mapping
     // publisher and the archive per quickstart (two of them), and the retry's ingest.
     assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(29);
+    // The table catalog's listing, and Spark SQL on the lake, agree with the quickstart's counts.
+    String events = Console.count(firstTables.get("raw.adserver__events"));
+    Result tables = adlake("--home", home.toString(), "--set", "spark.master=local[2]", "tables");
+    assertThat(tables.exitCode()).as(tables.err()).isZero();
+    assertThat(tables.out())
+        .containsPattern(
+            "raw\\.adserver__events +lake +Ingestion +days\\(event_time\\) +forever by event_time +"
+                + events
+                + " ")
+        .containsPattern("serving\\.metrics_hourly +serving +Reporting .* [\\d,]+ +[\\d.]+ [KM]iB")
+        .contains("streams.failed_events")
+        .contains("30d by kafka_timestamp");
+    Result count =
+        adlake(
+            "--home",
+            home.toString(),
+            "--set",
+            "spark.master=local[2]",
+            "sql",
+            "SELECT count(*) AS n FROM raw.adserver__events");
+    assertThat(count.exitCode()).as(count.err()).isZero();
+    assertThat(count.out()).contains(events.replace(",", "")).contains("(1 row)");
+    Result csv =
+        adlake(
+            "--home",
+            home.toString(),
+            "--set",
+            "spark.master=local[2]",
+            "sql",
+            "--csv",
+            "SELECT ad_id, impressions FROM reporting.ad_hourly ORDER BY ad_id, hour LIMIT 3");
+    assertThat(csv.out().lines().toList()).hasSize(4).first().isEqualTo("ad_id,impressions");
+    Result wrong = adlake("--home", home.toString(), "sql", "SELECT * FROM raw.nothing_here");
+    assertThat(wrong.exitCode()).isEqualTo(2);
+    assertThat(wrong.err()).contains("Cannot run the query").contains("nothing_here");
+
+    // A backfill of the day recomputes its hours; run again, it skips the day already done.
+    Result backfill =
+        adlake(
+            "--home",
+            home.toString(),
+            "--set",
+            "spark.master=local[2]",
+            "backfill",
+            "ad-metrics",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-02");
+    assertThat(backfill.exitCode()).as(backfill.out() + backfill.err()).isZero();
+    assertThat(backfill.out())
+        .containsPattern("2026-11-01  run \\d+: .* 24 hours_replaced")
+        .containsPattern("2026-11-02  run \\d+: ")
+        .contains("2 day(s) run now");
+    Result again =
+        adlake(
+            "--home",
+            home.toString(),
+            "backfill",
+            "ad-metrics",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-01");
+    assertThat(again.out())
+        .contains("2026-11-01  skipped: already done")
+        .contains("0 day(s) run now");
+
     Result pipelines = adlake("--home", home.toString(), "runs", "--pipelines");
     assertThat(pipelines.out())
         .containsPattern("(?m)^1 +succeeded .* 14 +14 +0 +0  quickstart / all jobs$")

@@ -2,6 +2,8 @@ package dev.adlake.spark;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.adlake.core.AdlakeException;
+import dev.adlake.core.ErrorCategory;
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.NotFoundException;
 import dev.adlake.core.config.AdlakeConfig;
@@ -22,6 +24,8 @@ import dev.adlake.core.metadata.JdbcRunLedger;
 import dev.adlake.core.metadata.MetadataStore;
 import dev.adlake.core.metadata.RunLedger;
 import dev.adlake.core.stream.KafkaServers;
+import dev.adlake.core.table.ServingSchemaCheck;
+import dev.adlake.core.table.TableCatalog;
 import dev.adlake.kafka.EmbeddedKafkaBroker;
 import dev.adlake.kafka.KafkaJobs;
 import java.util.List;
@@ -41,6 +45,7 @@ public final class Platform implements AutoCloseable, Services {
   private final AdlakeConfig config;
   private final Consumer<String> status;
   private final JobCatalog jobs;
+  private final TableCatalog tables;
   private JobRunner runner;
   private EmbeddedPostgresServer postgres;
   private MetadataStore metadata;
@@ -54,6 +59,12 @@ public final class Platform implements AutoCloseable, Services {
     this.config = requireNonNull(config, "config is null");
     this.status = requireNonNull(status, "status is null");
     this.jobs = catalog(config);
+    this.tables = PlatformTables.catalog(config);
+  }
+
+  /** Every lake and serving table, declared once. */
+  public TableCatalog tables() {
+    return tables;
   }
 
   /**
@@ -69,6 +80,12 @@ public final class Platform implements AutoCloseable, Services {
             .filter(name -> catalog.find(name).isEmpty())
             .map(name -> "jobs." + name)
             .toList();
+    List<String> undeclared = PlatformTables.catalog(config).undeclared(catalog.definitions());
+    if (!undeclared.isEmpty()) {
+      throw new AdlakeException(
+          ErrorCategory.INTERNAL_ERROR,
+          "Cannot build the job catalog: " + String.join("; ", undeclared));
+    }
     if (!unknown.isEmpty()) {
       throw new InvalidInputException(
           "Cannot apply %s: no such job; jobs: %s"
@@ -127,6 +144,7 @@ public final class Platform implements AutoCloseable, Services {
               jdbcUrl, user, config.metadata().password(), config.metadata().poolSize());
       int abandoned = new JdbcRunLedger(metadata.dataSource()).failAbandoned();
       new JdbcPipelineRuns(metadata.dataSource()).failAbandoned();
+      ServingSchemaCheck.check(metadata.dataSource(), tables.all());
       if (abandoned > 0) {
         status.accept(
             "Marked %d run(s) as failed: their process ended before they finished"

@@ -1,6 +1,11 @@
 package dev.adlake.spark.enrich;
 
-import dev.adlake.spark.LakeNamespaces;
+import dev.adlake.core.job.Domain;
+import dev.adlake.core.table.Retention;
+import dev.adlake.core.table.TableDefinition;
+import dev.adlake.spark.LakeTables;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -105,25 +110,49 @@ public record EventsTables(String namespace) {
     return namespace + ".failed_events";
   }
 
+  /** The three tables, as the table catalog declares them. */
+  public List<TableDefinition> definitions() {
+    // Micro-batches are small: no shuffle before the write, a writer per partition instead.
+    Map<String, String> properties =
+        Map.of(
+            "format-version", "2",
+            "write.distribution-mode", "none",
+            "write.spark.fanout.enabled", "true",
+            "write.parquet.compression-level", "1");
+    return List.of(
+        TableDefinition.lake(
+                events(),
+                Domain.INGESTION,
+                "Every enriched event of the ingested-<source> topics once: geography, user agent,"
+                    + " URL parts, pseudonymised user id",
+                LakeTables.columns(EVENT_SCHEMA))
+            .partitionedBy("days(event_time)", "source")
+            .keptBy("event_time", Retention.FOREVER)
+            .withUserColumn("user_id")
+            .withProperties(properties),
+        TableDefinition.lake(
+                mappings(),
+                Domain.INGESTION,
+                "Every cookie-sync mapping of ingested-mapping once, our id pseudonymised",
+                LakeTables.columns(MAPPING_SCHEMA))
+            .partitionedBy("days(event_time)")
+            .keptBy("event_time", Retention.FOREVER)
+            .withUserColumn("user_id")
+            .withProperties(properties),
+        TableDefinition.lake(
+                failedEvents(),
+                Domain.INGESTION,
+                "Every record the enricher could not parse, validate or enrich: payload, stage,"
+                    + " reason",
+                LakeTables.columns(FAILED_SCHEMA))
+            .partitionedBy("days(kafka_timestamp)")
+            .keptBy("kafka_timestamp", Retention.days(30))
+            .withProperties(properties));
+  }
+
   /** Creates the namespace and the three tables when they do not exist. */
   public void ensure(SparkSession spark) {
-    LakeNamespaces.ensure(spark, namespace);
-    // Micro-batches are small: no shuffle before the write, a writer per partition instead.
-    String properties =
-        " TBLPROPERTIES ('format-version' = '2', 'write.distribution-mode' = 'none',"
-            + " 'write.spark.fanout.enabled' = 'true', 'write.parquet.compression-level' = '1')";
-    spark.sql(
-        "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (days(event_time), source)"
-                .formatted(events(), EVENT_SCHEMA.toDDL())
-            + properties);
-    spark.sql(
-        "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (days(event_time))"
-                .formatted(mappings(), MAPPING_SCHEMA.toDDL())
-            + properties);
-    spark.sql(
-        "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (days(kafka_timestamp))"
-                .formatted(failedEvents(), FAILED_SCHEMA.toDDL())
-            + properties);
+    definitions().forEach(table -> LakeTables.ensure(spark, table));
   }
 
   private static StructField field(

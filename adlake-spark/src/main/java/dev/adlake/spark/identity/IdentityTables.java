@@ -1,6 +1,11 @@
 package dev.adlake.spark.identity;
 
-import dev.adlake.spark.LakeNamespaces;
+import dev.adlake.core.job.Domain;
+import dev.adlake.core.table.Retention;
+import dev.adlake.core.table.TableDefinition;
+import dev.adlake.spark.LakeTables;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -59,21 +64,38 @@ public record IdentityTables(String namespace) {
     return namespace + ".mapping_edges";
   }
 
-  /** Creates the namespace and both tables when they do not exist. */
-  public void ensure(SparkSession spark) {
-    LakeNamespaces.ensure(spark, namespace);
+  /** Both tables, as the table catalog declares them. */
+  public List<TableDefinition> definitions() {
     // Each task writes its own files for every region: no shuffle of millions of rows into as
     // few tasks as there are regions.
-    String properties =
-        " TBLPROPERTIES ('format-version' = '2', 'write.distribution-mode' = 'none',"
-            + " 'write.spark.fanout.enabled' = 'true')";
-    spark.sql(
-        "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg PARTITIONED BY (region)"
-                .formatted(userIds(), USER_IDS_SCHEMA.toDDL())
-            + properties);
-    spark.sql(
-        "CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg".formatted(edges(), EDGES_SCHEMA.toDDL())
-            + properties);
+    Map<String, String> properties =
+        Map.of(
+            "format-version", "2",
+            "write.distribution-mode", "none",
+            "write.spark.fanout.enabled", "true");
+    return List.of(
+        TableDefinition.lake(
+                userIds(),
+                Domain.COOKIE_MAPPING,
+                "Every id of the identity graph once, with its canonical user id (its component),"
+                    + " region, first and last seen, links, and whether it is a hub set aside",
+                LakeTables.columns(USER_IDS_SCHEMA))
+            .partitionedBy("region")
+            .keptBy("last_seen", Retention.FOREVER)
+            .withUserColumn("id")
+            .withProperties(properties),
+        TableDefinition.lake(
+                edges(),
+                Domain.COOKIE_MAPPING,
+                "Every distinct observed link between two ids once, with when it was first seen",
+                LakeTables.columns(EDGES_SCHEMA))
+            .keptBy("first_seen", Retention.FOREVER)
+            .withProperties(properties));
+  }
+
+  /** Creates the namespace and both tables when they do not exist. */
+  public void ensure(SparkSession spark) {
+    definitions().forEach(table -> LakeTables.ensure(spark, table));
   }
 
   private static StructField field(String name, DataType type, boolean nullable) {

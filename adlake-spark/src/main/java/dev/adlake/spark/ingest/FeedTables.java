@@ -4,10 +4,17 @@ import dev.adlake.core.feed.Column;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.FeedSchema;
 import dev.adlake.core.feed.SchemaEvolution;
-import dev.adlake.spark.LakeNamespaces;
+import dev.adlake.core.job.Domain;
+import dev.adlake.core.table.Retention;
+import dev.adlake.core.table.TableColumn;
+import dev.adlake.core.table.TableDefinition;
+import dev.adlake.spark.LakeTables;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -18,7 +25,7 @@ import org.apache.spark.sql.types.StructType;
  * The lake tables of a feed: its table (the feed's columns, the event-time column named {@code
  * event_time}, and lineage columns) and its rejects table.
  */
-final class FeedTables {
+public final class FeedTables {
   /** The load that wrote a row. */
   static final String LOAD_ID = "_load_id";
 
@@ -74,42 +81,59 @@ final class FeedTables {
     };
   }
 
+  /**
+   * The feed's table and rejects table as the table catalog declares them; the table's columns are
+   * those of the schema, when known (a feed that infers its schema knows it at its first load).
+   */
+  public static List<TableDefinition> definitions(Feed feed, Optional<FeedSchema> schema) {
+    List<TableColumn> columns = new ArrayList<>();
+    schema.ifPresent(
+        known -> {
+          columns.addAll(LakeTables.columns(rowSchema(feed, known)));
+          if (feed.schema().isEmpty() && feed.evolution() == SchemaEvolution.RESCUE) {
+            columns.add(new TableColumn(FileLoader.RESCUED, "STRING", true));
+          }
+        });
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("format-version", "2");
+    properties.put("commit.retry.num-retries", "20");
+    // Exact bounds on the key let a newer version of a file replace its rows.
+    properties.put("write.metadata.metrics.column._object_key", "full");
+    properties.put("adlake.feed", feed.name());
+    properties.put("adlake.load-mode", feed.mode().name().toLowerCase(Locale.ROOT));
+    TableDefinition table =
+        TableDefinition.lake(
+                feed.table(),
+                Domain.INGESTION,
+                "Rows of feed %s (%s files under %s, %s), each with its load, file and line"
+                    .formatted(
+                        feed.name(),
+                        feed.format().name().toLowerCase(Locale.ROOT),
+                        feed.prefix(),
+                        feed.mode().name().toLowerCase(Locale.ROOT).replace('_', ' ')),
+                columns)
+            .withProperties(properties);
+    if (feed.eventTime().isPresent()) {
+      table = table.partitionedBy("days(event_time)").keptBy("event_time", Retention.FOREVER);
+    }
+    TableDefinition rejects =
+        TableDefinition.lake(
+                feed.rejectsTable(),
+                Domain.INGESTION,
+                "Rows of feed %s that were rejected: file, line, the raw line and the reason"
+                    .formatted(feed.name()),
+                LakeTables.columns(rejectSchema()))
+            .withProperties(
+                Map.of(
+                    "format-version", "2",
+                    "commit.retry.num-retries", "20",
+                    "adlake.feed", feed.name()));
+    return List.of(table, rejects);
+  }
+
   /** Creates the feed's table and rejects table unless they exist. */
   static void ensure(SparkSession spark, Feed feed, FeedSchema schema) {
-    boolean rescues = feed.schema().isEmpty() && feed.evolution() == SchemaEvolution.RESCUE;
-    LakeNamespaces.ensure(spark, namespace(feed.table()));
-    StringBuilder columns = new StringBuilder();
-    for (StructField field : rowSchema(feed, schema).fields()) {
-      if (!columns.isEmpty()) {
-        columns.append(", ");
-      }
-      columns
-          .append('`')
-          .append(field.name())
-          .append("` ")
-          .append(field.dataType().sql().toLowerCase(Locale.ROOT));
-    }
-    if (rescues) {
-      columns.append(", `").append(FileLoader.RESCUED).append("` string");
-    }
-    String partitioning = feed.eventTime().isPresent() ? " PARTITIONED BY (days(event_time))" : "";
-    spark.sql(
-        ("CREATE TABLE IF NOT EXISTS %s (%s) USING iceberg%s TBLPROPERTIES ('format-version'='2',"
-                + " 'commit.retry.num-retries'='20',"
-                // Exact bounds on the key let a newer version of a file replace its rows.
-                + " 'write.metadata.metrics.column._object_key'='full',"
-                + " 'adlake.feed'='%s', 'adlake.load-mode'='%s')")
-            .formatted(
-                feed.table(),
-                columns,
-                partitioning,
-                feed.name(),
-                feed.mode().name().toLowerCase(Locale.ROOT)));
-    spark.sql(
-        ("CREATE TABLE IF NOT EXISTS %s (%s BIGINT, %s STRING, line BIGINT, raw_line STRING,"
-                + " reason STRING) USING iceberg TBLPROPERTIES ('format-version'='2',"
-                + " 'commit.retry.num-retries'='20', 'adlake.feed'='%s')")
-            .formatted(feed.rejectsTable(), LOAD_ID, OBJECT_KEY, feed.name()));
+    definitions(feed, Optional.of(schema)).forEach(table -> LakeTables.ensure(spark, table));
   }
 
   static String namespace(String table) {

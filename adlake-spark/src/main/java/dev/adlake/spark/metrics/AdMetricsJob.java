@@ -18,6 +18,7 @@ import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.sketch.HllSketches;
+import dev.adlake.core.table.ServingTables;
 import dev.adlake.spark.SparkJob;
 import dev.adlake.spark.SparkJobContext;
 import java.sql.Connection;
@@ -74,11 +75,12 @@ public final class AdMetricsJob implements SparkJob {
   private static final String DEVICE_CLASS = "adlake_device_class";
   private static final List<String> SERVING_TABLES =
       List.of(
-          "serving.ad_metrics",
-          "serving.users",
-          "serving.metrics_hourly",
-          "serving.metrics_daily",
-          "serving.dimension_daily");
+          ServingTables.AD_METRICS,
+          ServingTables.USERS,
+          ServingTables.METRICS_HOURLY,
+          ServingTables.METRICS_DAILY,
+          ServingTables.DIMENSION_DAILY,
+          ServingTables.REFRESHES);
 
   private final Feed events;
   private final Feed conversions;
@@ -344,7 +346,9 @@ public final class AdMetricsJob implements SparkJob {
         }
         try (PreparedStatement refresh =
             connection.prepareStatement(
-                "INSERT INTO serving.refreshes (run_id, hours_replaced, first_hour, last_hour)"
+                "INSERT INTO "
+                    + ServingTables.REFRESHES
+                    + " (run_id, hours_replaced, first_hour, last_hour)"
                     + " VALUES (?, ?, ?, ?)")) {
           refresh.setLong(1, context.runId());
           refresh.setInt(2, hours.size());
@@ -386,19 +390,30 @@ public final class AdMetricsJob implements SparkJob {
             hours.stream().map(hour -> utc(hour).toLocalDateTime().toString()).toArray());
     java.sql.Array dayArray =
         connection.createArrayOf("date", days.stream().map(LocalDate::toString).toArray());
-    delete(connection, "DELETE FROM serving.ad_metrics WHERE hour = ANY (?)", localHourArray);
-    delete(connection, "DELETE FROM serving.users WHERE hour = ANY (?)", localHourArray);
     delete(
         connection,
-        "DELETE FROM serving.metrics_hourly WHERE level IN ('ad', 'campaign', 'advertiser')"
+        "DELETE FROM " + ServingTables.AD_METRICS + " WHERE hour = ANY (?)",
+        localHourArray);
+    delete(
+        connection, "DELETE FROM " + ServingTables.USERS + " WHERE hour = ANY (?)", localHourArray);
+    delete(
+        connection,
+        "DELETE FROM "
+            + ServingTables.METRICS_HOURLY
+            + " WHERE level IN ('ad', 'campaign', 'advertiser')"
             + " AND hour = ANY (?)",
         hourArray);
     delete(
         connection,
-        "DELETE FROM serving.metrics_daily WHERE level IN ('ad', 'campaign', 'advertiser')"
+        "DELETE FROM "
+            + ServingTables.METRICS_DAILY
+            + " WHERE level IN ('ad', 'campaign', 'advertiser')"
             + " AND day = ANY (?)",
         dayArray);
-    delete(connection, "DELETE FROM serving.dimension_daily WHERE day = ANY (?)", dayArray);
+    delete(
+        connection,
+        "DELETE FROM " + ServingTables.DIMENSION_DAILY + " WHERE day = ANY (?)",
+        dayArray);
 
     org.apache.spark.sql.Dataset<Row> adHours =
         spark.table(ReportingTables.AD_HOURLY).where(atHours(col("hour"), hours));
@@ -407,7 +422,7 @@ public final class AdMetricsJob implements SparkJob {
         CopyRows.copy(
             progress,
             connection,
-            "serving.ad_metrics",
+            ServingTables.AD_METRICS,
             "ad_id, hour, total_impressions, total_clicks, total_sessions",
             adHours.toLocalIterator(),
             CopyRows.number("ad_id"),
@@ -421,7 +436,7 @@ public final class AdMetricsJob implements SparkJob {
           CopyRows.copy(
               progress,
               connection,
-              "serving.users",
+              ServingTables.USERS,
               "ad_id, hour, user_id",
               spark
                   .table(ReportingTables.AD_HOURLY_USERS)
@@ -457,7 +472,7 @@ public final class AdMetricsJob implements SparkJob {
         CopyRows.copy(
             progress,
             connection,
-            "serving.metrics_hourly",
+            ServingTables.METRICS_HOURLY,
             "level, id, hour, campaign_id, advertiser_id, impressions, clicks, conversions,"
                 + " sessions, users, sessions_sketch, users_sketch",
             hourly.toLocalIterator(),
@@ -482,7 +497,7 @@ public final class AdMetricsJob implements SparkJob {
         CopyRows.copy(
             progress,
             connection,
-            "serving.metrics_daily",
+            ServingTables.METRICS_DAILY,
             "level, id, day, campaign_id, advertiser_id, impressions, clicks, conversions,"
                 + " sessions_sketch, users_sketch",
             daily.toLocalIterator(),
@@ -501,7 +516,7 @@ public final class AdMetricsJob implements SparkJob {
         CopyRows.copy(
             progress,
             connection,
-            "serving.dimension_daily",
+            ServingTables.DIMENSION_DAILY,
             "dimension, value, day, campaign_id, advertiser_id, impressions, clicks",
             spark
                 .table(ReportingTables.CAMPAIGN_DIMENSION_HOURLY)

@@ -1,6 +1,12 @@
 package dev.adlake.spark.metrics;
 
-import dev.adlake.spark.LakeNamespaces;
+import dev.adlake.core.job.Domain;
+import dev.adlake.core.table.Retention;
+import dev.adlake.core.table.TableColumn;
+import dev.adlake.core.table.TableDefinition;
+import dev.adlake.spark.LakeTables;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -8,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
  * rebuilt from. All are partitioned by hour, so an hour is rewritten by swapping its files in one
  * commit.
  */
-final class ReportingTables {
+public final class ReportingTables {
   /** One row per ad and hour: exact figures and the sketches ({@link HourlyRollup#SCHEMA}). */
   static final String AD_HOURLY = "reporting.ad_hourly";
 
@@ -18,31 +24,68 @@ final class ReportingTables {
   /** Impressions and clicks per campaign, hour and dimension value (site domain, device type). */
   static final String CAMPAIGN_DIMENSION_HOURLY = "reporting.campaign_dimension_hourly";
 
-  private static final String PROPERTIES =
-      " USING iceberg PARTITIONED BY (hours(hour)) TBLPROPERTIES ('format-version'='2',"
-          + " 'commit.retry.num-retries'='20')";
+  private static final Map<String, String> PROPERTIES =
+      Map.of("format-version", "2", "commit.retry.num-retries", "20");
 
   private ReportingTables() {}
 
+  private static TableColumn column(String name, String type) {
+    return new TableColumn(name, type, false);
+  }
+
+  /** The three tables, as the table catalog declares them. */
+  public static List<TableDefinition> definitions() {
+    return List.of(
+        TableDefinition.lake(
+                AD_HOURLY,
+                Domain.REPORTING,
+                "One row per ad and hour: exact impressions, clicks, conversions, sessions and users,"
+                    + " with HLL sketches; the source the serving store is rebuilt from",
+                List.of(
+                    column("hour", "TIMESTAMP"),
+                    column("ad_id", "INT"),
+                    column("campaign_id", "INT"),
+                    column("advertiser_id", "INT"),
+                    column("impressions", "BIGINT"),
+                    column("clicks", "BIGINT"),
+                    column("conversions", "BIGINT"),
+                    column("sessions", "BIGINT"),
+                    column("users", "BIGINT"),
+                    column("sessions_sketch", "BINARY"),
+                    column("users_sketch", "BINARY")))
+            .partitionedBy("hours(hour)")
+            .keptBy("hour", Retention.FOREVER)
+            .withProperties(PROPERTIES),
+        TableDefinition.lake(
+                AD_HOURLY_USERS,
+                Domain.REPORTING,
+                "The ad-metric design's users table: one row per ad, hour and user",
+                List.of(
+                    column("hour", "TIMESTAMP"),
+                    column("ad_id", "INT"),
+                    column("user_id", "STRING")))
+            .partitionedBy("hours(hour)")
+            .keptBy("hour", Retention.days(90))
+            .withUserColumn("user_id")
+            .withProperties(PROPERTIES),
+        TableDefinition.lake(
+                CAMPAIGN_DIMENSION_HOURLY,
+                Domain.REPORTING,
+                "Impressions and clicks per campaign, hour and site domain or device type",
+                List.of(
+                    column("hour", "TIMESTAMP"),
+                    column("campaign_id", "INT"),
+                    column("advertiser_id", "INT"),
+                    column("dimension", "STRING"),
+                    column("value", "STRING"),
+                    column("impressions", "BIGINT"),
+                    column("clicks", "BIGINT")))
+            .partitionedBy("hours(hour)")
+            .keptBy("hour", Retention.FOREVER)
+            .withProperties(PROPERTIES));
+  }
+
   static void ensure(SparkSession spark) {
-    LakeNamespaces.ensure(spark, "reporting");
-    spark.sql(
-        ("CREATE TABLE IF NOT EXISTS %s (hour timestamp NOT NULL, ad_id int NOT NULL, campaign_id"
-                    + " int NOT NULL, advertiser_id int NOT NULL, impressions bigint NOT NULL, clicks"
-                    + " bigint NOT NULL, conversions bigint NOT NULL, sessions bigint NOT NULL, users"
-                    + " bigint NOT NULL, sessions_sketch binary NOT NULL, users_sketch binary NOT"
-                    + " NULL)")
-                .formatted(AD_HOURLY)
-            + PROPERTIES);
-    spark.sql(
-        "CREATE TABLE IF NOT EXISTS %s (hour timestamp NOT NULL, ad_id int NOT NULL, user_id string NOT NULL)"
-                .formatted(AD_HOURLY_USERS)
-            + PROPERTIES);
-    spark.sql(
-        ("CREATE TABLE IF NOT EXISTS %s (hour timestamp NOT NULL, campaign_id int NOT NULL,"
-                    + " advertiser_id int NOT NULL, dimension string NOT NULL, value string NOT NULL,"
-                    + " impressions bigint NOT NULL, clicks bigint NOT NULL)")
-                .formatted(CAMPAIGN_DIMENSION_HOURLY)
-            + PROPERTIES);
+    definitions().forEach(table -> LakeTables.ensure(spark, table));
   }
 }

@@ -1,0 +1,27 @@
+package dev.adlake.spark;
+
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.table.ServingTables;
+import dev.adlake.core.table.TableCatalog;
+import dev.adlake.spark.enrich.EventsTables;
+import dev.adlake.spark.identity.IdentityTables;
+import dev.adlake.spark.ingest.FeedTables;
+import dev.adlake.spark.metrics.ReportingTables;
+
+/**
+ * The table catalog of the platform: each domain's lake tables as its package declares them (a
+ * feed's from its configuration), and the serving store's.
+ */
+public final class PlatformTables {
+  private PlatformTables() {}
+
+  public static TableCatalog catalog(AdlakeConfig config) {
+    TableCatalog catalog = new TableCatalog();
+    config.feeds().forEach(feed -> catalog.addAll(FeedTables.definitions(feed, feed.schema())));
+    catalog.addAll(EventsTables.DEFAULT.definitions());
+    catalog.addAll(IdentityTables.DEFAULT.definitions());
+    catalog.addAll(ReportingTables.definitions());
+    catalog.addAll(ServingTables.all());
+    return catalog;
+  }
+}
