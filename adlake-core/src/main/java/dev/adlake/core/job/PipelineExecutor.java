@@ -133,7 +133,8 @@ public final class PipelineExecutor {
           if (!succeeded.keySet().containsAll(before)) {
             continue;
           }
-          Instant ready = before.stream().map(ended::get).max(Instant::compareTo).orElse(started);
+          // A job is ready when its upstream ended; a first job when the pipeline was due.
+          Instant ready = before.stream().map(ended::get).max(Instant::compareTo).orElse(dueAt);
           waiting.remove(job);
           running++;
           Map<String, String> given = parametersOf(job, parameters);

@@ -187,6 +187,17 @@ public final class JdbcRunLedger implements RunLedger {
   }
 
   @Override
+  public boolean running(String jobName) {
+    return !query(
+            "SELECT "
+                + COLUMNS
+                + " FROM adlake.job_runs WHERE job_name = ? AND status = 'running'"
+                + " LIMIT 1",
+            statement -> statement.setString(1, jobName))
+        .isEmpty();
+  }
+
+  @Override
   public boolean succeededWith(String jobName, String parameter, String value) {
     String sql =
         "SELECT 1 FROM adlake.job_runs WHERE job_name = ? AND status = 'succeeded'"

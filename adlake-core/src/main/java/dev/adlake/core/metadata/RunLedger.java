@@ -38,6 +38,9 @@ public interface RunLedger {
 
   List<Run> ofBackfill(long backfillId);
 
+  /** Whether a run of the job is running now, in any process. */
+  boolean running(String jobName);
+
   /** Whether the job has a succeeded run with this parameter value, such as a backfill's day. */
   boolean succeededWith(String jobName, String parameter, String value);
 }

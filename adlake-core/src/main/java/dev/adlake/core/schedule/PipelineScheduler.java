@@ -13,6 +13,9 @@ import dev.adlake.core.config.SchedulerConfig;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.Pipeline;
 import dev.adlake.core.job.PipelineExecutor;
+import dev.adlake.core.metadata.JdbcRunLedger;
+import dev.adlake.core.metadata.RunLedger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +36,9 @@ public final class PipelineScheduler implements AutoCloseable {
     default void due(ScheduleEntry schedule, Instant dueAt) {}
 
     default void ended(ScheduleEntry schedule, Instant dueAt, PipelineExecutor.Result result) {}
+
+    /** A job's schedule waits for these jobs, which write its inputs, to end their runs. */
+    default void waiting(ScheduleEntry schedule, List<String> upstream) {}
   }
 
   /** The table db-scheduler keeps each schedule's next execution in. */
@@ -53,6 +59,7 @@ public final class PipelineScheduler implements AutoCloseable {
       String name,
       Listener listener) {
     requireNonNull(dataSource, "dataSource is null");
+    RunLedger runs = new JdbcRunLedger(dataSource);
     requireNonNull(pipeline, "pipeline is null");
     requireNonNull(executor, "executor is null");
     this.schedules = config.schedules();
@@ -72,6 +79,15 @@ public final class PipelineScheduler implements AutoCloseable {
                   (instance, context) -> {
                     Instant dueAt = context.getExecution().getExecutionTime();
                     listener.due(schedule, dueAt);
+                    if (schedule.job().isPresent()
+                        && !waitForInputs(
+                            schedule,
+                            List.copyOf(pipeline.upstream(schedule.job().get())),
+                            runs,
+                            config.pollInterval(),
+                            listener)) {
+                      return;
+                    }
                     PipelineExecutor.Result result =
                         executor.run(
                             selected,
@@ -96,6 +112,34 @@ public final class PipelineScheduler implements AutoCloseable {
             .heartbeatInterval(config.heartbeatInterval())
             .startTasks(tasks)
             .build();
+  }
+
+  /**
+   * Waits while a job that writes what the scheduled job reads is running, in any process, so the
+   * job runs on fresh inputs; the deadline counts from the due time all the same.
+   *
+   * @return false when the scheduler stopped while it waited
+   */
+  private static boolean waitForInputs(
+      ScheduleEntry schedule,
+      List<String> upstream,
+      RunLedger runs,
+      Duration poll,
+      Listener listener) {
+    boolean told = false;
+    while (upstream.stream().anyMatch(runs::running)) {
+      if (!told) {
+        listener.waiting(schedule, upstream.stream().filter(runs::running).toList());
+        told = true;
+      }
+      try {
+        Thread.sleep(Math.max(50, poll.toMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The part of the pipeline a schedule runs. */

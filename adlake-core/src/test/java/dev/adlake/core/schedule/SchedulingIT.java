@@ -326,4 +326,78 @@ class SchedulingIT {
     assertThat(mostAtOnce).hasValue(1);
     assertThat(runs.stream().max(Comparator.comparing(Run::startedAt))).isPresent();
   }
+
+  @Test
+  void aScheduledJobWaitsForTheRunningJobThatWritesItsInput() throws Exception {
+    JobCatalog catalog = new JobCatalog();
+    catalog.add(
+        TestingJob.of(
+            "fresh-upstream",
+            List.of(),
+            List.of("t.fresh_a"),
+            context -> {
+              Thread.sleep(2_000);
+              return JobResult.of(1, 1);
+            }));
+    catalog.add(
+        TestingJob.of(
+            "fresh-downstream",
+            List.of("t.fresh_a"),
+            List.of("t.fresh_b"),
+            context -> JobResult.of(1, 1)));
+    PipelineExecutor executor = executor(catalog, Map.of(), 2);
+    JobRunner runner = new JobRunner(ledger, Services.none());
+    Thread upstream =
+        new Thread(() -> runner.run(catalog.get("fresh-upstream"), Map.of(), line -> {}));
+    upstream.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ledger.running("fresh-upstream"));
+    List<String> waitedFor = java.util.Collections.synchronizedList(new ArrayList<>());
+    SchedulerConfig config =
+        new SchedulerConfig(
+            2,
+            Duration.ofMillis(100),
+            Duration.ofSeconds(5),
+            2,
+            Map.of(),
+            List.of(
+                new ScheduleEntry(
+                    "fresh-test",
+                    "* * * * * *",
+                    Optional.of("fresh-downstream"),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Map.of())));
+    try (PipelineScheduler scheduler =
+        new PipelineScheduler(
+            store.dataSource(),
+            config,
+            Pipeline.of(catalog.definitions()),
+            executor,
+            "fresh",
+            new PipelineScheduler.Listener() {
+              @Override
+              public void waiting(ScheduleEntry schedule, List<String> jobs) {
+                waitedFor.addAll(jobs);
+              }
+            })) {
+      scheduler.start();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  !ledger.recent(Optional.of("fresh-downstream"), 1).isEmpty()
+                      && ledger.recent(Optional.of("fresh-downstream"), 1).get(0).status()
+                          == RunStatus.SUCCEEDED);
+    }
+    upstream.join();
+    Run up = ledger.recent(Optional.of("fresh-upstream"), 1).get(0);
+    Run first =
+        ledger.recent(Optional.of("fresh-downstream"), 100).stream()
+            .min(Comparator.comparing(Run::startedAt))
+            .orElseThrow();
+    assertThat(waitedFor).contains("fresh-upstream");
+    assertThat(first.startedAt()).isAfterOrEqualTo(up.endedAt().orElseThrow());
+    // Its wait counts from when it was due.
+    assertThat(first.waited()).isPositive();
+  }
 }
