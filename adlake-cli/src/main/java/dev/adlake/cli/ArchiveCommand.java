@@ -2,7 +2,7 @@ package dev.adlake.cli;
 
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.job.JobDefinition;
-import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.run.JobRunner;
 import dev.adlake.kafka.archive.ArchiveJob;
 import java.util.Map;
 import java.util.concurrent.Callable;

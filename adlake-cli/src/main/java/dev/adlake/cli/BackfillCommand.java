@@ -1,9 +1,9 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.config.AdlakeConfig;
-import dev.adlake.core.job.BackfillRunner;
-import dev.adlake.core.job.JobRunner;
 import dev.adlake.core.metadata.Backfill;
+import dev.adlake.core.run.BackfillRunner;
+import dev.adlake.core.run.JobRunner;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -6,9 +6,9 @@ import dev.adlake.core.generate.AdDataGenerator;
 import dev.adlake.core.generate.GenerationReport;
 import dev.adlake.core.generate.GeneratorOptions;
 import dev.adlake.spark.Platform;
-import dev.adlake.spark.enrich.EnrichBenchmark;
-import dev.adlake.spark.enrich.EnricherJob;
-import dev.adlake.spark.metrics.RollupBenchmark;
+import dev.adlake.spark.common.PseudonymKey;
+import dev.adlake.spark.ingestion.enrich.EnrichBenchmark;
+import dev.adlake.spark.reporting.RollupBenchmark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -243,8 +243,8 @@ final class BenchCommand implements Runnable {
       try (PlatformHandle handle =
           new PlatformHandle(config, status -> console.line("  " + status))) {
         Platform platform = handle.platform();
-        EnricherJob.generateKeyIfMissing(config);
-        String key = EnricherJob.pseudonymKey(config);
+        PseudonymKey.generateIfMissing(config);
+        String key = PseudonymKey.of(config);
         EnrichBenchmark.Result result =
             EnrichBenchmark.run(
                 platform.spark(),
@@ -337,10 +337,10 @@ final class BenchCommand implements Runnable {
           Console.count(ids), runs, cores, config.spark().master());
       try (PlatformHandle handle =
           new PlatformHandle(config, status -> console.line("  " + status))) {
-        dev.adlake.spark.identity.IdentityBenchmark.Result result =
-            dev.adlake.spark.identity.IdentityBenchmark.run(
+        dev.adlake.spark.cookiemapping.IdentityBenchmark.Result result =
+            dev.adlake.spark.cookiemapping.IdentityBenchmark.run(
                 handle.platform().spark(),
-                new dev.adlake.spark.identity.IdentityBenchmark.Options(
+                new dev.adlake.spark.cookiemapping.IdentityBenchmark.Options(
                     ids, runs, maxLinks, GeneratorOptions.DEFAULT_SEED),
                 console::line);
         double perMinute = result.links() * 60 / result.fullMedian();

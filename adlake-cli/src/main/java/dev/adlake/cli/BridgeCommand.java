@@ -4,7 +4,7 @@ import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.job.JobDefinition;
-import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.run.JobRunner;
 import dev.adlake.kafka.bridge.BridgeJob;
 import dev.adlake.spark.Platform;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.config.AdlakeConfig;
-import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.run.JobRunner;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.spark.Platform;
-import dev.adlake.spark.enrich.EnricherJob;
-import dev.adlake.spark.enrich.EventsTables;
+import dev.adlake.spark.ingestion.enrich.EnricherJob;
+import dev.adlake.spark.ingestion.enrich.EventsTables;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

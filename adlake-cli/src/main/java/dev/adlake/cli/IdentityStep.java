@@ -4,18 +4,18 @@ import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.generate.identity.MappingGraph;
 import dev.adlake.core.generate.identity.MappingGraphOptions;
 import dev.adlake.core.identity.MappingEvent;
-import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.run.JobRunner;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.kafka.EventProducer;
 import dev.adlake.kafka.KafkaMappingSink;
 import dev.adlake.kafka.KafkaTopics;
 import dev.adlake.spark.Platform;
-import dev.adlake.spark.enrich.EnricherJob;
-import dev.adlake.spark.enrich.Pseudonymizer;
-import dev.adlake.spark.identity.IdentityFigures;
-import dev.adlake.spark.identity.IdentityTables;
-import dev.adlake.spark.identity.MappingPublisherJob;
-import dev.adlake.spark.identity.UserIdsMapperJob;
+import dev.adlake.spark.common.PseudonymKey;
+import dev.adlake.spark.common.Pseudonymizer;
+import dev.adlake.spark.cookiemapping.IdentityFigures;
+import dev.adlake.spark.cookiemapping.IdentityTables;
+import dev.adlake.spark.cookiemapping.UserIdsMapperJob;
+import dev.adlake.spark.reportingenablement.MappingPublisherJob;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -108,7 +108,7 @@ final class IdentityStep {
     long publishedRows = publishedRows(platform);
 
     // Our cookies are in the lake under the enricher's pseudonyms.
-    Pseudonymizer pseudonyms = new Pseudonymizer(EnricherJob.pseudonymKey(platform.config()));
+    Pseudonymizer pseudonyms = new Pseudonymizer(PseudonymKey.of(platform.config()));
     Map<String, Long> userOf = new HashMap<>();
     for (long u = 0; u < USERS; u++) {
       for (MappingGraph.Node node : graph.user(u).nodes()) {

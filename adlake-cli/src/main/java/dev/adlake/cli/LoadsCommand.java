@@ -5,7 +5,7 @@ import dev.adlake.core.feed.LandingStore;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadLedger;
 import dev.adlake.core.ledger.LoadStatus;
-import dev.adlake.spark.ingest.LandingStores;
+import dev.adlake.spark.ingestion.LandingStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;

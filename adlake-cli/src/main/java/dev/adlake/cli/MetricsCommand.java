@@ -2,9 +2,9 @@ package dev.adlake.cli;
 
 import dev.adlake.core.AdlakeException;
 import dev.adlake.core.config.AdlakeConfig;
-import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.run.JobRunner;
 import dev.adlake.spark.Platform;
-import dev.adlake.spark.metrics.AdMetricsJob;
+import dev.adlake.spark.reporting.AdMetricsJob;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

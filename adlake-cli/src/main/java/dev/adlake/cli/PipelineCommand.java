@@ -7,7 +7,7 @@ import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.Pipeline;
-import dev.adlake.core.job.PipelineExecutor;
+import dev.adlake.core.run.PipelineExecutor;
 import dev.adlake.core.schedule.PipelineScheduler;
 import dev.adlake.spark.Platform;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package dev.adlake.cli;
 
 import dev.adlake.core.AdlakeException;
 import dev.adlake.core.job.JobDefinition;
-import dev.adlake.core.job.JobRunner;
-import dev.adlake.core.job.PipelineExecutor;
+import dev.adlake.core.run.JobRunner;
+import dev.adlake.core.run.PipelineExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

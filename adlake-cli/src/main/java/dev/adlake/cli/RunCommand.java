@@ -1,7 +1,7 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.job.JobResult;
-import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.run.JobRunner;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

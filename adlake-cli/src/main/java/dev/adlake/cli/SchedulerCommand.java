@@ -3,7 +3,7 @@ package dev.adlake.cli;
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ScheduleEntry;
-import dev.adlake.core.job.PipelineExecutor;
+import dev.adlake.core.run.PipelineExecutor;
 import dev.adlake.core.schedule.PipelineScheduler;
 import dev.adlake.spark.Platform;
 import java.net.InetAddress;

@@ -4,13 +4,13 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.generate.stream.StreamEventGenerator;
 import dev.adlake.core.generate.stream.StreamGeneratorOptions;
 import dev.adlake.core.generate.stream.StreamTruth;
-import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.run.JobRunner;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.kafka.EventProducer;
 import dev.adlake.spark.Platform;
-import dev.adlake.spark.enrich.EnricherJob;
-import dev.adlake.spark.enrich.EventsTables;
-import dev.adlake.spark.enrich.StreamTruthCheck;
+import dev.adlake.spark.common.PseudonymKey;
+import dev.adlake.spark.ingestion.enrich.EventsTables;
+import dev.adlake.spark.ingestion.enrich.StreamTruthCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,11 +36,11 @@ final class StreamsStep {
   /** Makes the pseudonym key if the home has none, then sends the traffic to the topics. */
   static Sent produce(Platform platform, Console console, Duration traffic, int eventsPerSecond) {
     AdlakeConfig config = platform.config();
-    if (EnricherJob.generateKeyIfMissing(config)) {
+    if (PseudonymKey.generateIfMissing(config)) {
       console.line(
           "  made a random pseudonym key in %s (set enrich.pseudonym-key or"
               + " ADLAKE_ENRICH_PSEUDONYM_KEY to use your own)",
-          EnricherJob.generatedKeyFile(config));
+          PseudonymKey.generatedFile(config));
     }
     String servers = platform.kafkaBootstrapServers();
     Instant sentFrom = Instant.now();

@@ -10,7 +10,7 @@ import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadStatus;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
-import dev.adlake.spark.ingest.HourlyTruthCheck;
+import dev.adlake.spark.ingestion.HourlyTruthCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

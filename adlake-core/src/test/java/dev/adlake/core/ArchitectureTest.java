@@ -1,6 +1,7 @@
 package dev.adlake.core;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -42,6 +43,18 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage("dev.adlake.spark..", "dev.adlake.kafka..", "dev.adlake.cli..")
         .because("dependencies point one way: core <- adapters <- applications")
+        .check(CORE);
+  }
+
+  @Test
+  void thePackagesOfCoreHaveNoCycles() {
+    slices()
+        .matching("dev.adlake.core.(*)..")
+        .should()
+        .beFreeOfCycles()
+        .because(
+            "the model (job, table, feed) sits under what records and runs it (metadata, run,"
+                + " schedule): each package can be read with only those below it")
         .check(CORE);
   }
 }

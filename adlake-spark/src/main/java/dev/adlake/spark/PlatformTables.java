@@ -3,10 +3,10 @@ package dev.adlake.spark;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.table.ServingTables;
 import dev.adlake.core.table.TableCatalog;
-import dev.adlake.spark.enrich.EventsTables;
-import dev.adlake.spark.identity.IdentityTables;
-import dev.adlake.spark.ingest.FeedTables;
-import dev.adlake.spark.metrics.ReportingTables;
+import dev.adlake.spark.cookiemapping.IdentityTables;
+import dev.adlake.spark.ingestion.FeedTables;
+import dev.adlake.spark.ingestion.enrich.EventsTables;
+import dev.adlake.spark.reporting.ReportingTables;
 
 /**
  * The table catalog of the platform: each domain's lake tables as its package declares them (a

@@ -6,6 +6,8 @@ import dev.adlake.core.metadata.JdbcBackfills;
 import dev.adlake.core.metadata.JdbcLocks;
 import dev.adlake.core.metadata.JdbcRunLedger;
 import dev.adlake.core.metadata.MetadataStore;
+import dev.adlake.core.run.BackfillRunner;
+import dev.adlake.core.run.JobRunner;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;

@@ -13,6 +13,8 @@ import dev.adlake.core.metadata.MetadataStore;
 import dev.adlake.core.metadata.Run;
 import dev.adlake.core.metadata.RunStatus;
 import dev.adlake.core.metadata.TestPostgres;
+import dev.adlake.core.run.BackfillRunner;
+import dev.adlake.core.run.JobRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

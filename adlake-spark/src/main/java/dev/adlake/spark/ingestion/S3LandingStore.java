@@ -1,0 +1,158 @@
+package dev.adlake.spark.ingestion;
+
+import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.NotFoundException;
+import dev.adlake.core.config.LakeConfig;
+import dev.adlake.core.feed.LandingStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A landing zone under an {@code s3a://bucket/prefix}. Handled objects are moved to the local
+ * archive or error folder: downloaded whole, then removed from the bucket.
+ */
+public final class S3LandingStore implements LandingStore, AutoCloseable {
+  private final S3Client client;
+  private final String bucket;
+  private final String prefix;
+
+  public S3LandingStore(URI location, LakeConfig s3) {
+    S3ClientBuilder builder =
+        S3Client.builder().region(Region.of(s3.s3Region())).forcePathStyle(s3.s3PathStyleAccess());
+    s3.s3Endpoint().ifPresent(builder::endpointOverride);
+    if (s3.s3AccessKeyId().isPresent() && s3.s3SecretAccessKey().isPresent()) {
+      builder.credentialsProvider(
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(s3.s3AccessKeyId().get(), s3.s3SecretAccessKey().get())));
+    } else {
+      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+    }
+    this.client = builder.build();
+    this.bucket = location.getHost();
+    String path = location.getPath() == null ? "" : location.getPath().replaceAll("^/+", "");
+    this.prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
+  }
+
+  @Override
+  public List<StoredObject> list() {
+    List<StoredObject> objects = new ArrayList<>();
+    try {
+      for (S3Object object :
+          client
+              .listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix))
+              .contents()) {
+        String key = object.key().substring(prefix.length());
+        if (key.isEmpty() || key.endsWith("/")) {
+          continue;
+        }
+        objects.add(new StoredObject(key, object.size(), object.lastModified()));
+      }
+    } catch (SdkException e) {
+      throw new ExternalFailureException(
+          "Cannot list s3a://%s/%s: %s".formatted(bucket, prefix, e.getMessage()), e);
+    }
+    objects.sort(Comparator.comparing(StoredObject::key));
+    return objects;
+  }
+
+  @Override
+  public InputStream open(String key) {
+    try {
+      return client.getObject(request -> request.bucket(bucket).key(prefix + key));
+    } catch (NoSuchKeyException e) {
+      throw new NotFoundException(
+          "Cannot read %s: it is no longer in s3a://%s/%s".formatted(key, bucket, prefix));
+    } catch (SdkException e) {
+      throw new ExternalFailureException("Cannot read %s: %s".formatted(key, e.getMessage()), e);
+    }
+  }
+
+  @Override
+  public URI uri(String key) {
+    return URI.create("s3a://" + bucket + "/" + prefix + key);
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return stat(key).isPresent();
+  }
+
+  @Override
+  public Optional<StoredObject> stat(String key) {
+    try {
+      HeadObjectResponse head =
+          client.headObject(request -> request.bucket(bucket).key(prefix + key));
+      return Optional.of(new StoredObject(key, head.contentLength(), head.lastModified()));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw new ExternalFailureException("Cannot read %s: %s".formatted(key, e.getMessage()), e);
+    }
+  }
+
+  @Override
+  public Path moveTo(String key, Path root, String suffixIfTaken) {
+    Path target = root.resolve(key);
+    try {
+      Files.createDirectories(target.getParent());
+      if (Files.exists(target)) {
+        target = target.resolveSibling(target.getFileName() + suffixIfTaken);
+      }
+      Path partial = target.resolveSibling(target.getFileName() + ".tmp");
+      try (InputStream in = open(key)) {
+        Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+      // Only once the copy is complete on disk is the object removed from the bucket.
+      client.deleteObject(request -> request.bucket(bucket).key(prefix + key));
+      return target;
+    } catch (IOException | SdkException e) {
+      throw new ExternalFailureException(
+          "Cannot move s3a://%s/%s%s to %s: %s"
+              .formatted(bucket, prefix, key, target, e.getMessage()),
+          e);
+    }
+  }
+
+  @Override
+  public void restore(Path stored, String key) {
+    try {
+      client.putObject(
+          request -> request.bucket(bucket).key(prefix + key), RequestBody.fromFile(stored));
+      Files.delete(stored);
+    } catch (IOException | SdkException e) {
+      throw new ExternalFailureException(
+          "Cannot move %s back to s3a://%s/%s%s: %s"
+              .formatted(stored, bucket, prefix, key, e.getMessage()),
+          e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

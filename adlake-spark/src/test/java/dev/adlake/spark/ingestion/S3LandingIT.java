@@ -1,0 +1,117 @@
+package dev.adlake.spark.ingestion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.robothy.s3.rest.LocalS3;
+import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.ConfigLoader;
+import dev.adlake.core.ledger.JdbcLoadLedger;
+import dev.adlake.core.ledger.Load;
+import dev.adlake.core.ledger.LoadStatus;
+import dev.adlake.spark.Platform;
+import dev.adlake.spark.TestPlatform;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** A landing zone on S3 (LocalS3 in this JVM): listed, loaded once, moved to the archive. */
+class S3LandingIT {
+  private static LocalS3 server;
+  private static S3Client client;
+  private static String endpoint;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    server = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
+    server.start();
+    endpoint = "http://127.0.0.1:" + port;
+    client =
+        S3Client.builder()
+            .endpointOverride(java.net.URI.create(endpoint))
+            .forcePathStyle(true)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
+            .build();
+    client.createBucket(request -> request.bucket("incoming"));
+  }
+
+  @AfterAll
+  static void stopS3() {
+    client.close();
+    server.shutdown();
+  }
+
+  @Test
+  void filesInABucketAreLoadedOnceAndMovedToTheArchive() {
+    Platform platform = TestPlatform.get();
+    Path root = platform.config().home().resolve("s3-landing-it");
+    AdlakeConfig config =
+        ConfigLoader.load(
+            new ConfigLoader.Request(
+                Optional.of(platform.config().home()),
+                Optional.empty(),
+                Map.of(),
+                Map.ofEntries(
+                    Map.entry("landing.path", "s3a://incoming/landing"),
+                    Map.entry("lake.s3.endpoint", endpoint),
+                    Map.entry("lake.s3.path-style-access", "true"),
+                    Map.entry("lake.s3.access-key-id", "k"),
+                    Map.entry("lake.s3.secret-access-key", "s"),
+                    Map.entry("ingest.archive-path", root.resolve("archive").toString()),
+                    Map.entry("ingest.error-path", root.resolve("error").toString()),
+                    Map.entry("feeds.bucket.prefix", "partner/bucket/"),
+                    Map.entry("feeds.bucket.format", "csv"),
+                    Map.entry("feeds.bucket.schema", "id int not null"),
+                    Map.entry("feeds.bucket.table", "it_s3.partner__bucket")),
+                root));
+    client.putObject(
+        request -> request.bucket("incoming").key("landing/partner/bucket/a.csv"),
+        RequestBody.fromString("id\n1\n2\n"));
+    client.putObject(
+        request -> request.bucket("incoming").key("landing/partner/bucket/b.csv"),
+        RequestBody.fromString("id\n3\n"));
+    client.putObject(
+        request -> request.bucket("incoming").key("landing/elsewhere/c.csv"),
+        RequestBody.fromString("id\n4\n"));
+    JdbcLoadLedger ledger = new JdbcLoadLedger(platform.metadata().dataSource());
+    Ingestion ingestion =
+        new Ingestion(platform.spark(), config, ledger, LandingStores.open(config), line -> {});
+
+    Ingestion.Report report = ingestion.run(config.feeds());
+
+    assertThat(report.archived()).isEqualTo(2);
+    assertThat(report.unmatched()).containsExactly("elsewhere/c.csv");
+    List<Load> loads = ledger.list(Optional.empty(), Optional.of("bucket"), Optional.empty(), 10);
+    assertThat(loads).hasSize(2).allMatch(load -> load.status() == LoadStatus.ARCHIVED);
+    assertThat(platform.spark().table("it_s3.partner__bucket").count()).isEqualTo(3);
+    assertThat(Files.exists(root.resolve("archive/partner/bucket/a.csv"))).isTrue();
+    List<String> left =
+        client.listObjectsV2(request -> request.bucket("incoming")).contents().stream()
+            .map(object -> object.key())
+            .toList();
+    assertThat(left).containsExactly("landing/elsewhere/c.csv");
+
+    Ingestion.Report again =
+        new Ingestion(platform.spark(), config, ledger, LandingStores.open(config), line -> {})
+            .run(config.feeds());
+    assertThat(again.discovered()).isZero();
+  }
+}
