@@ -2,14 +2,11 @@ package dev.adlake.server;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.adlake.core.AdlakeException;
@@ -133,7 +130,13 @@ public final class AdlakeServer implements AutoCloseable {
           REFRESH_CHECK.toMillis(),
           TimeUnit.MILLISECONDS);
     }
-    ServingApi api = new ServingApi(config, new ServingQueries(pool), uniquesIndex::get);
+    ServingQueries queries = new ServingQueries(pool);
+    MetricsEndpoint metrics = new MetricsEndpoint(config, queries, uniquesIndex::get);
+    UniquesEndpoint uniques = new UniquesEndpoint(config, queries);
+    TopAdsEndpoint topAds = new TopAdsEndpoint(config, queries);
+    BreakdownEndpoint breakdown = new BreakdownEndpoint(config, queries);
+    StatusEndpoint freshness = new StatusEndpoint(queries);
+    EntitiesEndpoints entities = new EntitiesEndpoints(queries);
     ObjectMapper mapper = jsonMapper();
     byte[] openApi = resource("/openapi.json");
     Javalin javalin;
@@ -150,13 +153,13 @@ public final class AdlakeServer implements AutoCloseable {
                       files.location = Location.CLASSPATH;
                     });
               });
-      javalin.get("/api/metrics", json(mapper, api::metrics));
-      javalin.get("/api/uniques", json(mapper, api::uniques));
-      javalin.get("/api/top-ads", json(mapper, api::topAds));
-      javalin.get("/api/breakdown", json(mapper, api::breakdown));
-      javalin.get("/api/status", json(mapper, api::status));
-      javalin.get("/api/advertisers", json(mapper, api::advertisers));
-      javalin.get("/api/campaigns", json(mapper, api::campaigns));
+      javalin.get("/api/metrics", json(mapper, metrics::metrics));
+      javalin.get("/api/uniques", json(mapper, uniques::uniques));
+      javalin.get("/api/top-ads", json(mapper, topAds::topAds));
+      javalin.get("/api/breakdown", json(mapper, breakdown::breakdown));
+      javalin.get("/api/status", json(mapper, freshness::status));
+      javalin.get("/api/advertisers", json(mapper, entities::advertisers));
+      javalin.get("/api/campaigns", json(mapper, entities::campaigns));
       javalin.get(
           "/openapi.json", context -> context.contentType("application/json").result(openApi));
       if (mapperEndpoints != null) {
@@ -288,43 +291,11 @@ public final class AdlakeServer implements AutoCloseable {
    */
   static ObjectMapper jsonMapper() {
     SimpleModule points = new SimpleModule("adlake-points");
-    points.addSerializer(ServingApi.Point.class, new PointSerializer());
+    points.addSerializer(MetricsEndpoint.Point.class, new MetricsEndpoint.PointSerializer());
     return JsonMapper.builder()
         .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
         .addModule(points)
         .build();
-  }
-
-  /** Writes a point's fields in order, without reflection. */
-  private static final class PointSerializer extends StdSerializer<ServingApi.Point> {
-    PointSerializer() {
-      super(ServingApi.Point.class);
-    }
-
-    @Override
-    public void serialize(
-        ServingApi.Point point, JsonGenerator generator, SerializerProvider provider)
-        throws IOException {
-      generator.writeStartObject();
-      generator.writeStringField("time", point.time());
-      generator.writeNumberField("impressions", point.impressions());
-      generator.writeNumberField("clicks", point.clicks());
-      generator.writeNumberField("conversions", point.conversions());
-      writeNullableNumber(generator, "ctr", point.ctr());
-      writeNullableNumber(generator, "conversionRate", point.conversionRate());
-      generator.writeNumberField("sessions", point.sessions());
-      generator.writeNumberField("users", point.users());
-      generator.writeEndObject();
-    }
-
-    private static void writeNullableNumber(JsonGenerator generator, String name, Double value)
-        throws IOException {
-      if (value == null) {
-        generator.writeNullField(name);
-      } else {
-        generator.writeNumberField(name, value.doubleValue());
-      }
-    }
   }
 
   private static int status(ErrorCategory category) {
