@@ -14,6 +14,12 @@ import java.time.temporal.ChronoUnit;
  * a {@link BadParameterException} naming it and its value.
  */
 final class ApiParameters {
+  /** Entries a listing of the platform's history (runs, pipeline runs, alerts) holds by default. */
+  static final int DEFAULT_HISTORY_LIMIT = 50;
+
+  /** The most entries one listing of the platform's history holds. */
+  static final int MAX_HISTORY_LIMIT = 1000;
+
   private ApiParameters() {}
 
   static EntityLevel level(Context context, boolean groupsOnly) {
@@ -72,6 +78,37 @@ final class ApiParameters {
               .formatted(limit, config.maxPageSize()));
     }
     return limit;
+  }
+
+  /**
+   * Entries of a listing of runs, pipeline runs or alerts: {@value #DEFAULT_HISTORY_LIMIT} when
+   * absent, else 1 to {@value #MAX_HISTORY_LIMIT}.
+   */
+  static int historyLimit(Context context) {
+    int limit = positiveInteger(context, "limit", DEFAULT_HISTORY_LIMIT);
+    if (limit > MAX_HISTORY_LIMIT) {
+      throw new BadParameterException(
+          "limit",
+          "limit is %d, more than %d, the most one listing of runs or alerts holds"
+              .formatted(limit, MAX_HISTORY_LIMIT));
+    }
+    return limit;
+  }
+
+  /** A path parameter that is a positive id, such as a pipeline run's. */
+  static long idInPath(Context context, String name) {
+    String value = context.pathParam(name);
+    try {
+      long id = Long.parseLong(value.trim());
+      if (id < 1) {
+        throw new BadParameterException(
+            name, "%s is %d, must be a positive integer".formatted(name, id));
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw new BadParameterException(
+          name, "%s is '%s', must be a positive integer".formatted(name, value));
+    }
   }
 
   static int offset(Context context) {
