@@ -70,13 +70,20 @@ final class ServeCommand implements Callable<Integer> {
       sink = new KafkaMappingSink(bootstrapServers, topic);
       try {
         server =
-            AdlakeServer.start(config.server(), platform.metadata().dataSource(), mapper, sink);
+            AdlakeServer.start(
+                config.server(),
+                platform.metadata().dataSource(),
+                platform.pipeline(),
+                mapper,
+                sink);
       } catch (RuntimeException e) {
         sink.close();
         throw e;
       }
     } else {
-      server = AdlakeServer.start(config.server(), platform.metadata().dataSource());
+      server =
+          AdlakeServer.start(
+              config.server(), platform.metadata().dataSource(), platform.pipeline());
     }
     KafkaMappingSink openSink = sink;
     Runtime.getRuntime()

@@ -2,14 +2,11 @@ package dev.adlake.server;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.adlake.core.AdlakeException;
@@ -18,6 +15,10 @@ import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.config.MapperConfig;
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.identity.MappingSink;
+import dev.adlake.core.job.Pipeline;
+import dev.adlake.core.metadata.JdbcAlerts;
+import dev.adlake.core.metadata.JdbcPipelineRuns;
+import dev.adlake.core.metadata.JdbcRunLedger;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,15 +40,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server of {@code adlake serve}: the JSON API under /api over the serving store, its
- * OpenAPI description at /openapi.json, the dashboard at /, and, when given a {@link MappingSink},
- * the mapper service under /mapping. Started by {@link #start}, stopped by {@link #close}.
+ * The HTTP server of {@code adlake serve}: the JSON API under /api over the serving store and the
+ * platform's runs (job runs, pipeline runs, alerts and, when given the {@link Pipeline}, its
+ * graph), its OpenAPI description at /openapi.json, the dashboard at / and its runs page at
+ * /runs.html, and, when given a {@link MappingSink}, the mapper service under /mapping. Started by
+ * {@link #start}, stopped by {@link #close}.
  */
 public final class AdlakeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdlakeServer.class);
 
   /** The pool made when the given data source is not a pool already. */
   static final int POOL_SIZE = 8;
+
+  /** Set on a request once its JSON error answer is written. */
+  private static final String ERROR_WRITTEN = "adlake.error-written";
 
   /** How often the server checks for a new refresh of the serving store to pre-aggregate. */
   static final Duration REFRESH_CHECK = Duration.ofSeconds(10);
@@ -82,6 +89,15 @@ public final class AdlakeServer implements AutoCloseable {
   }
 
   /**
+   * Starts the server with the platform's pipeline, which /api/pipeline describes and the runs page
+   * draws; without it, /api/pipeline answers 404.
+   */
+  public static AdlakeServer start(ServerConfig config, DataSource dataSource, Pipeline pipeline) {
+    requireNonNull(pipeline, "pipeline is null");
+    return start(config, dataSource, true, null, Optional.of(pipeline));
+  }
+
+  /**
    * Starts the server with the mapper service: the cookie-sync and bulk endpoints under /mapping,
    * which send their mapping events to the sink. The sink stays the caller's to close.
    */
@@ -90,6 +106,24 @@ public final class AdlakeServer implements AutoCloseable {
     requireNonNull(mapper, "mapper is null");
     requireNonNull(sink, "sink is null");
     return start(config, dataSource, true, new MapperEndpoints(mapper, sink, Clock.systemUTC()));
+  }
+
+  /** Starts the server with the platform's pipeline and the mapper service. */
+  public static AdlakeServer start(
+      ServerConfig config,
+      DataSource dataSource,
+      Pipeline pipeline,
+      MapperConfig mapper,
+      MappingSink sink) {
+    requireNonNull(pipeline, "pipeline is null");
+    requireNonNull(mapper, "mapper is null");
+    requireNonNull(sink, "sink is null");
+    return start(
+        config,
+        dataSource,
+        true,
+        new MapperEndpoints(mapper, sink, Clock.systemUTC()),
+        Optional.of(pipeline));
   }
 
   /**
@@ -104,6 +138,19 @@ public final class AdlakeServer implements AutoCloseable {
       DataSource dataSource,
       boolean preAggregate,
       MapperEndpoints mapperEndpoints) {
+    return start(config, dataSource, preAggregate, mapperEndpoints, Optional.empty());
+  }
+
+  /**
+   * Starts the server as {@link #start(ServerConfig, DataSource, boolean, MapperEndpoints)} does,
+   * with or without the platform's pipeline.
+   */
+  static AdlakeServer start(
+      ServerConfig config,
+      DataSource dataSource,
+      boolean preAggregate,
+      MapperEndpoints mapperEndpoints,
+      Optional<Pipeline> pipeline) {
     requireNonNull(config, "config is null");
     requireNonNull(dataSource, "dataSource is null");
     HikariDataSource ownPool = null;
@@ -133,7 +180,19 @@ public final class AdlakeServer implements AutoCloseable {
           REFRESH_CHECK.toMillis(),
           TimeUnit.MILLISECONDS);
     }
-    ServingApi api = new ServingApi(config, new ServingQueries(pool), uniquesIndex::get);
+    ServingQueries queries = new ServingQueries(pool);
+    MetricsEndpoint metrics = new MetricsEndpoint(config, queries, uniquesIndex::get);
+    UniquesEndpoint uniques = new UniquesEndpoint(config, queries);
+    TopAdsEndpoint topAds = new TopAdsEndpoint(config, queries);
+    BreakdownEndpoint breakdown = new BreakdownEndpoint(config, queries);
+    StatusEndpoint freshness = new StatusEndpoint(queries);
+    EntitiesEndpoints entities = new EntitiesEndpoints(queries);
+    JdbcRunLedger ledger = new JdbcRunLedger(pool);
+    RunsEndpoint runs = new RunsEndpoint(ledger, pipeline);
+    PipelineRunsEndpoints pipelineRuns =
+        new PipelineRunsEndpoints(new JdbcPipelineRuns(pool), ledger, pool);
+    AlertsEndpoint alerts = new AlertsEndpoint(new JdbcAlerts(pool));
+    PipelineEndpoint graph = new PipelineEndpoint(pipeline);
     ObjectMapper mapper = jsonMapper();
     byte[] openApi = resource("/openapi.json");
     Javalin javalin;
@@ -150,13 +209,18 @@ public final class AdlakeServer implements AutoCloseable {
                       files.location = Location.CLASSPATH;
                     });
               });
-      javalin.get("/api/metrics", json(mapper, api::metrics));
-      javalin.get("/api/uniques", json(mapper, api::uniques));
-      javalin.get("/api/top-ads", json(mapper, api::topAds));
-      javalin.get("/api/breakdown", json(mapper, api::breakdown));
-      javalin.get("/api/status", json(mapper, api::status));
-      javalin.get("/api/advertisers", json(mapper, api::advertisers));
-      javalin.get("/api/campaigns", json(mapper, api::campaigns));
+      javalin.get("/api/metrics", json(mapper, metrics::metrics));
+      javalin.get("/api/uniques", json(mapper, uniques::uniques));
+      javalin.get("/api/top-ads", json(mapper, topAds::topAds));
+      javalin.get("/api/breakdown", json(mapper, breakdown::breakdown));
+      javalin.get("/api/status", json(mapper, freshness::status));
+      javalin.get("/api/advertisers", json(mapper, entities::advertisers));
+      javalin.get("/api/campaigns", json(mapper, entities::campaigns));
+      javalin.get("/api/runs", json(mapper, runs::runs));
+      javalin.get("/api/pipeline-runs", json(mapper, pipelineRuns::pipelineRuns));
+      javalin.get("/api/pipeline-runs/{id}/runs", json(mapper, pipelineRuns::runsOfPipelineRun));
+      javalin.get("/api/alerts", json(mapper, alerts::alerts));
+      javalin.get("/api/pipeline", json(mapper, graph::pipeline));
       javalin.get(
           "/openapi.json", context -> context.contentType("application/json").result(openApi));
       if (mapperEndpoints != null) {
@@ -192,13 +256,17 @@ public final class AdlakeServer implements AutoCloseable {
           });
       javalin.error(
           404,
-          context ->
+          context -> {
+            // Runs after the exception handlers too: keep the answer of a NotFoundException.
+            if (context.attribute(ERROR_WRITTEN) == null) {
               error(
                   mapper,
                   context,
                   404,
                   "No such path: %s %s".formatted(context.method(), context.path()),
-                  null));
+                  null);
+            }
+          });
       javalin.start(config.host(), config.port());
     } catch (RuntimeException e) {
       if (indexer != null) {
@@ -288,43 +356,11 @@ public final class AdlakeServer implements AutoCloseable {
    */
   static ObjectMapper jsonMapper() {
     SimpleModule points = new SimpleModule("adlake-points");
-    points.addSerializer(ServingApi.Point.class, new PointSerializer());
+    points.addSerializer(MetricsEndpoint.Point.class, new MetricsEndpoint.PointSerializer());
     return JsonMapper.builder()
         .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
         .addModule(points)
         .build();
-  }
-
-  /** Writes a point's fields in order, without reflection. */
-  private static final class PointSerializer extends StdSerializer<ServingApi.Point> {
-    PointSerializer() {
-      super(ServingApi.Point.class);
-    }
-
-    @Override
-    public void serialize(
-        ServingApi.Point point, JsonGenerator generator, SerializerProvider provider)
-        throws IOException {
-      generator.writeStartObject();
-      generator.writeStringField("time", point.time());
-      generator.writeNumberField("impressions", point.impressions());
-      generator.writeNumberField("clicks", point.clicks());
-      generator.writeNumberField("conversions", point.conversions());
-      writeNullableNumber(generator, "ctr", point.ctr());
-      writeNullableNumber(generator, "conversionRate", point.conversionRate());
-      generator.writeNumberField("sessions", point.sessions());
-      generator.writeNumberField("users", point.users());
-      generator.writeEndObject();
-    }
-
-    private static void writeNullableNumber(JsonGenerator generator, String name, Double value)
-        throws IOException {
-      if (value == null) {
-        generator.writeNullField(name);
-      } else {
-        generator.writeNumberField(name, value.doubleValue());
-      }
-    }
   }
 
   private static int status(ErrorCategory category) {
@@ -347,6 +383,7 @@ public final class AdlakeServer implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+    context.attribute(ERROR_WRITTEN, true);
   }
 
   private static byte[] resource(String name) {

@@ -8,12 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
@@ -21,7 +25,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in the system's headless Chromium: the numbers it shows equal the API's, before and
- * after changing its filters; its charts and table are drawn.
+ * after changing its filters; its charts and table are drawn. Its runs page lists the recorded runs
+ * as the API does and draws the pipeline.
  */
 class DashboardBrowserIT {
   static ServingFixture fixture;
@@ -86,6 +91,109 @@ class DashboardBrowserIT {
     waitForLoad(loads);
     checkAgainstApi();
     screenshot("dashboard-hourly.png");
+  }
+
+  @Test
+  void theRunsPageShowsTheRecordedRunsAndDrawsThePipeline() throws IOException {
+    // The dashboard links to the runs page; this server was started without the pipeline.
+    driver.get(fixture.server.url() + "/");
+    waitForLoad(0);
+    driver.findElement(By.linkText("Runs")).click();
+    wait.until(d -> d.getCurrentUrl().endsWith("/runs.html"));
+    waitForLoad(0);
+    assertThat(text("error")).isEmpty();
+    assertThat(text("graph")).startsWith("The server was started without the pipeline");
+
+    RunsFixture runs = RunsFixture.get();
+    driver.get(runs.server.url() + "/runs.html");
+    int loads = waitForLoad(0);
+    assertThat(text("error")).isEmpty();
+    JsonNode recent = ApiClient.ok(runs.server.url() + "/api/runs?limit=100");
+    var rows = driver.findElements(By.cssSelector("#runs tbody tr"));
+    assertThat(rows).hasSize(recent.get("runs").size()).hasSize(16);
+    for (int i = 0; i < rows.size(); i++) {
+      JsonNode run = recent.get("runs").get(i);
+      var cells = rows.get(i).findElements(By.tagName("td"));
+      assertThat(rows.get(i).getAttribute("data-run")).isEqualTo(run.get("id").asText());
+      assertThat(cells.get(1).getText()).isEqualTo(run.get("job").asText());
+      assertThat(cells.get(2).getAttribute("data-status")).isEqualTo(run.get("status").asText());
+      assertThat(cells.get(3).getText()).isEqualTo(run.get("attempt").asText());
+      assertThat(cells.get(9).getAttribute("data-value"))
+          .isEqualTo(run.get("rowsOut").isNull() ? "" : run.get("rowsOut").asText());
+    }
+    // Each status has its colour.
+    assertThat(pillColour("failed")).isNotEqualTo(pillColour("succeeded"));
+    assertThat(pillColour("running")).isNotIn(pillColour("failed"), pillColour("succeeded"));
+    WebElement failed =
+        driver.findElement(By.xpath("//table[@id='runs']//td[@data-status='failed']/ancestor::tr"));
+    assertThat(failed.getText()).contains(RunsFixture.IDENTITY_FAILS);
+    // The retry of ad-metrics: its second attempt, which waited the backoff.
+    var retry =
+        driver
+            .findElement(By.cssSelector("#runs tr[data-run='" + runs.retried.get(0).runId() + "']"))
+            .findElements(By.tagName("td"));
+    assertThat(retry.get(3).getText()).isEqualTo("2");
+    assertThat(Long.parseLong(retry.get(6).getAttribute("data-value")))
+        .isGreaterThanOrEqualTo(RunsFixture.BACKOFF.toMillis());
+
+    // One box per job of the pipeline, in columns by depth; an arrow per upstream job.
+    JsonNode pipeline = ApiClient.ok(runs.server.url() + "/api/pipeline");
+    var boxes = driver.findElements(By.cssSelector("#pipeline-graph g.job"));
+    assertThat(boxes).hasSize(pipeline.get("jobs").size()).hasSize(7);
+    int arrows = 0;
+    Map<Integer, Double> columns = new HashMap<>();
+    for (int i = 0; i < boxes.size(); i++) {
+      JsonNode job = pipeline.get("jobs").get(i);
+      WebElement box = boxes.get(i);
+      assertThat(box.getAttribute("data-job")).isEqualTo(job.get("name").asText());
+      assertThat(box.getAttribute("data-domain")).isEqualTo(job.get("domainTitle").asText());
+      assertThat(box.findElement(By.cssSelector("text.name")).getAttribute("textContent"))
+          .isEqualTo(job.get("name").asText());
+      assertThat(box.findElement(By.cssSelector("text.domain")).getAttribute("textContent"))
+          .startsWith(job.get("domainTitle").asText());
+      String shape = job.get("kind").asText().equals("streaming") ? "polygon" : "rect";
+      assertThat(box.findElements(By.tagName(shape))).hasSize(1);
+      double x =
+          ((Number)
+                  ((JavascriptExecutor) driver)
+                      .executeScript("return arguments[0].getBBox().x", box))
+              .doubleValue();
+      int depth = job.get("depth").asInt();
+      assertThat(columns.computeIfAbsent(depth, d -> x)).isEqualTo(x);
+      arrows += job.get("upstream").size();
+    }
+    assertThat(columns.get(0)).isLessThan(columns.get(1));
+    assertThat(columns.get(1)).isLessThan(columns.get(2));
+    assertThat(columns.get(2)).isLessThan(columns.get(3));
+    assertThat(driver.findElements(By.cssSelector("#pipeline-graph path.edge"))).hasSize(arrows);
+    assertThat(driver.findElements(By.cssSelector("#alerts tbody tr")))
+        .hasSize(runs.alertSubjects.size());
+
+    // A pipeline run, clicked, lists its job runs.
+    long manual = runs.manual.pipelineRunId();
+    driver
+        .findElement(By.cssSelector("#pipeline-runs tr[data-pipeline-run='" + manual + "']"))
+        .click();
+    loads = waitForLoad(loads);
+    assertThat(text("pipeline-run-title")).isEqualTo("Job runs of pipeline run " + manual);
+    JsonNode ofManual =
+        ApiClient.ok("%s/api/pipeline-runs/%d/runs".formatted(runs.server.url(), manual));
+    var manualRows = driver.findElements(By.cssSelector("#pipeline-run-runs tbody tr"));
+    assertThat(manualRows).hasSize(ofManual.get("runs").size()).hasSize(4);
+    for (int i = 0; i < manualRows.size(); i++) {
+      assertThat(manualRows.get(i).getAttribute("data-run"))
+          .isEqualTo(ofManual.get("runs").get(i).get("id").asText());
+    }
+    // The whole page in one picture, for a person to look at.
+    driver.manage().window().setSize(new Dimension(1400, 2000));
+    screenshot("dashboard-runs.png");
+    driver.manage().window().setSize(new Dimension(1400, 1100));
+  }
+
+  private static String pillColour(String status) {
+    return driver
+        .findElement(By.cssSelector("#runs td[data-status='" + status + "'] .pill"))
+        .getCssValue("background-color");
   }
 
   /** Waits until the page has finished one more load than before, and returns the count. */

@@ -361,6 +361,11 @@ class ServingApiIT {
             "/api/status",
             "/api/advertisers",
             "/api/campaigns",
+            "/api/runs",
+            "/api/pipeline-runs",
+            "/api/pipeline-runs/{id}/runs",
+            "/api/alerts",
+            "/api/pipeline",
             "/mapping/sync",
             "/mapping/bulk");
   }
