@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.adlake.core.job.JobResult;
-import dev.adlake.core.job.JobRunner;
+import dev.adlake.core.run.JobRunner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
