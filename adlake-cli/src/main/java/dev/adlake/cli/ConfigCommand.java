@@ -39,6 +39,74 @@ final class ConfigCommand implements Callable<Integer> {
       description = "Print every key, its rule, default and meaning as Markdown")
   boolean reference;
 
+  /** The keys of jobs and schedules, named by the user: key, default, rule, description. */
+  private static final String[][] DYNAMIC_KEYS = {
+    {
+      "feeds.<feed>.<property>",
+      "(the built-in feeds)",
+      "see docs/ingestion.md",
+      "A feed: where its files land, their format and schema, its table and load mode"
+    },
+    {
+      "jobs.<job>.retries",
+      "`0`",
+      "an integer from 0 to 100",
+      "Attempts after a job's first fails; bad input is never retried"
+    },
+    {
+      "jobs.<job>.retry-backoff",
+      "`30s`",
+      "a duration such as 500ms, 30s, 5m, 2h or 1d",
+      "Wait before the first retry; it doubles for each further one"
+    },
+    {
+      "jobs.<job>.retry-max-backoff", "`10m`", "a duration", "The longest wait between two attempts"
+    },
+    {"jobs.<job>.timeout", "(none)", "a duration", "How long one attempt may take before it fails"},
+    {
+      "jobs.<job>.max-concurrent",
+      "`1`",
+      "an integer from 1 to 1000",
+      "Runs of the job at once, across every process"
+    },
+    {
+      "jobs.<job>.deadline",
+      "(none)",
+      "a duration",
+      "How long after it was due the job must have succeeded; an alert is recorded when not"
+    },
+    {
+      "schedules.<name>.cron",
+      "(required)",
+      "six fields, seconds first, such as `0 5 * * * *`",
+      "When 'adlake scheduler' runs the schedule"
+    },
+    {
+      "schedules.<name>.job",
+      "(the pipeline)",
+      "a job's name",
+      "The job it runs; unset: the pipeline, or the part 'only' and 'from' select"
+    },
+    {
+      "schedules.<name>.only",
+      "(every domain)",
+      "a domain, such as reporting or cookie-mapping",
+      "Only the pipeline's jobs of this domain"
+    },
+    {
+      "schedules.<name>.from",
+      "(the first job)",
+      "a job's name",
+      "This job of the pipeline and every job after it"
+    },
+    {
+      "schedules.<name>.parameters",
+      "(none)",
+      "name=value pairs separated by commas",
+      "Parameters of the job it runs"
+    }
+  };
+
   @Override
   public Integer call() {
     Console console = new Console(spec.commandLine().getOut(), false);
@@ -57,6 +125,9 @@ final class ConfigCommand implements Callable<Integer> {
       console.line(
           "| `%s<property>` | | | any Spark property | Passed to Spark as is, e.g. `spark.conf.spark.executor.memory: 4g` |",
           SparkConfig.PROPERTIES_PREFIX);
+      for (String[] row : DYNAMIC_KEYS) {
+        console.line("| `%s` | | %s | %s | %s |", (Object[]) row);
+      }
       return 0;
     }
     AdlakeConfig config = root.loadConfig();

@@ -98,6 +98,8 @@ final class ServeCommand implements Callable<Integer> {
                 "adlake-server-stop"));
     console.line("Dashboard: %s/", server.url());
     console.line(
+        "Runs:      %s/runs.html   (job runs, pipeline runs, alerts, the pipeline)", server.url());
+    console.line(
         "API:       %s/api   (OpenAPI description: %s/openapi.json)", server.url(), server.url());
     if (mapper.enabled()) {
       String partner = mapper.partners().get(0);

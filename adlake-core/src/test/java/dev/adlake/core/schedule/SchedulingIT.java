@@ -61,6 +61,16 @@ class SchedulingIT {
         parallelism);
   }
 
+  private static PipelineExecutor.Result runAll(
+      PipelineExecutor executor, JobCatalog catalog, Instant due) {
+    return executor.run(
+        Pipeline.of(catalog.definitions()),
+        "test",
+        due,
+        Map.of(),
+        new PipelineExecutor.Listener() {});
+  }
+
   @Test
   void aJobThatFailsTwiceIsRetriedWithBackoffAndItsDependentsRunAfterIt() {
     AtomicInteger calls = new AtomicInteger();
@@ -88,13 +98,7 @@ class SchedulingIT {
     PipelineExecutor executor =
         executor(catalog, Map.of("retry-flaky", JobPolicy.DEFAULT.withRetries(3, backoff)), 2);
 
-    PipelineExecutor.Result result =
-        executor.run(
-            Pipeline.of(catalog.definitions()),
-            "test",
-            Instant.now(),
-            Map.of(),
-            new PipelineExecutor.Listener() {});
+    PipelineExecutor.Result result = runAll(executor, catalog, Instant.now());
 
     assertThat(result.ok()).isTrue();
     List<Run> runs = ledger.ofPipelineRun(result.pipelineRunId());
@@ -141,13 +145,7 @@ class SchedulingIT {
             Map.of("bad-input", JobPolicy.DEFAULT.withRetries(3, Duration.ofMillis(10))),
             2);
 
-    PipelineExecutor.Result result =
-        executor.run(
-            Pipeline.of(catalog.definitions()),
-            "test",
-            Instant.now(),
-            Map.of(),
-            new PipelineExecutor.Listener() {});
+    PipelineExecutor.Result result = runAll(executor, catalog, Instant.now());
 
     assertThat(result.ok()).isFalse();
     assertThat(calls).hasValue(1);
@@ -179,13 +177,7 @@ class SchedulingIT {
                 "deadline-fast", JobPolicy.DEFAULT.withDeadline(Duration.ofMinutes(5))),
             2);
 
-    PipelineExecutor.Result result =
-        executor.run(
-            Pipeline.of(catalog.definitions()),
-            "test",
-            due,
-            Map.of(),
-            new PipelineExecutor.Listener() {});
+    PipelineExecutor.Result result = runAll(executor, catalog, due);
 
     assertThat(result.ok()).isTrue();
     List<Alert> alerts =
@@ -229,13 +221,7 @@ class SchedulingIT {
                     .withTimeout(Duration.ofMillis(500))),
             1);
 
-    PipelineExecutor.Result result =
-        executor.run(
-            Pipeline.of(catalog.definitions()),
-            "test",
-            Instant.now(),
-            Map.of(),
-            new PipelineExecutor.Listener() {});
+    PipelineExecutor.Result result = runAll(executor, catalog, Instant.now());
 
     assertThat(result.ok()).isTrue();
     List<Run> runs = ledger.ofPipelineRun(result.pipelineRunId());
