@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  adlake sql \"SELECT count(*) FROM raw.adserver__events\"",
-      "  adlake sql \"SELECT * FROM reporting.ad_hourly ORDER BY impressions DESC\" --limit 10",
+      "  adlake sql --limit 10 \"SELECT * FROM reporting.ad_hourly\"",
       "  adlake sql --csv \"SELECT * FROM streams.events\" > events.csv"
     })
 final class SqlCommand implements Callable<Integer> {

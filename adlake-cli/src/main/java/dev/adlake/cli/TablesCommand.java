@@ -132,13 +132,16 @@ final class TablesCommand implements Callable<Integer> {
     if (definition.family()) {
       return new String[] {"-", "-", "-"};
     }
+    // A partitioned table keeps its rows in its partitions, a plain one in itself.
     String sql =
-        "SELECT (SELECT count(*) FROM %s), coalesce(sum(pg_total_relation_size(relid)), 0)"
-                .formatted(definition.name())
-            + " FROM pg_partition_tree(?::regclass)";
+        ("SELECT (SELECT count(*) FROM %s), greatest(coalesce((SELECT"
+                + " sum(pg_total_relation_size(relid)) FROM pg_partition_tree(?::regclass)), 0),"
+                + " pg_total_relation_size(?::regclass))")
+            .formatted(definition.name());
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setString(1, definition.name());
+      statement.setString(2, definition.name());
       try (ResultSet result = statement.executeQuery()) {
         result.next();
         return new String[] {Console.count(result.getLong(1)), bytes(result.getLong(2)), "-"};

@@ -211,6 +211,23 @@ class AdlakeCommandIT {
         .contains("2026-11-01  skipped: already done")
         .contains("0 day(s) run now");
 
+    // One domain of the pipeline, by hand: nothing new to roll up, so ad-metrics has nothing to do.
+    Result reporting =
+        adlake(
+            "--home",
+            home.toString(),
+            "--set",
+            "spark.master=local[2]",
+            "pipeline",
+            "run",
+            "--only",
+            "reporting");
+    assertThat(reporting.exitCode()).as(reporting.out() + reporting.err()).isZero();
+    assertThat(reporting.out())
+        .contains("Running the pipeline (only Reporting): 1 jobs")
+        .containsPattern("\\[1/1\\] ad-metrics +run \\d+ .* 0 loads_rolled_up")
+        .containsPattern("Pipeline run 3 succeeded in [\\d.]+ s: 1 succeeded, 0 failed, 0 skipped");
+
     Result pipelines = adlake("--home", home.toString(), "runs", "--pipelines");
     assertThat(pipelines.out())
         .containsPattern("(?m)^1 +succeeded .* 14 +14 +0 +0  quickstart / all jobs$")

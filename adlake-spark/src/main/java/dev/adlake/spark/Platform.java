@@ -8,6 +8,7 @@ import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.NotFoundException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.job.JobCatalog;
+import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.Pipeline;
 import dev.adlake.core.job.Services;
 import dev.adlake.core.ledger.JdbcLoadLedger;
@@ -89,7 +90,10 @@ public final class Platform implements AutoCloseable, Services {
     if (!unknown.isEmpty()) {
       throw new InvalidInputException(
           "Cannot apply %s: no such job; jobs: %s"
-              .formatted(String.join(", ", unknown), String.join(", ", catalog.byName().keySet())));
+              .formatted(
+                  String.join(", ", unknown),
+                  String.join(
+                      ", ", catalog.definitions().stream().map(JobDefinition::name).toList())));
     }
     return catalog;
   }

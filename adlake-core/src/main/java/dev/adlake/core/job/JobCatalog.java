@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.adlake.core.AlreadyExistsException;
 import dev.adlake.core.ConflictException;
 import dev.adlake.core.NotFoundException;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +76,5 @@ public final class JobCatalog {
 
   public List<JobDefinition> definitions() {
     return jobs.values().stream().map(Job::definition).toList();
-  }
-
-  public Map<String, Job> byName() {
-    return Collections.unmodifiableMap(jobs);
   }
 }

@@ -110,6 +110,9 @@ public final class PipelineScheduler implements AutoCloseable {
             .threads(config.threads())
             .pollingInterval(config.pollInterval())
             .heartbeatInterval(config.heartbeatInterval())
+            // On Ctrl-C, runs in progress get this long to end; a run cut short is taken over
+            // by another scheduler once its heartbeat stops.
+            .shutdownMaxWait(Duration.ofSeconds(30))
             .startTasks(tasks)
             .build();
   }
