@@ -163,7 +163,7 @@ function drawGraph(pipeline) {
     $('graph').innerHTML = '<p class="empty">The pipeline has no jobs.</p>';
     return;
   }
-  const box = { width: 184, height: 50, columnGap: 76, rowGap: 16, lane: 16, margin: 12 };
+  const box = { width: 220, height: 50, columnGap: 76, rowGap: 16, lane: 16, margin: 12 };
   const { columns, edges } = layout(pipeline, box);
   const place = {};
   for (const nodes of columns) for (const node of nodes) if (node.job) place[node.job.name] = node;
