@@ -61,6 +61,24 @@ class SchedulingIT {
         parallelism);
   }
 
+  /** A scheduler polling every 100 ms with one schedule: the job, every second. */
+  private static SchedulerConfig everySecond(String schedule, String job) {
+    return new SchedulerConfig(
+        2,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(5),
+        2,
+        Map.of(),
+        List.of(
+            new ScheduleEntry(
+                schedule,
+                "* * * * * *",
+                Optional.of(job),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of())));
+  }
+
   private static PipelineExecutor.Result runAll(
       PipelineExecutor executor, JobCatalog catalog, Instant due) {
     return executor.run(
@@ -246,21 +264,7 @@ class SchedulingIT {
               running.decrementAndGet();
               return JobResult.of(1, 1);
             }));
-    SchedulerConfig config =
-        new SchedulerConfig(
-            2,
-            Duration.ofMillis(100),
-            Duration.ofSeconds(5),
-            2,
-            Map.of(),
-            List.of(
-                new ScheduleEntry(
-                    "twice-test",
-                    "* * * * * *",
-                    Optional.of("every-second"),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Map.of())));
+    SchedulerConfig config = everySecond("twice-test", "every-second");
     Pipeline pipeline = Pipeline.of(catalog.definitions());
     List<String> picked = java.util.Collections.synchronizedList(new ArrayList<>());
     PipelineScheduler.Listener listener =
@@ -338,21 +342,7 @@ class SchedulingIT {
     upstream.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> ledger.running("fresh-upstream"));
     List<String> waitedFor = java.util.Collections.synchronizedList(new ArrayList<>());
-    SchedulerConfig config =
-        new SchedulerConfig(
-            2,
-            Duration.ofMillis(100),
-            Duration.ofSeconds(5),
-            2,
-            Map.of(),
-            List.of(
-                new ScheduleEntry(
-                    "fresh-test",
-                    "* * * * * *",
-                    Optional.of("fresh-downstream"),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Map.of())));
+    SchedulerConfig config = everySecond("fresh-test", "fresh-downstream");
     try (PipelineScheduler scheduler =
         new PipelineScheduler(
             store.dataSource(),
