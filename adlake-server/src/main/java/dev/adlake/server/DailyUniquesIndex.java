@@ -2,6 +2,7 @@ package dev.adlake.server;
 
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.sketch.HllSketches;
+import dev.adlake.core.table.ServingTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,10 +30,11 @@ import org.apache.datasketches.hll.Union;
  * rebuilds it when a newer refresh appears, so answers follow a refresh within seconds.
  */
 final class DailyUniquesIndex {
-  static final String LATEST_REFRESH_ID = "SELECT max(refresh_id) FROM serving.refreshes";
+  static final String LATEST_REFRESH_ID = "SELECT max(refresh_id) FROM " + ServingTables.REFRESHES;
   static final String DAILY_GROUP_SKETCHES =
       "SELECT level, id, day, sessions_sketch, users_sketch, impressions, clicks, conversions"
-          + " FROM serving.metrics_daily"
+          + " FROM "
+          + ServingTables.METRICS_DAILY
           + " WHERE level IN ('campaign', 'advertiser')";
 
   /** Blocks of 2^k days for k from this up; shorter spans are merged day by day. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.sketch.HllSketches;
+import dev.adlake.core.table.ServingTables;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,13 +38,19 @@ import org.postgresql.copy.PGCopyOutputStream;
  */
 public final class ServingDataGenerator {
   private static final String COPY_HOURLY =
-      "COPY serving.metrics_hourly (level, id, hour, campaign_id, advertiser_id, impressions,"
+      "COPY "
+          + ServingTables.METRICS_HOURLY
+          + " (level, id, hour, campaign_id, advertiser_id, impressions,"
           + " clicks, conversions, sessions, users, sessions_sketch, users_sketch) FROM STDIN";
   private static final String COPY_DAILY =
-      "COPY serving.metrics_daily (level, id, day, campaign_id, advertiser_id, impressions,"
+      "COPY "
+          + ServingTables.METRICS_DAILY
+          + " (level, id, day, campaign_id, advertiser_id, impressions,"
           + " clicks, conversions, sessions_sketch, users_sketch) FROM STDIN";
   private static final String COPY_DIMENSIONS =
-      "COPY serving.dimension_daily (dimension, value, day, campaign_id, advertiser_id,"
+      "COPY "
+          + ServingTables.DIMENSION_DAILY
+          + " (dimension, value, day, campaign_id, advertiser_id,"
           + " impressions, clicks) FROM STDIN";
 
   /**
@@ -148,7 +155,12 @@ public final class ServingDataGenerator {
         Connection dimensionConnection = dataSource.getConnection()) {
       try (Statement statement = hourlyConnection.createStatement()) {
         statement.execute(
-            "TRUNCATE serving.metrics_hourly, serving.metrics_daily, serving.dimension_daily");
+            "TRUNCATE "
+                + ServingTables.METRICS_HOURLY
+                + ", "
+                + ServingTables.METRICS_DAILY
+                + ", "
+                + ServingTables.DIMENSION_DAILY);
       }
       long rows;
       try (OutputStream hourly = copy(hourlyConnection, COPY_HOURLY);
@@ -177,7 +189,9 @@ public final class ServingDataGenerator {
       Instant lastHour = firstHour.plusSeconds(3600L * (options.days() * 24L - 1));
       try (PreparedStatement insert =
           hourlyConnection.prepareStatement(
-              "INSERT INTO serving.refreshes (hours_replaced, first_hour, last_hour)"
+              "INSERT INTO "
+                  + ServingTables.REFRESHES
+                  + " (hours_replaced, first_hour, last_hour)"
                   + " VALUES (?, ?, ?)")) {
         insert.setInt(1, options.days() * 24);
         insert.setTimestamp(2, Timestamp.from(firstHour));
@@ -186,7 +200,12 @@ public final class ServingDataGenerator {
       }
       try (Statement statement = hourlyConnection.createStatement()) {
         statement.execute(
-            "ANALYZE serving.metrics_hourly, serving.metrics_daily, serving.dimension_daily");
+            "ANALYZE "
+                + ServingTables.METRICS_HOURLY
+                + ", "
+                + ServingTables.METRICS_DAILY
+                + ", "
+                + ServingTables.DIMENSION_DAILY);
       }
       progress.accept(
           "Wrote %,d rows for %,d ads over %d days in %.1f s"

@@ -2,6 +2,7 @@ package dev.adlake.server;
 
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.sketch.HllSketches;
+import dev.adlake.core.table.ServingTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,38 +23,50 @@ import org.apache.datasketches.hll.Union;
 final class ServingQueries {
   static final String SERIES_DAILY =
       "SELECT day, impressions, clicks, conversions, sessions_sketch, users_sketch"
-          + " FROM serving.metrics_daily"
+          + " FROM "
+          + ServingTables.METRICS_DAILY
           + " WHERE level = ? AND id = ? AND day >= ? AND day < ? ORDER BY day";
 
   static final String SERIES_HOURLY =
       "SELECT hour, impressions, clicks, conversions, sessions, users, sessions_sketch,"
-          + " users_sketch FROM serving.metrics_hourly"
+          + " users_sketch FROM "
+          + ServingTables.METRICS_HOURLY
           + " WHERE level = ? AND id = ? AND hour >= ? AND hour < ? ORDER BY hour";
 
   /** Whole days from the daily rows, the hours before and after them from the hourly rows. */
   static final String RANGE_ROWS =
       "SELECT impressions, clicks, conversions, sessions_sketch, users_sketch"
-          + " FROM serving.metrics_daily WHERE level = ? AND id = ? AND day >= ? AND day < ?"
+          + " FROM "
+          + ServingTables.METRICS_DAILY
+          + " WHERE level = ? AND id = ? AND day >= ? AND day < ?"
           + " UNION ALL"
           + " SELECT impressions, clicks, conversions, sessions_sketch, users_sketch"
-          + " FROM serving.metrics_hourly WHERE level = ? AND id = ? AND hour >= ? AND hour < ?"
+          + " FROM "
+          + ServingTables.METRICS_HOURLY
+          + " WHERE level = ? AND id = ? AND hour >= ? AND hour < ?"
           + " UNION ALL"
           + " SELECT impressions, clicks, conversions, sessions_sketch, users_sketch"
-          + " FROM serving.metrics_hourly WHERE level = ? AND id = ? AND hour >= ? AND hour < ?";
+          + " FROM "
+          + ServingTables.METRICS_HOURLY
+          + " WHERE level = ? AND id = ? AND hour >= ? AND hour < ?";
 
   static final String LATEST_REFRESH =
-      "SELECT refreshed_at, first_hour, last_hour FROM serving.refreshes"
+      "SELECT refreshed_at, first_hour, last_hour FROM "
+          + ServingTables.REFRESHES
           + " ORDER BY refresh_id DESC LIMIT 1";
   static final String NEWEST_HOUR =
-      "SELECT max(hour) FROM serving.metrics_hourly WHERE level = 'advertiser'";
+      "SELECT max(hour) FROM " + ServingTables.METRICS_HOURLY + " WHERE level = 'advertiser'";
   static final String ADVERTISERS =
-      "SELECT DISTINCT id FROM serving.metrics_daily"
+      "SELECT DISTINCT id FROM "
+          + ServingTables.METRICS_DAILY
           + " WHERE level = 'advertiser' AND day >= ? ORDER BY id";
   static final String CAMPAIGNS =
-      "SELECT DISTINCT id, advertiser_id FROM serving.metrics_daily"
+      "SELECT DISTINCT id, advertiser_id FROM "
+          + ServingTables.METRICS_DAILY
           + " WHERE level = 'campaign' AND day >= ? ORDER BY id";
   static final String CAMPAIGNS_OF_ADVERTISER =
-      "SELECT DISTINCT id, advertiser_id FROM serving.metrics_daily"
+      "SELECT DISTINCT id, advertiser_id FROM "
+          + ServingTables.METRICS_DAILY
           + " WHERE level = 'campaign' AND day >= ? AND advertiser_id = ? ORDER BY id";
   static final String BREAKDOWN_OF_CAMPAIGN = breakdownSql("campaign_id");
   static final String BREAKDOWN_OF_ADVERTISER = breakdownSql("advertiser_id");
@@ -125,17 +138,20 @@ final class ServingQueries {
         + " sum(conversions) FROM ("
         + " SELECT "
         + columns
-        + " FROM serving.metrics_daily"
+        + " FROM "
+        + ServingTables.METRICS_DAILY
         + where
         + " AND day >= ? AND day < ?"
         + " UNION ALL SELECT "
         + columns
-        + " FROM serving.metrics_hourly"
+        + " FROM "
+        + ServingTables.METRICS_HOURLY
         + where
         + " AND hour >= ? AND hour < ?"
         + " UNION ALL SELECT "
         + columns
-        + " FROM serving.metrics_hourly"
+        + " FROM "
+        + ServingTables.METRICS_HOURLY
         + where
         + " AND hour >= ? AND hour < ?"
         + ") AS ad_rows GROUP BY id, campaign_id, advertiser_id"
@@ -145,7 +161,8 @@ final class ServingQueries {
   }
 
   private static String breakdownSql(String column) {
-    return "SELECT value, sum(impressions), sum(clicks) FROM serving.dimension_daily"
+    return "SELECT value, sum(impressions), sum(clicks) FROM "
+        + ServingTables.DIMENSION_DAILY
         + " WHERE dimension = ? AND "
         + column
         + " = ? AND day >= ? AND day < ?"
