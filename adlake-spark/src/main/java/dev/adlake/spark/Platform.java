@@ -59,8 +59,8 @@ public final class Platform implements AutoCloseable, Services {
   public Platform(AdlakeConfig config, Consumer<String> status) {
     this.config = requireNonNull(config, "config is null");
     this.status = requireNonNull(status, "status is null");
-    this.jobs = catalog(config);
     this.tables = PlatformTables.catalog(config);
+    this.jobs = catalog(config, tables);
   }
 
   /** Every lake and serving table, declared once. */
@@ -74,6 +74,10 @@ public final class Platform implements AutoCloseable, Services {
    * refused.
    */
   public static JobCatalog catalog(AdlakeConfig config) {
+    return catalog(config, PlatformTables.catalog(config));
+  }
+
+  private static JobCatalog catalog(AdlakeConfig config, TableCatalog tables) {
     JobCatalog catalog =
         new JobCatalog().addAll(SparkJobs.all(config)).addAll(KafkaJobs.all(config));
     List<String> unknown =
@@ -81,7 +85,7 @@ public final class Platform implements AutoCloseable, Services {
             .filter(name -> catalog.find(name).isEmpty())
             .map(name -> "jobs." + name)
             .toList();
-    List<String> undeclared = PlatformTables.catalog(config).undeclared(catalog.definitions());
+    List<String> undeclared = tables.undeclared(catalog.definitions());
     if (!undeclared.isEmpty()) {
       throw new AdlakeException(
           ErrorCategory.INTERNAL_ERROR,

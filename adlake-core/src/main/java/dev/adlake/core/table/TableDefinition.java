@@ -60,25 +60,20 @@ public record TableDefinition(
   /** A lake table to build on: no partitions, no time column, kept forever, no user column. */
   public static TableDefinition lake(
       String name, Domain owner, String description, List<TableColumn> columns) {
-    return new TableDefinition(
-        name,
-        TableStore.LAKE,
-        owner,
-        description,
-        columns,
-        List.of(),
-        Optional.empty(),
-        Retention.FOREVER,
-        Optional.empty(),
-        Map.of());
+    return declared(name, TableStore.LAKE, owner, description, columns);
   }
 
   /** A serving table; PostgreSQL's migrations make it. */
   public static TableDefinition serving(
       String name, Domain owner, String description, List<TableColumn> columns) {
+    return declared(name, TableStore.SERVING, owner, description, columns);
+  }
+
+  private static TableDefinition declared(
+      String name, TableStore store, Domain owner, String description, List<TableColumn> columns) {
     return new TableDefinition(
         name,
-        TableStore.SERVING,
+        store,
         owner,
         description,
         columns,
@@ -90,52 +85,32 @@ public record TableDefinition(
   }
 
   public TableDefinition partitionedBy(String... transforms) {
-    return new TableDefinition(
-        name,
-        store,
-        owner,
-        description,
-        columns,
-        List.of(transforms),
-        timeColumn,
-        retention,
-        userColumn,
-        properties);
+    return with(List.of(transforms), timeColumn, retention, userColumn, properties);
   }
 
   /** The column rows are kept by, and for how long. */
   public TableDefinition keptBy(String column, Retention retention) {
-    return new TableDefinition(
-        name,
-        store,
-        owner,
-        description,
-        columns,
-        partitioning,
-        Optional.of(column),
-        retention,
-        userColumn,
-        properties);
+    return with(partitioning, Optional.of(column), retention, userColumn, properties);
   }
 
   /** The column that holds a user's id, by which a user's rows are found and erased. */
   public TableDefinition withUserColumn(String column) {
-    return new TableDefinition(
-        name,
-        store,
-        owner,
-        description,
-        columns,
-        partitioning,
-        timeColumn,
-        retention,
-        Optional.of(column),
-        properties);
+    return with(partitioning, timeColumn, retention, Optional.of(column), properties);
   }
 
   public TableDefinition withProperties(Map<String, String> added) {
     Map<String, String> all = new LinkedHashMap<>(properties);
     all.putAll(added);
+    return with(partitioning, timeColumn, retention, userColumn, all);
+  }
+
+  /** This table with what the builder methods change; its name, store, owner and columns kept. */
+  private TableDefinition with(
+      List<String> partitioning,
+      Optional<String> timeColumn,
+      Retention retention,
+      Optional<String> userColumn,
+      Map<String, String> properties) {
     return new TableDefinition(
         name,
         store,
@@ -146,7 +121,7 @@ public record TableDefinition(
         timeColumn,
         retention,
         userColumn,
-        all);
+        properties);
   }
 
   /** Whether it names a family of tables made at run time rather than one table. */
