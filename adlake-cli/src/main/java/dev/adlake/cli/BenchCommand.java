@@ -1,14 +1,14 @@
 package dev.adlake.cli;
 
+import dev.adlake.bench.EnrichBenchmark;
+import dev.adlake.bench.RollupBenchmark;
 import dev.adlake.core.Folders;
 import dev.adlake.core.config.AdlakeConfig;
-import dev.adlake.core.generate.AdDataGenerator;
-import dev.adlake.core.generate.GenerationReport;
-import dev.adlake.core.generate.GeneratorOptions;
+import dev.adlake.generator.AdDataGenerator;
+import dev.adlake.generator.GenerationReport;
+import dev.adlake.generator.GeneratorOptions;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.common.PseudonymKey;
-import dev.adlake.spark.ingestion.enrich.EnrichBenchmark;
-import dev.adlake.spark.reporting.RollupBenchmark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -337,10 +337,10 @@ final class BenchCommand implements Runnable {
           Console.count(ids), runs, cores, config.spark().master());
       try (PlatformHandle handle =
           new PlatformHandle(config, status -> console.line("  " + status))) {
-        dev.adlake.spark.cookiemapping.IdentityBenchmark.Result result =
-            dev.adlake.spark.cookiemapping.IdentityBenchmark.run(
+        dev.adlake.bench.IdentityBenchmark.Result result =
+            dev.adlake.bench.IdentityBenchmark.run(
                 handle.platform().spark(),
-                new dev.adlake.spark.cookiemapping.IdentityBenchmark.Options(
+                new dev.adlake.bench.IdentityBenchmark.Options(
                     ids, runs, maxLinks, GeneratorOptions.DEFAULT_SEED),
                 console::line);
         double perMinute = result.links() * 60 / result.fullMedian();

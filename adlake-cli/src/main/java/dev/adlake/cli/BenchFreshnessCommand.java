@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.Folders;
 import dev.adlake.core.config.AdlakeConfig;
-import dev.adlake.core.generate.AdDataGenerator;
-import dev.adlake.core.generate.GeneratedFeeds;
-import dev.adlake.core.generate.GeneratorOptions;
+import dev.adlake.core.feed.BuiltInFeeds;
+import dev.adlake.generator.AdDataGenerator;
+import dev.adlake.generator.GeneratorOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -120,7 +120,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
         Path file = writeFile(home, adId, hour);
         Path target =
             landing
-                .resolve(GeneratedFeeds.ADSERVER_EVENTS)
+                .resolve(BuiltInFeeds.ADSERVER_EVENTS)
                 .resolve("dt=" + LocalDate.ofInstant(hour, ZoneOffset.UTC))
                 .resolve(file.getFileName());
         Files.createDirectories(target.getParent());

@@ -1,13 +1,13 @@
 package dev.adlake.cli;
 
+import dev.adlake.bench.QueryBenchmark;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.metadata.EmbeddedPostgresServer;
 import dev.adlake.core.metadata.MetadataStore;
+import dev.adlake.generator.serving.ServingDataGenerator;
 import dev.adlake.server.AdlakeServer;
-import dev.adlake.server.QueryBenchmark;
-import dev.adlake.server.ServingDataGenerator;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

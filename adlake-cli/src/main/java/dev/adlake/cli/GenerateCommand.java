@@ -1,10 +1,11 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.config.AdlakeConfig;
-import dev.adlake.core.generate.AdDataGenerator;
-import dev.adlake.core.generate.GenerationReport;
-import dev.adlake.core.generate.GeneratorOptions;
-import dev.adlake.core.generate.ReferenceDataGenerator;
+import dev.adlake.core.feed.BuiltInFeeds;
+import dev.adlake.generator.AdDataGenerator;
+import dev.adlake.generator.GenerationReport;
+import dev.adlake.generator.GeneratorOptions;
+import dev.adlake.generator.ReferenceDataGenerator;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -114,9 +115,7 @@ final class GenerateCommand implements Callable<Integer> {
     console.line(
         "  reference feeds of every load mode: an ODS full load and its change files (%s),"
             + " daily DMAP files (%s), dated snapshots (%s)",
-        ReferenceDataGenerator.ODS_PREFIX,
-        ReferenceDataGenerator.DMAP_PREFIX,
-        ReferenceDataGenerator.SNAPSHOTS_PREFIX);
+        BuiltInFeeds.ODS_PREFIX, BuiltInFeeds.DMAP_PREFIX, BuiltInFeeds.SNAPSHOTS_PREFIX);
     console.line("  landing zone: %s", options.landing());
     console.line("  true answers: %s", options.expected());
     return report;

@@ -1,11 +1,11 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.ExternalFailureException;
-import dev.adlake.core.generate.identity.MappingGraph;
-import dev.adlake.core.generate.identity.MappingGraphOptions;
 import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.core.run.JobRunner;
 import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.generator.identity.MappingGraph;
+import dev.adlake.generator.identity.MappingGraphOptions;
 import dev.adlake.kafka.EventProducer;
 import dev.adlake.kafka.KafkaMappingSink;
 import dev.adlake.kafka.KafkaTopics;

@@ -2,12 +2,12 @@ package dev.adlake.cli;
 
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.config.AdlakeConfig;
-import dev.adlake.core.generate.stream.FailureStage;
-import dev.adlake.core.generate.stream.SourceTruth;
-import dev.adlake.core.generate.stream.StreamEventGenerator;
-import dev.adlake.core.generate.stream.StreamGeneratorOptions;
-import dev.adlake.core.generate.stream.StreamTruth;
 import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.generator.stream.FailureStage;
+import dev.adlake.generator.stream.SourceTruth;
+import dev.adlake.generator.stream.StreamEventGenerator;
+import dev.adlake.generator.stream.StreamGeneratorOptions;
+import dev.adlake.generator.stream.StreamTruth;
 import dev.adlake.kafka.EventProducer;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,16 +1,16 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.config.AdlakeConfig;
-import dev.adlake.core.generate.stream.StreamEventGenerator;
-import dev.adlake.core.generate.stream.StreamGeneratorOptions;
-import dev.adlake.core.generate.stream.StreamTruth;
 import dev.adlake.core.run.JobRunner;
 import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.generator.stream.StreamEventGenerator;
+import dev.adlake.generator.stream.StreamGeneratorOptions;
+import dev.adlake.generator.stream.StreamTruth;
+import dev.adlake.generator.truth.StreamTruthCheck;
 import dev.adlake.kafka.EventProducer;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.common.PseudonymKey;
 import dev.adlake.spark.ingestion.enrich.EventsTables;
-import dev.adlake.spark.ingestion.enrich.StreamTruthCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,7 +100,11 @@ final class StreamsStep {
     console.line("  rows per table and source:");
     EnrichCommand.counts(platform, console);
     return StreamTruthCheck.compare(
-        platform.spark(), EventsTables.DEFAULT, sent.truth(), sent.from());
+        platform.spark(),
+        EventsTables.DEFAULT.events(),
+        EventsTables.DEFAULT.failedEvents(),
+        sent.truth(),
+        sent.from());
   }
 
   /** Records in each topic, from its log start to its end. */

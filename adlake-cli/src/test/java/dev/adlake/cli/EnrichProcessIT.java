@@ -2,14 +2,14 @@ package dev.adlake.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.adlake.core.generate.stream.StreamEventGenerator;
-import dev.adlake.core.generate.stream.StreamGeneratorOptions;
-import dev.adlake.core.generate.stream.StreamTruth;
+import dev.adlake.generator.stream.StreamEventGenerator;
+import dev.adlake.generator.stream.StreamGeneratorOptions;
+import dev.adlake.generator.stream.StreamTruth;
+import dev.adlake.generator.truth.StreamTruthCheck;
 import dev.adlake.kafka.EventProducer;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
 import dev.adlake.spark.ingestion.enrich.EventsTables;
-import dev.adlake.spark.ingestion.enrich.StreamTruthCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +74,8 @@ class EnrichProcessIT {
         .isZero();
 
     StreamTruthCheck.Comparison comparison =
-        StreamTruthCheck.compare(spark, EventsTables.DEFAULT, truth);
+        StreamTruthCheck.compare(
+            spark, EventsTables.DEFAULT.events(), EventsTables.DEFAULT.failedEvents(), truth);
     assertThat(comparison.differences()).isEmpty();
   }
 

@@ -2,15 +2,16 @@ package dev.adlake.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.adlake.core.generate.AdDataGenerator;
-import dev.adlake.core.generate.GeneratedFeeds;
-import dev.adlake.core.generate.GeneratorOptions;
+import dev.adlake.core.feed.BuiltInFeeds;
 import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadStatus;
+import dev.adlake.generator.AdDataGenerator;
+import dev.adlake.generator.GeneratedFeeds;
+import dev.adlake.generator.GeneratorOptions;
+import dev.adlake.generator.truth.HourlyTruthCheck;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
-import dev.adlake.spark.ingestion.HourlyTruthCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ class IngestProcessesIT {
         (done, total) -> {});
     int files;
     try (Stream<Path> walk =
-        Files.walk(home.resolve("landing").resolve(GeneratedFeeds.ADSERVER_EVENTS))) {
+        Files.walk(home.resolve("landing").resolve(BuiltInFeeds.ADSERVER_EVENTS))) {
       files = (int) walk.filter(Files::isRegularFile).count();
     }
     return new Scenario(home, config, name, table, files);
@@ -131,7 +132,7 @@ class IngestProcessesIT {
       assertThat(files).noneMatch(file -> file.getFileName().toString().contains(".load-"));
     }
     try (Stream<Path> left =
-        Files.walk(scenario.home().resolve("landing").resolve(GeneratedFeeds.ADSERVER_EVENTS))) {
+        Files.walk(scenario.home().resolve("landing").resolve(BuiltInFeeds.ADSERVER_EVENTS))) {
       assertThat(left.filter(Files::isRegularFile).count()).isZero();
     }
     // Every row written once: the table holds exactly the rows the loads report written.

@@ -41,7 +41,13 @@ class ArchitectureTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("dev.adlake.spark..", "dev.adlake.kafka..", "dev.adlake.cli..")
+        .resideInAnyPackage(
+            "dev.adlake.generator..",
+            "dev.adlake.kafka..",
+            "dev.adlake.spark..",
+            "dev.adlake.server..",
+            "dev.adlake.bench..",
+            "dev.adlake.cli..")
         .because("dependencies point one way: core <- adapters <- applications")
         .check(CORE);
   }

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.InvalidInputException;
-import dev.adlake.core.generate.stream.StreamRecord;
+import dev.adlake.core.stream.StreamRecord;
 import dev.adlake.core.stream.StreamTopics;
 import java.time.Duration;
 import java.util.Collections;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.adlake.core.InvalidInputException;
-import dev.adlake.core.generate.stream.StreamEventGenerator;
-import dev.adlake.core.generate.stream.StreamGeneratorOptions;
-import dev.adlake.core.generate.stream.StreamRecord;
-import dev.adlake.core.generate.stream.StreamTruth;
+import dev.adlake.core.stream.StreamRecord;
 import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.generator.stream.StreamEventGenerator;
+import dev.adlake.generator.stream.StreamGeneratorOptions;
+import dev.adlake.generator.stream.StreamTruth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

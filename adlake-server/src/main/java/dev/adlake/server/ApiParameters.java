@@ -1,6 +1,7 @@
 package dev.adlake.server;
 
 import dev.adlake.core.config.ServerConfig;
+import dev.adlake.core.table.EntityLevel;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;

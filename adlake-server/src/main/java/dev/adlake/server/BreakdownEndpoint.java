@@ -3,6 +3,7 @@ package dev.adlake.server;
 import static dev.adlake.server.Figures.rate;
 
 import dev.adlake.core.config.ServerConfig;
+import dev.adlake.core.table.EntityLevel;
 import dev.adlake.server.Figures.Estimate;
 import io.javalin.http.Context;
 import java.time.LocalDate;

@@ -2,6 +2,7 @@ package dev.adlake.server;
 
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.sketch.HllSketches;
+import dev.adlake.core.table.EntityLevel;
 import dev.adlake.core.table.ServingTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.sketch.HllSketches;
+import dev.adlake.core.table.EntityLevel;
 import dev.adlake.server.Figures.Estimate;
 import io.javalin.http.Context;
 import java.io.IOException;

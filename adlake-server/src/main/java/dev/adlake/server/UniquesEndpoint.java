@@ -2,6 +2,7 @@ package dev.adlake.server;
 
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.sketch.HllSketches;
+import dev.adlake.core.table.EntityLevel;
 import dev.adlake.server.Figures.Estimate;
 import io.javalin.http.Context;
 import java.util.List;

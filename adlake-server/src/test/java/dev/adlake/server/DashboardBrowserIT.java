@@ -3,6 +3,8 @@ package dev.adlake.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.adlake.core.table.EntityLevel;
+import dev.adlake.generator.serving.ServingDataTruth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.adlake.core.sketch.HllSketches;
+import dev.adlake.core.table.EntityLevel;
+import dev.adlake.generator.serving.ServingDataTruth;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

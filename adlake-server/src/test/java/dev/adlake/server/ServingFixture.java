@@ -2,6 +2,8 @@ package dev.adlake.server;
 
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.metadata.MetadataStore;
+import dev.adlake.generator.serving.ServingDataGenerator;
+import dev.adlake.generator.serving.ServingDataTruth;
 import java.time.LocalDate;
 
 /**

@@ -2,6 +2,7 @@ package dev.adlake.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.adlake.generator.serving.SimulatedTraffic;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,22 +1,50 @@
 package dev.adlake.core.feed;
 
-import dev.adlake.core.generate.GeneratedFeeds;
-import dev.adlake.core.generate.ReferenceDataGenerator;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The feeds adlake loads when none are configured: the ones the generator lands, one or more of
- * each load mode.
+ * each load mode. The folder constants are where under the landing zone each feed reads; the
+ * generator writes there.
  */
 public final class BuiltInFeeds {
+  /** Ad-server events, TSV without header, one row per impression or click (the ad-metric seed). */
+  public static final String ADSERVER_EVENTS = "adserver/events";
+
+  /** Tracker clicks, CSV with header. */
+  public static final String TRACKER_CLICKS = "tracker/clicks";
+
+  /** Tracker conversions, CSV with header. */
+  public static final String TRACKER_CONVERSIONS = "tracker/conversions";
+
+  /** Ad-tracker pixel impressions, JSON lines, with the tracker's own cookie ids. */
+  public static final String ADTRACKER_IMPRESSIONS = "adtracker/impressions";
+
+  /**
+   * Partners' cookie-mapping files, CSV with header: a partner's id seen with our user id, in a
+   * region, at a time (the bulk side of {@link dev.adlake.core.identity.MappingEvent}).
+   */
+  public static final String PARTNER_MAPPINGS = "partner/mappings";
+
+  /** The Qlik-replicated ODS table: full loads, then change files (__ct). */
+  public static final String ODS_PREFIX = "cubic/ods_qlik/EDW.SAMPLE/";
+
+  public static final String ODS_CHANGES_PREFIX = "cubic/ods_qlik/EDW.SAMPLE__ct/";
+
+  /** Daily aggregate files, one per day. */
+  public static final String DMAP_PREFIX = "cubic/dmap/agg_sample/";
+
+  /** Dated snapshot folders (snapshot_dt=...), of which the latest is the table. */
+  public static final String SNAPSHOTS_PREFIX = "omc/infobase_attributes/raw_input/";
+
   private BuiltInFeeds() {}
 
   public static List<Feed> all(double maxRejectRatio) {
     return List.of(
         new Feed(
             "adserver-events",
-            GeneratedFeeds.ADSERVER_EVENTS,
+            ADSERVER_EVENTS,
             FileFormat.TSV,
             Optional.of(
                 FeedSchema.parse(
@@ -34,7 +62,7 @@ public final class BuiltInFeeds {
             Optional.empty()),
         new Feed(
             "tracker-clicks",
-            GeneratedFeeds.TRACKER_CLICKS,
+            TRACKER_CLICKS,
             FileFormat.CSV,
             Optional.of(
                 FeedSchema.parse(
@@ -52,7 +80,7 @@ public final class BuiltInFeeds {
             Optional.empty()),
         new Feed(
             "tracker-conversions",
-            GeneratedFeeds.TRACKER_CONVERSIONS,
+            TRACKER_CONVERSIONS,
             FileFormat.CSV,
             Optional.of(
                 FeedSchema.parse(
@@ -70,7 +98,7 @@ public final class BuiltInFeeds {
             Optional.empty()),
         new Feed(
             "adtracker-impressions",
-            GeneratedFeeds.ADTRACKER_IMPRESSIONS,
+            ADTRACKER_IMPRESSIONS,
             FileFormat.JSON,
             Optional.of(
                 FeedSchema.parse(
@@ -88,7 +116,7 @@ public final class BuiltInFeeds {
             Optional.empty()),
         new Feed(
             "partner-mappings",
-            GeneratedFeeds.PARTNER_MAPPINGS,
+            PARTNER_MAPPINGS,
             FileFormat.CSV,
             Optional.of(
                 FeedSchema.parse(
@@ -96,7 +124,7 @@ public final class BuiltInFeeds {
                         + " user_id string not null, region string not null,"
                         + " seen_at timestamp not null")),
             SchemaEvolution.FAIL,
-            Feed.tableNameFor("raw", GeneratedFeeds.PARTNER_MAPPINGS),
+            Feed.tableNameFor("raw", PARTNER_MAPPINGS),
             Optional.of("seen_at"),
             LoadMode.APPEND,
             true,
@@ -106,11 +134,11 @@ public final class BuiltInFeeds {
             Optional.empty()),
         new Feed(
             "ods-sample",
-            ReferenceDataGenerator.ODS_PREFIX,
+            ODS_PREFIX,
             FileFormat.CSV,
             Optional.of(FeedSchema.parse(ODS_COLUMNS + ", updated_at timestamp")),
             SchemaEvolution.FAIL,
-            Feed.tableNameFor("raw", ReferenceDataGenerator.ODS_PREFIX),
+            Feed.tableNameFor("raw", ODS_PREFIX),
             Optional.empty(),
             LoadMode.FULL_SNAPSHOT,
             true,
@@ -120,7 +148,7 @@ public final class BuiltInFeeds {
             Optional.empty()),
         new Feed(
             "ods-sample-changes",
-            ReferenceDataGenerator.ODS_CHANGES_PREFIX,
+            ODS_CHANGES_PREFIX,
             FileFormat.CSV,
             Optional.of(
                 FeedSchema.parse(
@@ -129,7 +157,7 @@ public final class BuiltInFeeds {
                         + ODS_COLUMNS
                         + ", updated_at timestamp")),
             SchemaEvolution.FAIL,
-            Feed.tableNameFor("raw", ReferenceDataGenerator.ODS_CHANGES_PREFIX),
+            Feed.tableNameFor("raw", ODS_CHANGES_PREFIX),
             Optional.empty(),
             LoadMode.CHANGE_RECORDS,
             true,
@@ -139,13 +167,13 @@ public final class BuiltInFeeds {
             Optional.empty()),
         new Feed(
             "dmap-agg-sample",
-            ReferenceDataGenerator.DMAP_PREFIX,
+            DMAP_PREFIX,
             FileFormat.CSV,
             Optional.of(
                 FeedSchema.parse(
                     "service_date date not null, station string not null, riders int")),
             SchemaEvolution.FAIL,
-            Feed.tableNameFor("raw", ReferenceDataGenerator.DMAP_PREFIX),
+            Feed.tableNameFor("raw", DMAP_PREFIX),
             Optional.empty(),
             LoadMode.APPEND,
             true,
@@ -155,7 +183,7 @@ public final class BuiltInFeeds {
             Optional.empty()),
         new Feed(
             "infobase-attributes",
-            ReferenceDataGenerator.SNAPSHOTS_PREFIX,
+            SNAPSHOTS_PREFIX,
             FileFormat.CSV,
             Optional.of(
                 FeedSchema.parse("customer_user_id string not null, segment string, score int")),

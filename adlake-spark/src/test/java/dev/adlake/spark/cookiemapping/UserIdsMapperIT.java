@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.adlake.core.InvalidInputException;
-import dev.adlake.core.generate.identity.MappingGraph;
-import dev.adlake.core.generate.identity.MappingGraphOptions;
 import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.core.identity.UnionFind;
 import dev.adlake.core.job.JobResult;
+import dev.adlake.generator.identity.MappingGraph;
+import dev.adlake.generator.identity.MappingGraphOptions;
 import dev.adlake.spark.TestPlatform;
 import dev.adlake.spark.common.Pseudonymizer;
 import java.sql.Timestamp;

@@ -4,17 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigLoader;
+import dev.adlake.core.feed.BuiltInFeeds;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.LocalLandingStore;
-import dev.adlake.core.generate.AdDataGenerator;
-import dev.adlake.core.generate.GeneratedFeeds;
-import dev.adlake.core.generate.GenerationReport;
-import dev.adlake.core.generate.GeneratorOptions;
-import dev.adlake.core.generate.ReferenceDataGenerator;
 import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadLedger;
 import dev.adlake.core.ledger.LoadStatus;
+import dev.adlake.generator.AdDataGenerator;
+import dev.adlake.generator.GeneratedFeeds;
+import dev.adlake.generator.GenerationReport;
+import dev.adlake.generator.GeneratorOptions;
+import dev.adlake.generator.ReferenceDataGenerator;
+import dev.adlake.generator.truth.HourlyTruthCheck;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
 import java.io.IOException;
@@ -88,7 +90,7 @@ class IngestionIT {
             "generated",
             Map.of(
                 "feeds.events.prefix",
-                GeneratedFeeds.ADSERVER_EVENTS,
+                BuiltInFeeds.ADSERVER_EVENTS,
                 "feeds.events.format",
                 "tsv",
                 "feeds.events.table",
@@ -116,7 +118,7 @@ class IngestionIT {
             .resolveSibling("expected-it")
             .resolve(GeneratedFeeds.EXPECTED_HOURLY_FILE);
     long eventFiles;
-    try (var files = Files.walk(config.landing().path().resolve(GeneratedFeeds.ADSERVER_EVENTS))) {
+    try (var files = Files.walk(config.landing().path().resolve(BuiltInFeeds.ADSERVER_EVENTS))) {
       eventFiles = files.filter(Files::isRegularFile).count();
     }
 
@@ -134,10 +136,10 @@ class IngestionIT {
     assertThat(comparison.exact()).isTrue();
     // Every event file is in the archive, once, and no longer in the landing zone.
     try (var archived =
-        Files.walk(config.ingest().archivePath().resolve(GeneratedFeeds.ADSERVER_EVENTS))) {
+        Files.walk(config.ingest().archivePath().resolve(BuiltInFeeds.ADSERVER_EVENTS))) {
       assertThat(archived.filter(Files::isRegularFile).count()).isEqualTo(eventFiles);
     }
-    try (var left = Files.walk(config.landing().path().resolve(GeneratedFeeds.ADSERVER_EVENTS))) {
+    try (var left = Files.walk(config.landing().path().resolve(BuiltInFeeds.ADSERVER_EVENTS))) {
       assertThat(left.filter(Files::isRegularFile).count()).isZero();
     }
     // Rejected lines are kept with file, line number and reason.
@@ -456,7 +458,7 @@ class IngestionIT {
         csv.append("partner-1,P1-9999,u-y,us-east,yesterday\n"); // line 23
       }
     }
-    String key = GeneratedFeeds.PARTNER_MAPPINGS + "/2026-11-23.csv";
+    String key = BuiltInFeeds.PARTNER_MAPPINGS + "/2026-11-23.csv";
     land(config, key, csv.toString());
 
     Ingestion.Report report = ingestion(config).run(List.of(feed));

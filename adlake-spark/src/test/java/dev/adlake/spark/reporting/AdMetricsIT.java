@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigLoader;
+import dev.adlake.core.feed.BuiltInFeeds;
 import dev.adlake.core.feed.LocalLandingStore;
-import dev.adlake.core.generate.AdDataGenerator;
-import dev.adlake.core.generate.GeneratedFeeds;
-import dev.adlake.core.generate.GeneratorOptions;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.core.sketch.HllSketches;
+import dev.adlake.generator.AdDataGenerator;
+import dev.adlake.generator.GeneratedFeeds;
+import dev.adlake.generator.GeneratorOptions;
+import dev.adlake.generator.truth.ServingTruthCheck;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.SparkJobContext;
 import dev.adlake.spark.TestPlatform;
@@ -83,10 +85,10 @@ class AdMetricsIT {
         config
             .ingest()
             .archivePath()
-            .resolve(GeneratedFeeds.ADSERVER_EVENTS)
+            .resolve(BuiltInFeeds.ADSERVER_EVENTS)
             .resolve("dt=2026-11-01");
     Path again =
-        config.landing().path().resolve(GeneratedFeeds.ADSERVER_EVENTS).resolve("dt=2026-11-01");
+        config.landing().path().resolve(BuiltInFeeds.ADSERVER_EVENTS).resolve("dt=2026-11-01");
     Files.createDirectories(again);
     Files.copy(events.resolve("events-20261101-03-a.tsv"), again.resolve("resent-20261101-03.tsv"));
     Files.copy(events.resolve("events-20261101-07-a.tsv"), again.resolve("resent-20261101-07.tsv"));

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.adlake.core.generate.stream.StreamEventGenerator;
-import dev.adlake.core.generate.stream.StreamGeneratorOptions;
-import dev.adlake.core.generate.stream.StreamTruth;
 import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.generator.stream.StreamEventGenerator;
+import dev.adlake.generator.stream.StreamGeneratorOptions;
+import dev.adlake.generator.stream.StreamTruth;
+import dev.adlake.generator.truth.StreamTruthCheck;
 import dev.adlake.kafka.EventProducer;
 import dev.adlake.kafka.KafkaTopics;
 import dev.adlake.spark.Platform;
@@ -275,7 +276,8 @@ class EnricherIT {
     StreamingQuery last = EnricherStream.start(spark, settings.apply(true));
     last.awaitTermination();
 
-    StreamTruthCheck.Comparison comparison = StreamTruthCheck.compare(spark, tables, truth);
+    StreamTruthCheck.Comparison comparison =
+        StreamTruthCheck.compare(spark, tables.events(), tables.failedEvents(), truth);
     assertThat(comparison.differences()).isEmpty();
     assertThat(comparison.figures()).hasSizeGreaterThan(10);
     // Kafka outputs are at least once: a replayed batch is sent again, no event is missing.
