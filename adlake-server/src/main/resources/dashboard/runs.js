@@ -36,6 +36,29 @@ function duration(millis) {
 
 function count(value) { return value === null ? '–' : number.format(value); }
 
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+
+/** A figure in its unit, as `adlake runs` prints it. */
+function figure(value, unit) {
+  if (unit === 'rows' || unit === 'files') return `${number.format(value)} ${unit}`;
+  if (unit === 'milliseconds') return duration(value);
+  if (unit === 'bytes') {
+    let size = value;
+    let step = 0;
+    while (size >= 1024 && step < BYTE_UNITS.length - 1) { size /= 1024; step += 1; }
+    return step === 0 ? `${value} B` : `${size.toFixed(1)} ${BYTE_UNITS[step]}`;
+  }
+  return number.format(value);
+}
+
+/** The error of a failed run, else its figures. */
+function detail(run) {
+  if (run.error) return `<td class="error" title="${escape(run.error)}">${escape(run.error)}</td>`;
+  const text = Object.entries(run.figures ?? {})
+    .map(([name, value]) => `${name} ${figure(value, (run.units ?? {})[name])}`).join(' · ');
+  return `<td class="figures">${escape(text)}</td>`;
+}
+
 function status(value) {
   return `<td class="status" data-status="${value}"><span class="pill ${value}">${value}</span></td>`;
 }
@@ -57,7 +80,7 @@ function runRows(runs) {
     + `${run.status === 'running' ? ' so far' : ''}</td>`
     + `<td data-value="${run.rowsIn ?? ''}">${count(run.rowsIn)}</td>`
     + `<td data-value="${run.rowsOut ?? ''}">${count(run.rowsOut)}</td>`
-    + `<td class="error" title="${escape(run.error ?? '')}">${escape(run.error ?? '')}</td></tr>`);
+    + `${detail(run)}</tr>`);
 }
 
 /** Puts the rows in the table's body, or hides the table and shows its note when there are none. */

@@ -61,9 +61,8 @@ final class RunCommand implements Callable<Integer> {
                 + " out");
     result
         .figures()
-        .forEach(
-            (name, value) ->
-                text.append(", ").append(Console.count(value)).append(' ').append(name));
+        .keySet()
+        .forEach(name -> text.append(", ").append(name).append(' ').append(result.describe(name)));
     return text.toString();
   }
 }

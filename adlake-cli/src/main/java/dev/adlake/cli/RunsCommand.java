@@ -113,8 +113,8 @@ final class RunsCommand implements Callable<Integer> {
             run.error()
                 .orElseGet(
                     () ->
-                        run.figures().entrySet().stream()
-                            .map(entry -> entry.getKey() + "=" + Console.count(entry.getValue()))
+                        run.figures().keySet().stream()
+                            .map(name -> name + "=" + run.describe(name))
                             .reduce((a, b) -> a + " " + b)
                             .orElse(""));
         console.line(

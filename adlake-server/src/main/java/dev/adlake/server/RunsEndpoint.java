@@ -3,11 +3,13 @@ package dev.adlake.server;
 import dev.adlake.core.NotFoundException;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.Pipeline;
+import dev.adlake.core.job.Unit;
 import dev.adlake.core.metadata.Run;
 import dev.adlake.core.metadata.RunLedger;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +49,7 @@ final class RunsEndpoint {
       Long rowsIn,
       Long rowsOut,
       Map<String, Long> figures,
+      Map<String, String> units,
       String error) {
     static RunItem of(Run run) {
       return new RunItem(
@@ -66,7 +69,17 @@ final class RunsEndpoint {
           run.rowsIn().orElse(null),
           run.rowsOut().orElse(null),
           run.figures(),
+          units(run),
           run.error().orElse(null));
+    }
+
+    /** The unit of every figure, a count where the run named none. */
+    private static Map<String, String> units(Run run) {
+      Map<String, String> units = new LinkedHashMap<>();
+      run.figures()
+          .keySet()
+          .forEach(name -> units.put(name, run.units().getOrDefault(name, Unit.COUNT).sqlName()));
+      return units;
     }
   }
 

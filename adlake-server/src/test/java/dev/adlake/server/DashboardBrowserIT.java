@@ -123,6 +123,13 @@ class DashboardBrowserIT {
       assertThat(cells.get(9).getAttribute("data-value"))
           .isEqualTo(run.get("rowsOut").isNull() ? "" : run.get("rowsOut").asText());
     }
+    // A succeeded run shows its figures in their units (in the order PostgreSQL keeps JSONB keys).
+    String ingest = String.valueOf(runs.nightly.succeeded().get("ingest-events").runId());
+    assertThat(
+            driver
+                .findElement(By.cssSelector("#runs tr[data-run='" + ingest + "'] td.figures"))
+                .getText())
+        .isEqualTo("files 3 files · rejected 50 rows · bytes_read 5.0 MB");
     // Each status has its colour.
     assertThat(pillColour("failed")).isNotEqualTo(pillColour("succeeded"));
     assertThat(pillColour("running")).isNotIn(pillColour("failed"), pillColour("succeeded"));

@@ -104,7 +104,11 @@ class RunsApiIT {
       expected
           .figures()
           .forEach(
-              (name, value) -> assertThat(run.get("figures").get(name).asLong()).isEqualTo(value));
+              (name, value) -> {
+                assertThat(run.get("figures").get(name).asLong()).isEqualTo(value);
+                assertThat(run.get("units").get(name).asText())
+                    .isEqualTo(expected.unit(name).sqlName());
+              });
       assertThat(run.get("error").isNull()).isTrue();
       assertThat(run.get("endedAt").isNull()).isFalse();
       // In a pipeline run a job is ready when the jobs it waits for have ended.
@@ -113,6 +117,8 @@ class RunsApiIT {
     JsonNode ingest = runById(fixture.nightly.succeeded().get("ingest-events").runId());
     assertThat(ingest.get("domain").asText()).isEqualTo("ingestion");
     assertThat(ingest.get("figures").get("rejected").asLong()).isEqualTo(50);
+    assertThat(ingest.get("units").get("rejected").asText()).isEqualTo("rows");
+    assertThat(ingest.get("units").get("bytes_read").asText()).isEqualTo("bytes");
     JsonNode stream = runById(fixture.nightly.succeeded().get("mapping-stream").runId());
     assertThat(stream.get("domain").asText()).isEqualTo("cookie_mapping");
     assertThat(stream.get("parameters").get("once").asText()).isEqualTo("true");

@@ -13,6 +13,7 @@ import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.job.Pipeline;
 import dev.adlake.core.job.Services;
+import dev.adlake.core.job.Unit;
 import dev.adlake.core.metadata.Alert;
 import dev.adlake.core.metadata.Backfill;
 import dev.adlake.core.metadata.EmbeddedPostgresServer;
@@ -268,7 +269,13 @@ final class RunsFixture {
 
   private static Map<String, JobResult> results() {
     Map<String, JobResult> results = new LinkedHashMap<>();
-    results.put("ingest-events", new JobResult(12_000, 11_950, Map.of("rejected", 50L)));
+    results.put(
+        "ingest-events",
+        new JobResult(
+            12_000,
+            11_950,
+            Map.of("rejected", 50L, "files", 3L, "bytes_read", 5_242_880L),
+            Map.of("rejected", Unit.ROWS, "files", Unit.FILES, "bytes_read", Unit.BYTES)));
     results.put("mapping-stream", JobResult.of(3_400, 3_400));
     results.put("identity-graph", JobResult.of(3_400, 2_100));
     results.put("classify-domains", JobResult.of(11_950, 310));

@@ -9,6 +9,7 @@ import dev.adlake.core.ConflictException;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.JobResult;
+import dev.adlake.core.job.Unit;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +29,8 @@ public final class JdbcRunLedger implements RunLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COLUMNS =
       "run_id, job_name, domain, parameters::text, status, started_at, ended_at, rows_in, rows_out,"
-          + " figures::text, error, attempt, pipeline_run_id, backfill_id, ready_at";
+          + " figures::text, error, attempt, pipeline_run_id, backfill_id, ready_at,"
+          + " figure_units::text";
 
   private final DataSource dataSource;
   private final String host;
@@ -67,20 +70,26 @@ public final class JdbcRunLedger implements RunLedger {
   @Override
   public void succeed(long runId, JobResult result) {
     String figures;
+    String units;
     try {
       figures = JSON.writeValueAsString(result.figures());
+      Map<String, String> unitNames = new LinkedHashMap<>();
+      result.units().forEach((name, unit) -> unitNames.put(name, unit.sqlName()));
+      units = JSON.writeValueAsString(unitNames);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
     end(
         runId,
         "UPDATE adlake.job_runs SET status = 'succeeded', ended_at = now(), rows_in = ?,"
-            + " rows_out = ?, figures = ?::jsonb WHERE run_id = ? AND status = 'running'",
+            + " rows_out = ?, figures = ?::jsonb, figure_units = ?::jsonb"
+            + " WHERE run_id = ? AND status = 'running'",
         statement -> {
           statement.setLong(1, result.rowsIn());
           statement.setLong(2, result.rowsOut());
           statement.setString(3, figures);
-          statement.setLong(4, runId);
+          statement.setString(4, units);
+          statement.setLong(5, runId);
         });
   }
 
@@ -252,7 +261,15 @@ public final class JdbcRunLedger implements RunLedger {
         rows.getInt(12),
         optionalLong(rows, 13),
         optionalLong(rows, 14),
-        Optional.ofNullable(rows.getTimestamp(15)).map(Timestamp::toInstant));
+        Optional.ofNullable(rows.getTimestamp(15)).map(Timestamp::toInstant),
+        units(rows.getString(16)));
+  }
+
+  private static Map<String, Unit> units(String json) {
+    Map<String, Unit> units = new LinkedHashMap<>();
+    readMap(json, new TypeReference<Map<String, String>>() {})
+        .forEach((name, unit) -> units.put(name, Unit.fromSql(unit)));
+    return units;
   }
 
   private static Optional<Long> optionalLong(ResultSet rows, int column) throws SQLException {

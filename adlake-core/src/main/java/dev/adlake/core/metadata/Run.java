@@ -1,5 +1,6 @@
 package dev.adlake.core.metadata;
 
+import dev.adlake.core.job.Unit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Optional;
  * @param attempt 1 for a first try, then one more per retry
  * @param readyAt when the run was due or its inputs were done; {@link #waited} is the time from
  *     then to its start (backoff, a concurrency slot)
+ * @param units the unit of each figure that is not a plain count
  */
 public record Run(
     long id,
@@ -27,7 +29,13 @@ public record Run(
     int attempt,
     Optional<Long> pipelineRunId,
     Optional<Long> backfillId,
-    Optional<Instant> readyAt) {
+    Optional<Instant> readyAt,
+    Map<String, Unit> units) {
+
+  /** A figure as a reader sees it, e.g. "3 files". */
+  public String describe(String figure) {
+    return units.getOrDefault(figure, Unit.COUNT).format(figures.get(figure));
+  }
 
   /** How long the run waited to start after it was ready; zero when not known. */
   public Duration waited() {

@@ -11,6 +11,7 @@ import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.job.StopOnSignal;
+import dev.adlake.core.job.Unit;
 import dev.adlake.core.stream.KafkaServers;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -121,6 +122,10 @@ public final class ArchiveJob implements Job {
     figures.put("files", files);
     figures.put("hours_completed", hours);
     figures.put("late_records", late);
-    return new JobResult(archiver.recordsArchived(), archiver.recordsArchived(), figures);
+    return new JobResult(
+        archiver.recordsArchived(),
+        archiver.recordsArchived(),
+        figures,
+        Map.of("files", Unit.FILES, "late_records", Unit.ROWS));
   }
 }

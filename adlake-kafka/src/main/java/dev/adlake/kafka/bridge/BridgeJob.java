@@ -13,6 +13,7 @@ import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.job.StopOnSignal;
+import dev.adlake.core.job.Unit;
 import dev.adlake.core.stream.KafkaServers;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -104,7 +105,11 @@ public final class BridgeJob implements Job {
       figures.put("files", summary.files());
       figures.put("full_files", summary.fullFiles());
       figures.put("timed_files", summary.timedFiles());
-      return new JobResult(summary.records(), summary.records(), figures);
+      return new JobResult(
+          summary.records(),
+          summary.records(),
+          figures,
+          Map.of("files", Unit.FILES, "full_files", Unit.FILES, "timed_files", Unit.FILES));
     }
   }
 }

@@ -10,10 +10,12 @@ import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
+import dev.adlake.core.job.Unit;
 import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.kafka.KafkaNotificationSource;
 import dev.adlake.spark.SparkJob;
 import dev.adlake.spark.SparkJobContext;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +113,11 @@ public final class IngestJob implements SparkJob {
     figures.put("loads_recovered", (long) report.recovered());
     figures.put("files_under_no_feed", (long) report.unmatched().size());
     figures.put("rows_rejected", report.rowsRejected());
-    return new JobResult(report.rowsRead(), report.rowsWritten(), figures);
+    Map<String, Unit> units = new HashMap<>();
+    figures.keySet().stream()
+        .filter(name -> name.startsWith("files_"))
+        .forEach(name -> units.put(name, Unit.FILES));
+    units.put("rows_rejected", Unit.ROWS);
+    return new JobResult(report.rowsRead(), report.rowsWritten(), figures, units);
   }
 }

@@ -10,6 +10,7 @@ import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
+import dev.adlake.core.job.Unit;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.kafka.KafkaTopics;
 import dev.adlake.spark.SparkJob;
@@ -146,6 +147,10 @@ public final class EnricherJob implements SparkJob {
     figures.put("mappings", counts.mappings());
     figures.put("failed", counts.failed());
     long rows = counts.events() + counts.mappings() + counts.failed();
-    return new JobResult(rows, rows, figures);
+    return new JobResult(
+        rows,
+        rows,
+        figures,
+        Map.of("events", Unit.ROWS, "mappings", Unit.ROWS, "failed", Unit.ROWS));
   }
 }
