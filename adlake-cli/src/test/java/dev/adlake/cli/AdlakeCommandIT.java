@@ -243,7 +243,20 @@ class AdlakeCommandIT {
         .contains("subgraph domain_ingestion [Ingestion]")
         .contains("job_ingest_adserver_events(ingest-adserver-events)")
         .contains("files_adserver_events --> job_ingest_adserver_events")
+        .contains("classDef userdata")
         .endsWith("```\n");
+
+    Result table = adlake("lineage", "--table", "identity.user_ids");
+    assertThat(table.exitCode()).isZero();
+    assertThat(table.out())
+        .startsWith("identity.user_ids  (Iceberg lake, owned by Cookie mapping)\n")
+        .contains("  written by:  user-ids-mapper (Cookie mapping)\n")
+        .contains("  read by:     mapping-publisher (Reporting enablement)\n")
+        .contains("files partner/mappings/")
+        .contains("serving_table serving.map_*");
+    Result unknown = adlake("lineage", "--table", "raw.nope");
+    assertThat(unknown.exitCode()).isNotZero();
+    assertThat(unknown.err()).contains("No table named 'raw.nope'");
   }
 
   @Test

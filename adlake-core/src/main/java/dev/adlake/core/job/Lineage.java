@@ -21,6 +21,14 @@ public final class Lineage {
 
   /** The Mermaid source of the flowchart, ready to paste in a Markdown code block. */
   public static String mermaid(List<JobDefinition> jobs) {
+    return mermaid(jobs, Set.of());
+  }
+
+  /**
+   * The flowchart with the tables that hold user-level data (named by the table catalog) outlined
+   * in red: where an erasure must reach.
+   */
+  public static String mermaid(List<JobDefinition> jobs, Set<String> userDataTables) {
     Map<DatasetKind, Set<String>> datasets = new EnumMap<>(DatasetKind.class);
     Map<Domain, List<JobDefinition>> byDomain = new EnumMap<>(Domain.class);
     for (JobDefinition job : jobs) {
@@ -72,6 +80,19 @@ public final class Lineage {
       }
     }
     edges.keySet().forEach(edge -> out.append("  ").append(edge).append('\n'));
+    List<String> userData = new ArrayList<>();
+    for (DatasetKind kind : List.of(DatasetKind.TABLE, DatasetKind.SERVING_TABLE)) {
+      for (String name : datasets.getOrDefault(kind, Set.of())) {
+        if (userDataTables.contains(name)) {
+          userData.add(datasetId(new Dataset(kind, name)));
+        }
+      }
+    }
+    if (!userData.isEmpty()) {
+      out.append("  %% outlined in red: tables holding user-level data\n");
+      out.append("  classDef userdata stroke:#b3261e,stroke-width:2px\n");
+      out.append("  class ").append(String.join(",", userData)).append(" userdata\n");
+    }
     return out.toString();
   }
 
