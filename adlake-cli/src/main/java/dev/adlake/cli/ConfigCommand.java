@@ -76,6 +76,12 @@ final class ConfigCommand implements Callable<Integer> {
       "How long after it was due the job must have succeeded; an alert is recorded when not"
     },
     {
+      "tables.<table>.retention",
+      "(the table catalog's)",
+      "forever, 90d, 48h or month-ends-after 30d",
+      "How long the table keeps its rows, by its time column; `adlake tables` lists each"
+    },
+    {
       "schedules.<name>.cron",
       "(required)",
       "six fields, seconds first, such as `0 5 * * * *`",

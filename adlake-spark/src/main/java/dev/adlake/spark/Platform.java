@@ -119,6 +119,8 @@ public final class Platform implements AutoCloseable, Services {
       service = metadata();
     } else if (type == AdlakeConfig.class) {
       service = config;
+    } else if (type == TableCatalog.class) {
+      service = tables;
     } else if (type == KafkaServers.class) {
       service = new KafkaServers(kafkaBootstrapServers());
     } else {

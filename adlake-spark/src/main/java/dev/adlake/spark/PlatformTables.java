@@ -1,6 +1,7 @@
 package dev.adlake.spark;
 
 import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.table.Retention;
 import dev.adlake.core.table.ServingTables;
 import dev.adlake.core.table.TableCatalog;
 import dev.adlake.spark.cookiemapping.IdentityTables;
@@ -10,7 +11,8 @@ import dev.adlake.spark.reporting.ReportingTables;
 
 /**
  * The table catalog of the platform: each domain's lake tables as its package declares them (a
- * feed's from its configuration), and the serving store's.
+ * feed's from its configuration), and the serving store's; a table's retention configured under
+ * {@code tables.<table>.retention} replaces the one its domain declares.
  */
 public final class PlatformTables {
   private PlatformTables() {}
@@ -22,6 +24,13 @@ public final class PlatformTables {
     catalog.addAll(IdentityTables.DEFAULT.definitions());
     catalog.addAll(ReportingTables.definitions());
     catalog.addAll(ServingTables.all());
+    config
+        .maintenance()
+        .tableRetention()
+        .forEach(
+            (table, retention) ->
+                catalog.retain(
+                    table, Retention.parse(retention), "tables." + table + ".retention"));
     return catalog;
   }
 }

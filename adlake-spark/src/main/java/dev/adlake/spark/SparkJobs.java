@@ -8,6 +8,8 @@ import dev.adlake.spark.cookiemapping.UserIdsMapperJob;
 import dev.adlake.spark.ingestion.IngestJob;
 import dev.adlake.spark.ingestion.enrich.EnricherJob;
 import dev.adlake.spark.ingestion.enrich.EventsTables;
+import dev.adlake.spark.maintenance.RetentionJob;
+import dev.adlake.spark.maintenance.TableUpkeepJob;
 import dev.adlake.spark.reporting.AdMetricsJob;
 import dev.adlake.spark.reportingenablement.MappingPublisherJob;
 import java.util.ArrayList;
@@ -17,7 +19,8 @@ import java.util.Optional;
 /**
  * Every Spark job of the platform, for the platform's job catalog. Ingestion has a job per
  * configured feed; the ad metrics run when the ad-server events and conversions feeds are
- * configured (as they are by default); the stream enricher and the mapping publisher always.
+ * configured (as they are by default); the stream enricher, the mapping publisher and the
+ * maintenance jobs (retention, table upkeep) always.
  */
 public final class SparkJobs {
   /** The feed of partners' mapping files, read by the identity graph when configured. */
@@ -41,6 +44,8 @@ public final class SparkJobs {
     registry.add(new EnricherJob());
     registry.add(userIdsMapper(config));
     registry.add(new MappingPublisherJob());
+    registry.add(new RetentionJob());
+    registry.add(new TableUpkeepJob());
     return registry;
   }
 

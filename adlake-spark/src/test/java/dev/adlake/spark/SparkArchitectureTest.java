@@ -22,7 +22,7 @@ class SparkArchitectureTest {
           .importPackages("dev.adlake.spark");
 
   private static final List<String> DOMAINS =
-      List.of("ingestion", "cookiemapping", "reportingenablement", "reporting");
+      List.of("ingestion", "cookiemapping", "reportingenablement", "reporting", "maintenance");
 
   @Test
   void thePackagesOfTheJobsHaveNoCycles() {

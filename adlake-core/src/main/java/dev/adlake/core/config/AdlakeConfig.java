@@ -28,6 +28,7 @@ public record AdlakeConfig(
     MapperConfig mapper,
     List<Feed> feeds,
     SchedulerConfig scheduler,
+    MaintenanceConfig maintenance,
     ConfigValues values) {
 
   /** Every declared key, grouped by component, in the order the reference lists them. */
@@ -43,6 +44,7 @@ public record AdlakeConfig(
     keys.addAll(ServerConfig.keys());
     keys.addAll(MapperConfig.keys());
     keys.addAll(SchedulerConfig.keys());
+    keys.addAll(MaintenanceConfig.keys());
     keys.addAll(KafkaConfig.keys());
     keys.addAll(SparkConfig.keys());
     return List.copyOf(keys);
@@ -53,7 +55,8 @@ public record AdlakeConfig(
       Path configFile,
       ConfigValues values,
       List<Feed> feeds,
-      SchedulerConfig scheduler) {
+      SchedulerConfig scheduler,
+      MaintenanceConfig maintenance) {
     return new AdlakeConfig(
         home,
         configFile,
@@ -70,6 +73,7 @@ public record AdlakeConfig(
         MapperConfig.from(values),
         List.copyOf(feeds),
         scheduler,
+        maintenance,
         values);
   }
 

@@ -143,7 +143,7 @@ public final class ConfigLoader {
       Raw raw = entry.getValue();
       if (name.startsWith(FeedsConfig.PREFIX)) {
         feedValues.put(name, new FeedsConfig.Given(raw.text(), raw.origin()));
-      } else if (SchedulerConfig.isDynamic(name)) {
+      } else if (SchedulerConfig.isDynamic(name) || MaintenanceConfig.isDynamic(name)) {
         schedulingValues.put(name, new FeedsConfig.Given(raw.text(), raw.origin()));
       } else if (name.startsWith(SparkConfig.PROPERTIES_PREFIX)
           && name.length() > SparkConfig.PROPERTIES_PREFIX.length()) {
@@ -205,12 +205,18 @@ public final class ConfigLoader {
     MapperConfig.checkRedirectPartners(resolved, problems);
     ConfigValues values = new ConfigValues(resolved, sparkConf);
     SchedulerConfig scheduler = SchedulerConfig.from(values, schedulingValues, problems);
+    MaintenanceConfig maintenance = MaintenanceConfig.from(values, schedulingValues, problems);
 
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }
     return AdlakeConfig.from(
-        home, Files.isRegularFile(configFile) ? configFile : null, values, feeds, scheduler);
+        home,
+        Files.isRegularFile(configFile) ? configFile : null,
+        values,
+        feeds,
+        scheduler,
+        maintenance);
   }
 
   /** Flattens a YAML mapping into dotted keys; lists become comma-separated text. */

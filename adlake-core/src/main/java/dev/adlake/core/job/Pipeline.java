@@ -26,24 +26,33 @@ public final class Pipeline {
   private final Map<String, Set<String>> upstream;
   private final Map<String, Map<String, Dataset>> through;
   private final String selection;
+  private final List<JobDefinition> standalone;
 
   private Pipeline(
       List<JobDefinition> order,
       Map<String, Set<String>> upstream,
       Map<String, Map<String, Dataset>> through,
-      String selection) {
+      String selection,
+      List<JobDefinition> standalone) {
     this.order = List.copyOf(order);
     this.upstream = upstream;
     this.through = through;
     this.selection = selection;
+    this.standalone = List.copyOf(standalone);
   }
 
   /**
-   * The pipeline of every job, in dependency order.
+   * The pipeline of every job, in dependency order. The maintenance domain's jobs act on every
+   * table of the catalog, not on datasets they declare: they stand apart, run on their own (a
+   * schedule of the job, {@code --only maintenance}), never as a step of the data's way.
    *
    * @throws InvalidInputException on a cycle or a dataset no job writes, naming them
    */
-  public static Pipeline of(List<JobDefinition> jobs) {
+  public static Pipeline of(List<JobDefinition> all) {
+    List<JobDefinition> standalone =
+        all.stream().filter(job -> job.domain() == Domain.MAINTENANCE).toList();
+    List<JobDefinition> jobs =
+        all.stream().filter(job -> job.domain() != Domain.MAINTENANCE).toList();
     Map<String, JobDefinition> byName = new LinkedHashMap<>();
     jobs.forEach(job -> byName.put(job.name(), job));
     Map<Dataset, List<String>> writers = new LinkedHashMap<>();
@@ -79,7 +88,7 @@ public final class Pipeline {
       throw new InvalidInputException("Cannot build the pipeline: " + String.join("; ", unknown));
     }
     List<JobDefinition> order = sort(jobs, upstream, through);
-    return new Pipeline(order, upstream, through, "all jobs");
+    return new Pipeline(order, upstream, through, "all jobs", standalone);
   }
 
   /** Kahn's order, ties broken by the catalog's order; a cycle is refused with its path. */
@@ -148,6 +157,11 @@ public final class Pipeline {
    * @param only a domain: only its jobs
    */
   public Pipeline select(Optional<String> from, Optional<Domain> only) {
+    if (only.equals(Optional.of(Domain.MAINTENANCE)) && from.isEmpty()) {
+      Map<String, Set<String>> none = new LinkedHashMap<>();
+      standalone.forEach(job -> none.put(job.name(), Set.of()));
+      return new Pipeline(standalone, none, through, "only Maintenance", standalone);
+    }
     Set<String> chosen = new LinkedHashSet<>();
     order.forEach(job -> chosen.add(job.name()));
     String text = "all jobs";
@@ -174,13 +188,13 @@ public final class Pipeline {
       before.retainAll(chosen);
       selectedUpstream.put(job.name(), before);
     }
-    return new Pipeline(selected, selectedUpstream, through, text);
+    return new Pipeline(selected, selectedUpstream, through, text, standalone);
   }
 
   /** One job on its own, as a pipeline: what a schedule of one job runs. */
   public Pipeline job(String name) {
     JobDefinition job =
-        order.stream()
+        java.util.stream.Stream.concat(order.stream(), standalone.stream())
             .filter(candidate -> candidate.name().equals(name))
             .findFirst()
             .orElseThrow(
@@ -190,7 +204,7 @@ public final class Pipeline {
                             .formatted(name, String.join(", ", upstream.keySet()))));
     Map<String, Set<String>> none = new LinkedHashMap<>();
     none.put(name, Set.of());
-    return new Pipeline(List.of(job), none, through, "job " + name);
+    return new Pipeline(List.of(job), none, through, "job " + name, standalone);
   }
 
   /** The job and every job that depends on it, directly or not. */
@@ -213,6 +227,9 @@ public final class Pipeline {
   /** The jobs of this pipeline that must succeed before this one starts. */
   public Set<String> upstream(String job) {
     Set<String> before = upstream.get(job);
+    if (before == null && standalone.stream().anyMatch(s -> s.name().equals(job))) {
+      return Set.of();
+    }
     if (before == null) {
       throw new InvalidInputException("No job %s in this pipeline".formatted(job));
     }

@@ -2,7 +2,14 @@ package dev.adlake.core.table;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,6 +76,79 @@ public record Retention(Kind kind, int amount) {
     }
     throw new IllegalArgumentException(
         "'%s' is not a retention: forever, 90d, 48h or month-ends-after 30d".formatted(text));
+  }
+
+  /**
+   * The first instant kept at {@code now} (UTC): the start of today less the days, or the start of
+   * this hour less the hours. Rows before it go, but for the month ends of {@link
+   * Kind#MONTH_ENDS_AFTER_DAYS}. Empty for {@link Kind#FOREVER}.
+   */
+  public Optional<Instant> cutoff(Instant now) {
+    return switch (kind) {
+      case FOREVER -> Optional.empty();
+      case HOURS -> Optional.of(now.truncatedTo(ChronoUnit.HOURS).minus(amount, ChronoUnit.HOURS));
+      case DAYS, MONTH_ENDS_AFTER_DAYS ->
+          Optional.of(now.truncatedTo(ChronoUnit.DAYS).minus(amount, ChronoUnit.DAYS));
+    };
+  }
+
+  /**
+   * The time ranges whose rows go at {@code now}, given the oldest time a table holds: one range
+   * from the oldest time to the cutoff, or for month ends one range per run of days between two
+   * month ends. Each range is whole days or hours, so that a table partitioned by day or hour loses
+   * whole partitions; empty when nothing goes.
+   */
+  public List<TimeRange> removedRanges(Instant oldest, Instant now) {
+    Optional<Instant> cutoff = cutoff(now);
+    if (cutoff.isEmpty() || !oldest.isBefore(cutoff.get())) {
+      return List.of();
+    }
+    Instant start =
+        kind == Kind.HOURS
+            ? oldest.truncatedTo(ChronoUnit.HOURS)
+            : oldest.truncatedTo(ChronoUnit.DAYS);
+    if (kind != Kind.MONTH_ENDS_AFTER_DAYS) {
+      return List.of(new TimeRange(start, cutoff.get()));
+    }
+    List<TimeRange> ranges = new ArrayList<>();
+    LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
+    LocalDate end = LocalDate.ofInstant(cutoff.get(), ZoneOffset.UTC);
+    LocalDate from = day;
+    while (day.isBefore(end)) {
+      if (isMonthEnd(day)) {
+        if (from.isBefore(day)) {
+          ranges.add(TimeRange.days(from, day));
+        }
+        from = day.plusDays(1);
+      }
+      day = day.plusDays(1);
+    }
+    if (from.isBefore(end)) {
+      ranges.add(TimeRange.days(from, end));
+    }
+    return ranges;
+  }
+
+  /** Whether a day is the last of its month: the days {@link Kind#MONTH_ENDS_AFTER_DAYS} keeps. */
+  public static boolean isMonthEnd(LocalDate day) {
+    return day.getDayOfMonth() == day.lengthOfMonth();
+  }
+
+  /** Times from {@code start} (included) to {@code end} (excluded). */
+  public record TimeRange(Instant start, Instant end) {
+    public TimeRange {
+      requireNonNull(start, "start is null");
+      requireNonNull(end, "end is null");
+      if (!start.isBefore(end)) {
+        throw new IllegalArgumentException("Empty time range %s to %s".formatted(start, end));
+      }
+    }
+
+    static TimeRange days(LocalDate from, LocalDate to) {
+      return new TimeRange(
+          from.atStartOfDay(ZoneOffset.UTC).toInstant(),
+          to.atStartOfDay(ZoneOffset.UTC).toInstant());
+    }
   }
 
   /** As configuration and listings write it: {@code forever}, {@code 90d}. */

@@ -3,6 +3,7 @@ package dev.adlake.core.table;
 import static java.util.Objects.requireNonNull;
 
 import dev.adlake.core.AlreadyExistsException;
+import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.NotFoundException;
 import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.DatasetKind;
@@ -39,6 +40,27 @@ public final class TableCatalog {
 
   public TableCatalog addAll(List<TableDefinition> tables) {
     tables.forEach(this::add);
+    return this;
+  }
+
+  /**
+   * Keeps a declared table's rows for another time than it declares: a configured retention.
+   *
+   * @param key the configuration key that asks, named in errors
+   * @throws InvalidInputException when no such table is declared, or it has no time column
+   */
+  public TableCatalog retain(String name, Retention retention, String key) {
+    TableDefinition table = tables.get(name);
+    if (table == null) {
+      throw new InvalidInputException(
+          "Cannot apply %s: no table named '%s'; tables: %s"
+              .formatted(key, name, String.join(", ", tables.keySet())));
+    }
+    if (table.timeColumn().isEmpty() && retention.kind() != Retention.Kind.FOREVER) {
+      throw new InvalidInputException(
+          "Cannot apply %s: table %s has no time column to keep its rows by".formatted(key, name));
+    }
+    tables.put(name, table.retainedFor(retention));
     return this;
   }
 

@@ -93,6 +93,11 @@ public record TableDefinition(
     return with(partitioning, Optional.of(column), retention, userColumn, properties);
   }
 
+  /** The same table kept for another time, by its time column. */
+  public TableDefinition retainedFor(Retention retention) {
+    return with(partitioning, timeColumn, retention, userColumn, properties);
+  }
+
   /** The column that holds a user's id, by which a user's rows are found and erased. */
   public TableDefinition withUserColumn(String column) {
     return with(partitioning, timeColumn, retention, Optional.of(column), properties);

@@ -243,6 +243,7 @@ class AdMetricsIT {
             config,
             platform.metadata(),
             platform::kafkaBootstrapServers,
+            platform.tables(),
             runId,
             line -> {}),
         JobParameters.resolve(job.definition(), given));

@@ -249,6 +249,7 @@ class MappingPublisherIT {
             platform.config(),
             platform.metadata(),
             platform::kafkaBootstrapServers,
+            platform.tables(),
             runId,
             line -> {}),
         JobParameters.resolve(job.definition(), Map.of()));
