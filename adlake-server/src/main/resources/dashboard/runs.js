@@ -38,9 +38,8 @@ function count(value) { return value === null ? '–' : number.format(value); }
 
 const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
-/** A figure in its unit, as `adlake runs` prints it. */
+/** A figure as `adlake runs` prints it: bytes and times in their unit, counts as numbers. */
 function figure(value, unit) {
-  if (unit === 'rows' || unit === 'files') return `${number.format(value)} ${unit}`;
   if (unit === 'milliseconds') return duration(value);
   if (unit === 'bytes') {
     let size = value;
@@ -55,7 +54,7 @@ function figure(value, unit) {
 function detail(run) {
   if (run.error) return `<td class="error" title="${escape(run.error)}">${escape(run.error)}</td>`;
   const text = Object.entries(run.figures ?? {})
-    .map(([name, value]) => `${name} ${figure(value, (run.units ?? {})[name])}`).join(' · ');
+    .map(([name, value]) => `${figure(value, (run.units ?? {})[name])} ${name}`).join(' · ');
   return `<td class="figures">${escape(text)}</td>`;
 }
 

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  adlake lineage --markdown >> docs/lineage.md   for GitHub, or a Mermaid viewer",
       "  adlake lineage | mmdc -i - -o lineage.svg      render with mermaid-cli",
-      "  adlake lineage --table identity.user_ids       its writers, readers, upstream, downstream"
+      "  adlake lineage --table identity.user_ids  where it comes from and goes"
     })
 final class LineageCommand implements Callable<Integer> {
   @picocli.CommandLine.ParentCommand AdlakeCommand root;

@@ -175,6 +175,12 @@ final class QuickstartCommand implements Callable<Integer> {
               progress.seconds(MappingPublisherJob.NAME));
       console.blank();
 
+      console.line(
+          "6. Maintenance plan (dry run: retention by the table catalog, Iceberg upkeep;"
+              + " 'adlake maintenance run' applies it)");
+      MaintenanceCommand.print(platform, null, console);
+      console.blank();
+
       boolean exact = streams.exact() && identityExact;
       Optional<Feed> events =
           config.feeds().stream().filter(feed -> feed.name().equals("adserver-events")).findFirst();

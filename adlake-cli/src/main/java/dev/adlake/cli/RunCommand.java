@@ -62,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
     result
         .figures()
         .keySet()
-        .forEach(name -> text.append(", ").append(name).append(' ').append(result.describe(name)));
+        .forEach(name -> text.append(", ").append(result.describe(name)).append(' ').append(name));
     return text.toString();
   }
 }

@@ -87,7 +87,11 @@ class AdlakeCommandIT {
         .containsPattern("ingested-tracker +\\d+ partition\\(s\\): [\\d,]+ record\\(s\\)")
         .containsPattern(
             "identity graph: ([\\d,]+) of \\1 true users found as one component each, (\\d+) of"
-                + " \\2 hubs set aside");
+                + " \\2 hubs set aside")
+        .contains("6. Maintenance plan (dry run")
+        .containsPattern("serving\\.users +90d +retention +0 ")
+        // Hourly files leave many small files in each day's partition for compaction.
+        .containsPattern("raw\\.adserver__events +upkeep +compact +- +[1-9]");
     Map<String, Long> firstTables = tableCounts(first.out());
     assertThat(firstTables)
         .containsKeys(
@@ -232,6 +236,28 @@ class AdlakeCommandIT {
     assertThat(pipelines.out())
         .containsPattern("(?m)^1 +succeeded .* 14 +14 +0 +0  quickstart / all jobs$")
         .containsPattern("(?m)^2 +succeeded .* 14 +14 +0 +0  quickstart / all jobs$");
+
+    // Upkeep of the ad-server events: the hourly files compacted, recorded in the history.
+    Result upkeep =
+        adlake(
+            "--home",
+            home.toString(),
+            "--set",
+            "spark.master=local[2]",
+            "maintenance",
+            "run",
+            "--table",
+            "raw.adserver__events");
+    assertThat(upkeep.exitCode()).as(upkeep.out() + upkeep.err()).isZero();
+    assertThat(upkeep.out())
+        .containsPattern("Run \\d+ of apply-retention succeeded .* 0 tables_cleaned")
+        .containsPattern(
+            "Run \\d+ of table-upkeep succeeded .* 1 tables, [1-9][\\d,]* files_removed");
+    Result history = adlake("--home", home.toString(), "maintenance", "history");
+    assertThat(history.exitCode()).as(history.err()).isZero();
+    assertThat(history.out())
+        .containsPattern("raw\\.adserver__events +0 +-?[\\d.]+ [KMG]?B +\\d+ ")
+        .containsPattern("raw\\.adserver__events +compact +0 +[1-9]");
   }
 
   @Test

@@ -129,7 +129,7 @@ class DashboardBrowserIT {
             driver
                 .findElement(By.cssSelector("#runs tr[data-run='" + ingest + "'] td.figures"))
                 .getText())
-        .isEqualTo("files 3 files · rejected 50 rows · bytes_read 5.0 MB");
+        .isEqualTo("3 files · 50 rejected · 5.0 MB bytes_read");
     // Each status has its colour.
     assertThat(pillColour("failed")).isNotEqualTo(pillColour("succeeded"));
     assertThat(pillColour("running")).isNotIn(pillColour("failed"), pillColour("succeeded"));

@@ -3,8 +3,10 @@ package dev.adlake.core.job;
 import java.util.Locale;
 
 /**
- * What a job's figure counts or measures, so that a run's figures print as "3 files", "1.2 GB" or
- * "4.5 s" rather than as bare numbers.
+ * What a job's figure counts or measures. Counts print as numbers beside the figure's name, which
+ * says what they count ("3 files_new"); bytes and times print in their unit ("1.2 GB
+ * bytes_reclaimed", "4.5 s"), and whoever reads the figures (the API, a chart) knows which are
+ * rows, files, bytes or milliseconds.
  */
 public enum Unit {
   /** A number of things the figure's name says (hours, ids, components...). */
@@ -16,12 +18,11 @@ public enum Unit {
 
   private static final String[] BYTE_UNITS = {"B", "KB", "MB", "GB", "TB", "PB"};
 
-  /** The value for a reader: thousands separated, bytes in B to PB, milliseconds in seconds. */
+  /** The value for a reader: numbers thousands separated, bytes in B to PB, milliseconds in s. */
   public String format(long value) {
     return switch (this) {
       case COUNT -> String.format(Locale.ROOT, "%,d", value);
-      case ROWS -> String.format(Locale.ROOT, "%,d rows", value);
-      case FILES -> String.format(Locale.ROOT, "%,d files", value);
+      case ROWS, FILES -> String.format(Locale.ROOT, "%,d", value);
       case BYTES -> bytes(value);
       case MILLISECONDS ->
           value < 1_000 ? value + " ms" : String.format(Locale.ROOT, "%,.1f s", value / 1_000.0);

@@ -29,8 +29,8 @@ class JobResultTest {
                 "small", Unit.BYTES,
                 "took", Unit.MILLISECONDS));
 
-    assertThat(result.describe("files_new")).isEqualTo("1,234 files");
-    assertThat(result.describe("rows_rejected")).isEqualTo("7 rows");
+    assertThat(result.describe("files_new")).isEqualTo("1,234");
+    assertThat(result.describe("rows_rejected")).isEqualTo("7");
     assertThat(result.describe("bytes_removed")).isEqualTo("1.5 GB");
     assertThat(result.describe("small")).isEqualTo("999 B");
     assertThat(result.describe("took")).isEqualTo("65.4 s");

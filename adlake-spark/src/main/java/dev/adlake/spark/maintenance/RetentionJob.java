@@ -85,7 +85,9 @@ public final class RetentionJob implements SparkJob {
     RetentionPlanner planner =
         new RetentionPlanner(
             context.spark(), context.metadata().dataSource(), context.tables(), context.config());
-    if (only.isPresent() && !planner.targets().contains(only.get())) {
+    if (only.isPresent()
+        && !planner.targets().contains(only.get())
+        && context.tables().find(only.get()).isEmpty()) {
       throw new InvalidInputException(
           "No table or folder named '%s' to apply retention to; they are: %s"
               .formatted(only.get(), String.join(", ", planner.targets())));
