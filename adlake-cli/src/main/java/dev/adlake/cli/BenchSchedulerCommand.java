@@ -216,7 +216,7 @@ final class BenchSchedulerCommand implements Callable<Integer> {
     JobDefinition definition =
         new JobDefinition(
             name,
-            Domain.MAINTENANCE,
+            Domain.REPORTING,
             JobKind.BATCH,
             "does nothing",
             reads,

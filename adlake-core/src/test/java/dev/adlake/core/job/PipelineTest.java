@@ -54,6 +54,26 @@ class PipelineTest {
   }
 
   @Test
+  void maintenanceJobsStandApartAndRunAloneOrAsTheirDomain() {
+    JobDefinition retention =
+        job(
+            "apply-retention",
+            Domain.MAINTENANCE,
+            List.of(),
+            List.of(Dataset.external("adlake.maintenance_actions")));
+    Pipeline pipeline = Pipeline.of(List.of(retention, INGEST, METRICS));
+
+    assertThat(pipeline.order()).containsExactly(INGEST, METRICS);
+    assertThat(pipeline.select(Optional.empty(), Optional.empty()).order())
+        .containsExactly(INGEST, METRICS);
+    assertThat(pipeline.job("apply-retention").order()).containsExactly(retention);
+    assertThat(pipeline.upstream("apply-retention")).isEmpty();
+    Pipeline maintenance = pipeline.select(Optional.empty(), Optional.of(Domain.MAINTENANCE));
+    assertThat(maintenance.order()).containsExactly(retention);
+    assertThat(maintenance.selection()).isEqualTo("only Maintenance");
+  }
+
+  @Test
   void aCycleIsRefusedWithItsPath() {
     JobDefinition a =
         job("a", Domain.REPORTING, List.of(Dataset.table("x.c")), List.of(Dataset.table("x.a")));

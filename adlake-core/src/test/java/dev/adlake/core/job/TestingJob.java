@@ -23,7 +23,7 @@ public final class TestingJob implements Job {
     return new TestingJob(
         new JobDefinition(
             name,
-            Domain.MAINTENANCE,
+            Domain.REPORTING,
             JobKind.BATCH,
             "test job",
             reads.stream().map(Dataset::table).toList(),
