@@ -66,7 +66,7 @@ final class LineageCommand implements Callable<Integer> {
     } else {
       Set<String> userData =
           catalog.all().stream()
-              .filter(definition -> definition.userColumn().isPresent())
+              .filter(TableDefinition::holdsUserData)
               .map(TableDefinition::name)
               .collect(Collectors.toSet());
       String mermaid = Lineage.mermaid(jobs, userData);
@@ -82,21 +82,21 @@ final class LineageCommand implements Callable<Integer> {
         "%s  (%s, owned by %s)%n", table.name(), table.store().title(), table.owner().title());
     out.printf("  %s%n", table.description());
     out.printf(
-        "  partitioned by: %s   time column: %s   retention: %s   user column: %s%n",
+        "  partitioned by: %s   time column: %s   retention: %s   user columns: %s%n",
         table.partitioning().isEmpty() ? "-" : String.join(", ", table.partitioning()),
         table.timeColumn().orElse("-"),
         table.retention().text(),
-        table.userColumn().orElse("-"));
+        table.holdsUserData() ? TablesCommand.userColumns(table) : "-");
     out.printf("  written by:  %s%n", jobs(lineage.writers()));
     out.printf("  read by:     %s%n", jobs(lineage.readers()));
     out.printf("  upstream:    %s%n", datasets(lineage.upstream()));
     out.printf("  downstream:  %s%n", datasets(lineage.downstream()));
     List<String> derivedUserData =
         lineage.downstreamTables(catalog).stream()
-            .filter(derived -> derived.userColumn().isPresent())
+            .filter(TableDefinition::holdsUserData)
             .map(TableDefinition::name)
             .toList();
-    if (table.userColumn().isPresent() || !derivedUserData.isEmpty()) {
+    if (table.holdsUserData() || !derivedUserData.isEmpty()) {
       out.printf(
           "  user-level data downstream (an erasure reaches these too): %s%n",
           derivedUserData.isEmpty() ? "none" : String.join(", ", derivedUserData));

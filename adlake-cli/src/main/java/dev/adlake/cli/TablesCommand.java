@@ -107,6 +107,17 @@ final class TablesCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The columns holding user-level data, with how each matches when not by id. */
+  static String userColumns(TableDefinition table) {
+    return table.userColumns().stream()
+        .map(
+            column ->
+                column.match() == dev.adlake.core.table.UserColumn.Match.ID
+                    ? column.name()
+                    : column.name() + " (" + column.match().name().toLowerCase(Locale.ROOT) + ")")
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   /** Rows, size and last snapshot of a lake table, from its current snapshot's summary. */
   private static String[] lake(Platform platform, TableDefinition definition) {
     if (definition.family() || !platform.spark().catalog().tableExists(definition.name())) {
@@ -161,11 +172,10 @@ final class TablesCommand implements Callable<Integer> {
     console.line(
         "  retention:      %s%s",
         table.retention().text(), table.timeColumn().map(column -> " by " + column).orElse(""));
-    table
-        .userColumn()
-        .ifPresent(
-            column ->
-                console.line("  user column:    %s (rows of a user are found by it)", column));
+    if (table.holdsUserData()) {
+      console.line(
+          "  user columns:   %s (rows of a user are found and erased by them)", userColumns(table));
+    }
     if (!table.properties().isEmpty()) {
       console.line("  properties:     %s", table.properties());
     }

@@ -8,6 +8,7 @@ import dev.adlake.spark.cookiemapping.UserIdsMapperJob;
 import dev.adlake.spark.ingestion.IngestJob;
 import dev.adlake.spark.ingestion.enrich.EnricherJob;
 import dev.adlake.spark.ingestion.enrich.EventsTables;
+import dev.adlake.spark.maintenance.EraseJob;
 import dev.adlake.spark.maintenance.RetentionJob;
 import dev.adlake.spark.maintenance.TableUpkeepJob;
 import dev.adlake.spark.reporting.AdMetricsJob;
@@ -46,6 +47,7 @@ public final class SparkJobs {
     registry.add(new MappingPublisherJob());
     registry.add(new RetentionJob());
     registry.add(new TableUpkeepJob());
+    registry.add(new EraseJob());
     return registry;
   }
 

@@ -7,6 +7,7 @@ import dev.adlake.core.config.ConfigLoader;
 import dev.adlake.core.table.TableCatalog;
 import dev.adlake.core.table.TableDefinition;
 import dev.adlake.core.table.TableStore;
+import dev.adlake.core.table.UserColumn;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,8 @@ class PlatformTablesTest {
     assertThat(tables.undeclared(Platform.catalog(config).definitions())).isEmpty();
     assertThat(tables.find("raw.adserver__events")).isPresent();
     assertThat(tables.get("reporting.ad_hourly").partitioning()).containsExactly("hours(hour)");
-    assertThat(tables.get("streams.events").userColumn()).contains("user_id");
+    assertThat(tables.get("streams.events").userColumns())
+        .containsExactly(UserColumn.id("user_id"));
     assertThat(tables.of(TableStore.SERVING))
         .extracting(TableDefinition::name)
         .contains("serving.metrics_hourly");

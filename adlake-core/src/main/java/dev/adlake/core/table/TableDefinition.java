@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * A table of the platform, declared once: its name, store, owner domain, columns, partition spec,
- * time column, retention, the column that holds a user's id (for erasure), properties and what it
+ * time column, retention, the columns that hold a user's ids (for erasure), properties and what it
  * holds. The lake's DDL is made from it; a family of tables a job makes at run time ({@code
  * serving.map_*}) is declared by its pattern and has no DDL.
  *
@@ -28,7 +28,7 @@ public record TableDefinition(
     List<String> partitioning,
     Optional<String> timeColumn,
     Retention retention,
-    Optional<String> userColumn,
+    List<UserColumn> userColumns,
     Map<String, String> properties) {
   public TableDefinition {
     requireNonNull(name, "name is null");
@@ -39,14 +39,17 @@ public record TableDefinition(
     partitioning = List.copyOf(partitioning);
     requireNonNull(timeColumn, "timeColumn is null");
     requireNonNull(retention, "retention is null");
-    requireNonNull(userColumn, "userColumn is null");
+    userColumns = List.copyOf(userColumns);
     properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     if (!name.matches("[a-z][a-z0-9_]*\\.[a-z0-9_]+\\*?")) {
       throw new IllegalArgumentException(
           "Table name '%s' must be namespace.table in lower case (a family ends in *)"
               .formatted(name));
     }
-    for (String column : concat(timeColumn, userColumn)) {
+    List<String> named = new ArrayList<>();
+    timeColumn.ifPresent(named::add);
+    userColumns.forEach(user -> named.add(user.name()));
+    for (String column : named) {
       if (!columns.isEmpty() && columns.stream().noneMatch(c -> c.name().equals(column))) {
         throw new IllegalArgumentException("Table %s has no column %s".formatted(name, column));
       }
@@ -80,33 +83,45 @@ public record TableDefinition(
         List.of(),
         Optional.empty(),
         Retention.FOREVER,
-        Optional.empty(),
+        List.of(),
         Map.of());
   }
 
   public TableDefinition partitionedBy(String... transforms) {
-    return with(List.of(transforms), timeColumn, retention, userColumn, properties);
+    return with(List.of(transforms), timeColumn, retention, userColumns, properties);
   }
 
   /** The column rows are kept by, and for how long. */
   public TableDefinition keptBy(String column, Retention retention) {
-    return with(partitioning, Optional.of(column), retention, userColumn, properties);
+    return with(partitioning, Optional.of(column), retention, userColumns, properties);
   }
 
   /** The same table kept for another time, by its time column. */
   public TableDefinition retainedFor(Retention retention) {
-    return with(partitioning, timeColumn, retention, userColumn, properties);
+    return with(partitioning, timeColumn, retention, userColumns, properties);
   }
 
-  /** The column that holds a user's id, by which a user's rows are found and erased. */
+  /** A column that holds a user's id, by which a user's rows are found and erased. */
   public TableDefinition withUserColumn(String column) {
-    return with(partitioning, timeColumn, retention, Optional.of(column), properties);
+    return withUserColumn(UserColumn.id(column));
+  }
+
+  /** A column by which a user's rows are found and erased. */
+  public TableDefinition withUserColumn(UserColumn column) {
+    List<UserColumn> all = new ArrayList<>(userColumns);
+    all.add(column);
+    return with(partitioning, timeColumn, retention, all, properties);
+  }
+
+  /** Whether it holds user-level data: a column names a user, by id, node or text. */
+  public boolean holdsUserData() {
+    return !userColumns.isEmpty();
   }
 
   public TableDefinition withProperties(Map<String, String> added) {
     Map<String, String> all = new LinkedHashMap<>(properties);
     all.putAll(added);
-    return with(partitioning, timeColumn, retention, userColumn, all);
+    return with(partitioning, timeColumn, retention, userColumns, all);
   }
 
   /** This table with what the builder methods change; its name, store, owner and columns kept. */
@@ -114,7 +129,7 @@ public record TableDefinition(
       List<String> partitioning,
       Optional<String> timeColumn,
       Retention retention,
-      Optional<String> userColumn,
+      List<UserColumn> userColumns,
       Map<String, String> properties) {
     return new TableDefinition(
         name,
@@ -125,7 +140,7 @@ public record TableDefinition(
         partitioning,
         timeColumn,
         retention,
-        userColumn,
+        userColumns,
         properties);
   }
 
@@ -174,12 +189,5 @@ public record TableDefinition(
           .append(')');
     }
     return sql.toString();
-  }
-
-  private static List<String> concat(Optional<String> a, Optional<String> b) {
-    List<String> all = new ArrayList<>();
-    a.ifPresent(all::add);
-    b.ifPresent(all::add);
-    return all;
   }
 }

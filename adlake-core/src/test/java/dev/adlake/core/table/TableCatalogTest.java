@@ -68,7 +68,7 @@ class TableCatalogTest {
                     List.of(),
                     java.util.Optional.empty(),
                     Retention.days(3),
-                    java.util.Optional.empty(),
+                    List.of(),
                     Map.of()))
         .hasMessage("Table raw.x keeps rows for 3d but names no time column");
     assertThatThrownBy(() -> TableDefinition.lake("Raw.X", Domain.INGESTION, "x", List.of()))

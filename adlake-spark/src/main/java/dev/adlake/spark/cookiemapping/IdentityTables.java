@@ -3,6 +3,7 @@ package dev.adlake.spark.cookiemapping;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.table.Retention;
 import dev.adlake.core.table.TableDefinition;
+import dev.adlake.core.table.UserColumn;
 import dev.adlake.spark.LakeTables;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,8 @@ public record IdentityTables(String namespace) {
                 "Every distinct observed link between two ids once, with when it was first seen",
                 LakeTables.columns(EDGES_SCHEMA))
             .keptBy("first_seen", Retention.FOREVER)
+            .withUserColumn(new UserColumn("src", UserColumn.Match.NODE_ID))
+            .withUserColumn(new UserColumn("dst", UserColumn.Match.NODE_ID))
             .withProperties(properties));
   }
 

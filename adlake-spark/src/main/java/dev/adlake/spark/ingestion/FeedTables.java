@@ -8,6 +8,7 @@ import dev.adlake.core.job.Domain;
 import dev.adlake.core.table.Retention;
 import dev.adlake.core.table.TableColumn;
 import dev.adlake.core.table.TableDefinition;
+import dev.adlake.core.table.UserColumn;
 import dev.adlake.spark.LakeTables;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -85,6 +87,13 @@ public final class FeedTables {
    * The feed's table and rejects table as the table catalog declares them; the table's columns are
    * those of the schema, when known (a feed that infers its schema knows it at its first load).
    */
+  /**
+   * The column names that hold a person's id in the feeds' files, by convention: a feed's table
+   * holds user-level data in each of them, found and erased by it.
+   */
+  public static final Set<String> USER_ID_COLUMNS =
+      Set.of("user_id", "partner_id", "cookie_id", "customer_user_id");
+
   public static List<TableDefinition> definitions(Feed feed, Optional<FeedSchema> schema) {
     List<TableColumn> columns = new ArrayList<>();
     schema.ifPresent(
@@ -116,6 +125,11 @@ public final class FeedTables {
     if (feed.eventTime().isPresent()) {
       table = table.partitionedBy("days(event_time)").keptBy("event_time", Retention.FOREVER);
     }
+    for (TableColumn column : columns) {
+      if (USER_ID_COLUMNS.contains(column.name())) {
+        table = table.withUserColumn(column.name());
+      }
+    }
     TableDefinition rejects =
         TableDefinition.lake(
                 feed.rejectsTable(),
@@ -127,7 +141,9 @@ public final class FeedTables {
                 Map.of(
                     "format-version", "2",
                     "commit.retry.num-retries", "20",
-                    "adlake.feed", feed.name()));
+                    "adlake.feed", feed.name()))
+            // A rejected line may hold any of the feed's ids: found by the text it contains.
+            .withUserColumn(new UserColumn("raw_line", UserColumn.Match.CONTAINS));
     return List.of(table, rejects);
   }
 

@@ -3,6 +3,7 @@ package dev.adlake.spark.ingestion.enrich;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.table.Retention;
 import dev.adlake.core.table.TableDefinition;
+import dev.adlake.core.table.UserColumn;
 import dev.adlake.spark.LakeTables;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +139,7 @@ public record EventsTables(String namespace) {
             .partitionedBy("days(event_time)")
             .keptBy("event_time", Retention.FOREVER)
             .withUserColumn("user_id")
+            .withUserColumn("partner_id")
             .withProperties(properties),
         TableDefinition.lake(
                 failedEvents(),
@@ -147,6 +149,8 @@ public record EventsTables(String namespace) {
                 LakeTables.columns(FAILED_SCHEMA))
             .partitionedBy("days(kafka_timestamp)")
             .keptBy("kafka_timestamp", Retention.days(30))
+            // A failed record's payload may hold the user's id: found by the text.
+            .withUserColumn(new UserColumn("payload", UserColumn.Match.CONTAINS))
             .withProperties(properties));
   }
 
