@@ -40,8 +40,19 @@ public final class JdbcErasures {
     this.dataSource = requireNonNull(dataSource, "dataSource is null");
   }
 
-  /** Records an erasure as begun; returns its id. */
+  /**
+   * Records an erasure as begun; returns its id. An earlier erasure of the same subject still
+   * recorded as running was interrupted (its process died): it is marked failed, and this one
+   * finishes its work.
+   */
   public long begin(long runId, String subject, String requestedBy, List<String> ids) {
+    Jdbc.update(
+        dataSource,
+        "close the interrupted erasures of " + subject,
+        "UPDATE adlake.erasures SET status = 'failed', finished_at = now(), error ="
+            + " 'interrupted; finished by a later erasure of the same subject'"
+            + " WHERE subject = ? AND status = 'running'",
+        statement -> statement.setString(1, subject));
     return Jdbc.query(
             dataSource,
             "record the erasure of " + subject,

@@ -84,6 +84,7 @@ final class Eraser {
       if (rows > 0) {
         progress.accept("%s: deleting %,d rows".formatted(table.name(), rows));
         spark.sql("DELETE FROM %s WHERE %s".formatted(table.name(), where.get()));
+        CrashPoints.crashIf("erase-after-delete");
         iceberg = LakeTables.load(spark, table.name());
       }
       // Older snapshots may still hold the rows (deleted now, or by an interrupted run).

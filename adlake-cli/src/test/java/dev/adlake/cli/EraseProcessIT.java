@@ -1,0 +1,160 @@
+package dev.adlake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.ConfigLoader;
+import dev.adlake.core.ledger.JdbcLoadLedger;
+import dev.adlake.core.metadata.JdbcErasures;
+import dev.adlake.spark.LakeTables;
+import dev.adlake.spark.Platform;
+import dev.adlake.spark.TestPlatform;
+import dev.adlake.spark.ingestion.Ingestion;
+import dev.adlake.spark.ingestion.LandingStores;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.Snapshot;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An erasure killed in the middle, after one table's delete and before the expiry of its older
+ * snapshots and the other table: the rerun ends where an uninterrupted erasure would, with every
+ * table readable, the user in no retained snapshot, and the interrupted erasure recorded as such.
+ */
+class EraseProcessIT {
+  private static final String[] TABLES = {"erase_proc.clicks", "erase_proc.views"};
+
+  @Test
+  void anErasureKilledMidwayIsFinishedByItsRerun() throws Exception {
+    Platform platform = TestPlatform.get();
+    Path home = platform.config().home().resolve("erase-process");
+    Path configFile = home.resolve("adlake.yaml");
+    Files.createDirectories(home);
+    Files.writeString(
+        configFile,
+        """
+        metadata:
+          jdbc-url: "%s"
+        spark:
+          master: local[1]
+          shuffle-partitions: 2
+        enrich:
+          pseudonymize-user-ids: false
+        feeds:
+          clicks: {prefix: clicks/, format: csv, table: erase_proc.clicks, schema: "user_id string not null, v int"}
+          views: {prefix: views/, format: csv, table: erase_proc.views, schema: "user_id string not null, v int"}
+        """
+            .formatted(platform.metadata().jdbcUrl()));
+    AdlakeConfig config =
+        ConfigLoader.load(
+            new ConfigLoader.Request(
+                Optional.of(home), Optional.of(configFile), Map.of(), Map.of(), home));
+    // Two files per feed, two loads and snapshots per table; the user in both files.
+    for (int file = 0; file < 2; file++) {
+      for (String feed : List.of("clicks", "views")) {
+        Path landed = config.landing().path().resolve(feed).resolve("part-" + file + ".csv");
+        Files.createDirectories(landed.getParent());
+        Files.writeString(
+            landed,
+            "user_id,v\ncookie-u,%d\ncookie-v,%d\ncookie-w,%d\n".formatted(file, file, file));
+      }
+      Ingestion.Report report =
+          new Ingestion(
+                  platform.spark(),
+                  config,
+                  new JdbcLoadLedger(platform.metadata().dataSource()),
+                  LandingStores.open(config),
+                  line -> {})
+              .run(config.feeds());
+      assertThat(report.errored()).isZero();
+    }
+    SparkSession spark = platform.spark();
+    for (String table : TABLES) {
+      assertThat(userRows(spark, table, "cookie-u")).isEqualTo(2);
+    }
+
+    Process killed = erase(home, configFile, "-Dadlake.test.crash-point=erase-after-delete");
+    assertThat(killed.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(killed.exitValue()).as(Files.readString(home.resolve("erase.log"))).isEqualTo(137);
+    // Killed after the first table's delete: its older snapshots still hold the user.
+    spark.sql("REFRESH TABLE " + TABLES[0]);
+    assertThat(spark.table(TABLES[0]).where("user_id = 'cookie-u'").count()).isZero();
+    assertThat(snapshotsHolding(spark, TABLES[0], "cookie-u")).isPositive();
+    assertThat(userRows(spark, TABLES[1], "cookie-u")).isEqualTo(2);
+
+    Process rerun = erase(home, configFile);
+    assertThat(rerun.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(rerun.exitValue()).as(Files.readString(home.resolve("erase.log"))).isZero();
+    for (String table : TABLES) {
+      spark.sql("REFRESH TABLE " + table);
+      assertThat(snapshotsHolding(spark, table, "cookie-u")).as(table).isZero();
+      assertThat(userRows(spark, table, "cookie-v")).as(table).isEqualTo(2);
+      assertThat(userRows(spark, table, "cookie-w")).as(table).isEqualTo(2);
+      assertThat(spark.table(table).count()).as(table).isEqualTo(4);
+    }
+    List<JdbcErasures.Erasure> erasures =
+        new JdbcErasures(platform.metadata().dataSource())
+            .recent(10).stream().filter(erasure -> erasure.subject().equals("cookie-u")).toList();
+    assertThat(erasures)
+        .extracting(JdbcErasures.Erasure::status)
+        .containsExactly("erased", "failed");
+    assertThat(erasures.get(1).error()).get().asString().contains("interrupted");
+    assertThat(erasures.get(0).proof()).containsKeys(TABLES);
+    assertThat(erasures.get(0).proof().values()).allMatch(text -> text.startsWith("0 rows"));
+    assertThat(Files.readString(home.resolve("erase.log")))
+        .contains("proof: erase_proc.clicks: 0 rows in 1 retained snapshots");
+  }
+
+  private static long userRows(SparkSession spark, String table, String user) {
+    return spark.table(table).where("user_id = '" + user + "'").count();
+  }
+
+  private static long snapshotsHolding(SparkSession spark, String table, String user) {
+    List<Snapshot> snapshots = new ArrayList<>();
+    LakeTables.load(spark, table).snapshots().forEach(snapshots::add);
+    return snapshots.stream()
+        .filter(
+            snapshot ->
+                spark
+                        .read()
+                        .option("versionAsOf", snapshot.snapshotId())
+                        .table(table)
+                        .where("user_id = '" + user + "'")
+                        .count()
+                    > 0)
+        .count();
+  }
+
+  private static Process erase(Path home, Path config, String... jvmFlags) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
+    command.add("-Xmx1g");
+    command.addAll(List.of(jvmFlags));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(AdlakeCommand.class.getName());
+    command.addAll(
+        List.of(
+            "--home",
+            home.toString(),
+            "--config",
+            config.toString(),
+            "erase",
+            "--user",
+            "cookie-u",
+            "--requested-by",
+            "process-test"));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("erase.log").toFile()))
+        .start();
+  }
+}
