@@ -72,7 +72,7 @@ import picocli.CommandLine.ScopeType;
       "  adlake --home /data/adlake runs     list recent runs of another home",
       "  adlake tables                       every table, its size, rows and retention",
       "  adlake maintenance plan             what retention and upkeep would do next",
-      "  adlake erase --user ID              a user's rows erased everywhere, with a proof",
+      "  adlake erase --user ID              erase a user's rows, with a proof",
       "  adlake sql \"SELECT count(*) FROM raw.adserver__events\"",
       "  adlake help generate                help of one subcommand",
       "",

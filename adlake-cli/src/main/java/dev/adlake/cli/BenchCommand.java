@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       BenchFreshnessCommand.class,
       BenchCommand.Enrich.class,
       BenchCommand.Identity.class,
-      BenchSchedulerCommand.class
+      BenchSchedulerCommand.class,
+      BenchMaintenanceCommand.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

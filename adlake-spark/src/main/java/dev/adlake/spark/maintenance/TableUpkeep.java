@@ -44,6 +44,10 @@ final class TableUpkeep {
   static final String EXPIRE_SNAPSHOTS = "expire-snapshots";
   static final String REMOVE_ORPHANS = "remove-orphans";
 
+  /** The steps, in the order they run. */
+  static final List<String> STEPS =
+      List.of(COMPACT, REWRITE_MANIFESTS, EXPIRE_SNAPSHOTS, REMOVE_ORPHANS);
+
   private static final long MB = 1024L * 1024;
 
   private TableUpkeep() {}
@@ -118,11 +122,34 @@ final class TableUpkeep {
       MaintenanceConfig settings,
       Instant now,
       long runId,
+      java.util.Set<String> steps,
       Consumer<String> progress) {
     Optional<Long> run = Optional.of(runId);
     List<MaintenanceAction> done = new ArrayList<>();
     SparkActions actions = SparkActions.get(spark);
+    if (steps.contains(COMPACT)) {
+      done.add(compact(spark, actions, name, settings, now, run, progress));
+    }
+    if (steps.contains(REWRITE_MANIFESTS)) {
+      done.add(rewriteManifests(spark, actions, name, now, run, progress));
+    }
+    if (steps.contains(EXPIRE_SNAPSHOTS)) {
+      done.add(expire(spark, actions, name, settings, now, run, progress));
+    }
+    if (steps.contains(REMOVE_ORPHANS)) {
+      done.add(removeOrphans(spark, actions, name, settings, now, run, progress));
+    }
+    return done;
+  }
 
+  private static MaintenanceAction compact(
+      SparkSession spark,
+      SparkActions actions,
+      String name,
+      MaintenanceConfig settings,
+      Instant now,
+      Optional<Long> run,
+      Consumer<String> progress) {
     progress.accept(name + ": compacting small files");
     Table table = LakeTables.load(spark, name);
     Long before = currentId(table);
@@ -135,43 +162,58 @@ final class TableUpkeep {
             .option("min-input-files", Integer.toString(settings.minInputFiles()))
             .execute();
     Map<String, Long> written = since(LakeTables.load(spark, name), before);
-    done.add(
-        new MaintenanceAction(
-            run,
-            name,
-            COMPACT,
-            0,
-            compacted.rewrittenDataFilesCount(),
-            compacted.rewrittenBytesCount(),
-            compacted.addedDataFilesCount(),
-            written.getOrDefault(SnapshotSummary.ADDED_FILE_SIZE_PROP, 0L),
-            "%d files rewritten as %d at %d MB"
-                .formatted(
-                    compacted.rewrittenDataFilesCount(),
-                    compacted.addedDataFilesCount(),
-                    settings.targetFileMb()),
-            now));
+    return new MaintenanceAction(
+        run,
+        name,
+        COMPACT,
+        0,
+        compacted.rewrittenDataFilesCount(),
+        compacted.rewrittenBytesCount(),
+        compacted.addedDataFilesCount(),
+        written.getOrDefault(SnapshotSummary.ADDED_FILE_SIZE_PROP, 0L),
+        "%d files rewritten as %d at %d MB"
+            .formatted(
+                compacted.rewrittenDataFilesCount(),
+                compacted.addedDataFilesCount(),
+                settings.targetFileMb()),
+        now);
+  }
 
+  private static MaintenanceAction rewriteManifests(
+      SparkSession spark,
+      SparkActions actions,
+      String name,
+      Instant now,
+      Optional<Long> run,
+      Consumer<String> progress) {
     progress.accept(name + ": rewriting manifests");
     RewriteManifests.Result manifests =
         actions.rewriteManifests(LakeTables.load(spark, name)).execute();
     long rewritten = count(manifests.rewrittenManifests());
     long added = count(manifests.addedManifests());
-    done.add(
-        new MaintenanceAction(
-            run,
-            name,
-            REWRITE_MANIFESTS,
-            0,
-            rewritten,
-            0,
-            added,
-            0,
-            "%d manifests rewritten as %d".formatted(rewritten, added),
-            now));
+    return new MaintenanceAction(
+        run,
+        name,
+        REWRITE_MANIFESTS,
+        0,
+        rewritten,
+        0,
+        added,
+        0,
+        "%d manifests rewritten as %d".formatted(rewritten, added),
+        now);
+  }
 
+  private static MaintenanceAction expire(
+      SparkSession spark,
+      SparkActions actions,
+      String name,
+      MaintenanceConfig settings,
+      Instant now,
+      Optional<Long> run,
+      Consumer<String> progress) {
     progress.accept(name + ": expiring snapshots");
-    table = LakeTables.load(spark, name);
+    Table table = LakeTables.load(spark, name);
     Deletions expired = new Deletions(table.io());
     long olderThan = now.minus(settings.snapshotsKeepFor()).toEpochMilli();
     ExpireSnapshots.Result expiry =
@@ -181,25 +223,33 @@ final class TableUpkeep {
             .retainLast(settings.snapshotsKeepLast())
             .deleteWith(expired)
             .execute();
-    done.add(
-        new MaintenanceAction(
-            run,
-            name,
-            EXPIRE_SNAPSHOTS,
-            0,
-            expired.files.get(),
-            expired.bytes.get(),
-            0,
-            0,
-            "%d data files, %d manifests and %d manifest lists no retained snapshot references"
-                .formatted(
-                    expiry.deletedDataFilesCount(),
-                    expiry.deletedManifestsCount(),
-                    expiry.deletedManifestListsCount()),
-            now));
+    return new MaintenanceAction(
+        run,
+        name,
+        EXPIRE_SNAPSHOTS,
+        0,
+        expired.files.get(),
+        expired.bytes.get(),
+        0,
+        0,
+        "%d data files, %d manifests and %d manifest lists no retained snapshot references"
+            .formatted(
+                expiry.deletedDataFilesCount(),
+                expiry.deletedManifestsCount(),
+                expiry.deletedManifestListsCount()),
+        now);
+  }
 
+  private static MaintenanceAction removeOrphans(
+      SparkSession spark,
+      SparkActions actions,
+      String name,
+      MaintenanceConfig settings,
+      Instant now,
+      Optional<Long> run,
+      Consumer<String> progress) {
     progress.accept(name + ": removing orphan files");
-    table = LakeTables.load(spark, name);
+    Table table = LakeTables.load(spark, name);
     Deletions orphans = new Deletions(table.io());
     DeleteOrphanFiles.Result orphaned =
         actions
@@ -207,20 +257,18 @@ final class TableUpkeep {
             .olderThan(now.minus(settings.orphansMinAge()).toEpochMilli())
             .deleteWith(orphans)
             .execute();
-    done.add(
-        new MaintenanceAction(
-            run,
-            name,
-            REMOVE_ORPHANS,
-            0,
-            orphans.files.get(),
-            orphans.bytes.get(),
-            0,
-            0,
-            "%d files in the table's folder no snapshot references, older than %s"
-                .formatted(count(orphaned.orphanFileLocations()), settings.orphansMinAge()),
-            now));
-    return done;
+    return new MaintenanceAction(
+        run,
+        name,
+        REMOVE_ORPHANS,
+        0,
+        orphans.files.get(),
+        orphans.bytes.get(),
+        0,
+        0,
+        "%d files in the table's folder no snapshot references, older than %s"
+            .formatted(count(orphaned.orphanFileLocations()), settings.orphansMinAge()),
+        now);
   }
 
   /** The snapshots an expiry at {@code now} removes: not among the last N, older than keep-for. */

@@ -37,6 +37,15 @@ public final class TableUpkeepJob implements SparkJob {
   public static final JobParameter<String> TABLE =
       JobParameter.optional("table", ValueType.string(), null, "Only this lake table");
 
+  public static final JobParameter<List<String>> STEPS =
+      JobParameter.optional(
+          "steps",
+          ValueType.listOf(
+              ValueType.oneOf(TableUpkeep.STEPS.toArray(String[]::new)),
+              "steps among " + String.join(", ", TableUpkeep.STEPS)),
+          String.join(",", TableUpkeep.STEPS),
+          "The steps to run, in their order; by default all");
+
   private static final JobDefinition DEFINITION =
       new JobDefinition(
           NAME,
@@ -48,7 +57,7 @@ public final class TableUpkeepJob implements SparkJob {
           // table), not on datasets of its own; what it writes is the maintenance history.
           List.of(),
           List.of(Dataset.external(MaintenanceHistory.TABLE)),
-          List.of(DRY_RUN, TABLE));
+          List.of(DRY_RUN, TABLE, STEPS));
 
   @Override
   public JobDefinition definition() {
@@ -91,6 +100,7 @@ public final class TableUpkeepJob implements SparkJob {
                   context.config().maintenance(),
                   now,
                   context.runId(),
+                  new java.util.LinkedHashSet<>(parameters.get(STEPS)),
                   context.progress());
       for (MaintenanceAction action : actions) {
         figures.merge("files_removed", action.filesRemoved(), Long::sum);
