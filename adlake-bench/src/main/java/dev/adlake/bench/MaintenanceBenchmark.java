@@ -132,6 +132,10 @@ public final class MaintenanceBenchmark {
       append(batch, OURS);
       append(batch, PEER);
       batch.unpersist();
+      if ((commit + 1) % 50 == 0 && commit + 1 < options.commits()) {
+        log.accept(
+            "  %d of %d commits written to both tables".formatted(commit + 1, options.commits()));
+      }
     }
     long filesBefore = files(spark, OURS);
     long rows = spark.table(OURS).count();

@@ -2,7 +2,9 @@ package dev.adlake.cli;
 
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.run.JobRunner;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,16 +55,13 @@ final class RunCommand implements Callable<Integer> {
   }
 
   static String describe(JobResult result) {
-    StringBuilder text =
-        new StringBuilder(
-            Console.count(result.rowsIn())
-                + " rows in, "
-                + Console.count(result.rowsOut())
-                + " out");
-    result
-        .figures()
-        .keySet()
-        .forEach(name -> text.append(", ").append(result.describe(name)).append(' ').append(name));
-    return text.toString();
+    List<String> parts = new ArrayList<>();
+    // Jobs that move no rows (maintenance, say) speak by their figures alone.
+    if (result.rowsIn() != 0 || result.rowsOut() != 0 || result.figures().isEmpty()) {
+      parts.add(Console.count(result.rowsIn()) + " rows in");
+      parts.add(Console.count(result.rowsOut()) + " out");
+    }
+    result.figures().keySet().forEach(name -> parts.add(result.describe(name) + " " + name));
+    return String.join(", ", parts);
   }
 }

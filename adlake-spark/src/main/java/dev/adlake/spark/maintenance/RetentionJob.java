@@ -117,7 +117,7 @@ public final class RetentionJob implements SparkJob {
       context
           .progress()
           .accept(
-              "%s%s: %s, %s, %s (%s)"
+              "%s%s: %s rows, %s files, %s (%s)"
                   .formatted(
                       dryRun ? "would clean " : "cleaned ",
                       target,
@@ -127,6 +127,7 @@ public final class RetentionJob implements SparkJob {
                       action.detail()));
       if (!dryRun) {
         log.record(action);
+        CrashPoints.crashIf("retention-after-table");
       }
     }
     Map<String, Long> figures = new LinkedHashMap<>();

@@ -24,12 +24,17 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * An erasure killed in the middle, after one table's delete and before the expiry of its older
- * snapshots and the other table: the rerun ends where an uninterrupted erasure would, with every
- * table readable, the user in no retained snapshot, and the interrupted erasure recorded as such.
+ * Maintenance runs killed in the middle (the process halts as on SIGKILL), then rerun: the rerun
+ * ends where an uninterrupted run would, with every table readable.
+ *
+ * <p>An erasure killed after one table's delete and before the expiry of its older snapshots and
+ * the other table: the user is then in no retained snapshot, and the interrupted erasure is
+ * recorded as such. A retention run killed after its first table: the rerun cleans the other, and
+ * both keep exactly the days their policy keeps.
  */
-class EraseProcessIT {
+class MaintenanceProcessIT {
   private static final String[] TABLES = {"erase_proc.clicks", "erase_proc.views"};
+  private static final String[] RETAINED = {"retention_proc.clicks", "retention_proc.views"};
 
   @Test
   void anErasureKilledMidwayIsFinishedByItsRerun() throws Exception {
@@ -112,6 +117,109 @@ class EraseProcessIT {
         .contains("proof: erase_proc.clicks: 0 rows in 1 retained snapshots");
   }
 
+  @Test
+  void aRetentionRunKilledAfterItsFirstTableIsFinishedByItsRerun() throws Exception {
+    Platform platform = TestPlatform.get();
+    Path home = platform.config().home().resolve("retention-process");
+    Path configFile = home.resolve("adlake.yaml");
+    Files.createDirectories(home);
+    StringBuilder yaml =
+        new StringBuilder(
+            """
+            metadata:
+              jdbc-url: "%s"
+            spark:
+              master: local[1]
+              shuffle-partitions: 2
+            enrich:
+              pseudonymize-user-ids: false
+            tables:
+              serving.users: {retention: forever}
+              serving.refreshes: {retention: forever}
+              %s: {retention: 3d}
+              %s: {retention: 3d}
+            feeds:
+            """
+                .formatted(platform.metadata().jdbcUrl(), RETAINED[0], RETAINED[1]));
+    for (String table : RETAINED) {
+      String feed = table.substring(table.indexOf('.') + 1);
+      yaml.append(
+          ("  %s: {prefix: %s/, format: csv, table: %s, event-time: at,"
+                  + " schema: \"user_id string not null, at timestamp not null, v int\"}\n")
+              .formatted(feed, feed, table));
+    }
+    Files.writeString(configFile, yaml.toString());
+    AdlakeConfig config =
+        ConfigLoader.load(
+            new ConfigLoader.Request(
+                Optional.of(home), Optional.of(configFile), Map.of(), Map.of(), home));
+    // Ten days of rows, three a day, in each table: as of Nov 11, Nov 8 to 10 stay.
+    for (String table : RETAINED) {
+      String feed = table.substring(table.indexOf('.') + 1);
+      StringBuilder csv = new StringBuilder("user_id,at,v\n");
+      for (int day = 1; day <= 10; day++) {
+        for (int hour = 0; hour < 3; hour++) {
+          csv.append("cookie-%d,2026-11-%02d %02d:30:00,%d\n".formatted(hour, day, hour * 7, day));
+        }
+      }
+      Path landed = config.landing().path().resolve(feed).resolve("days.csv");
+      Files.createDirectories(landed.getParent());
+      Files.writeString(landed, csv);
+    }
+    Ingestion.Report report =
+        new Ingestion(
+                platform.spark(),
+                config,
+                new JdbcLoadLedger(platform.metadata().dataSource()),
+                LandingStores.open(config),
+                line -> {})
+            .run(config.feeds());
+    assertThat(report.errored()).isZero();
+    SparkSession spark = platform.spark();
+    for (String table : RETAINED) {
+      assertThat(spark.table(table).count()).isEqualTo(30);
+    }
+
+    Process killed = maintain(home, configFile, "-Dadlake.test.crash-point=retention-after-table");
+    assertThat(killed.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(killed.exitValue())
+        .as(Files.readString(home.resolve("maintenance.log")))
+        .isEqualTo(137);
+    // Killed after one table: that one keeps its last three days, the other all ten.
+    List<Long> counts = new ArrayList<>();
+    for (String table : RETAINED) {
+      spark.sql("REFRESH TABLE " + table);
+      counts.add(spark.table(table).count());
+    }
+    assertThat(counts).containsExactlyInAnyOrder(9L, 30L);
+
+    Process rerun = maintain(home, configFile);
+    assertThat(rerun.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    String log = Files.readString(home.resolve("maintenance.log"));
+    assertThat(rerun.exitValue()).as(log).isZero();
+    for (String table : RETAINED) {
+      spark.sql("REFRESH TABLE " + table);
+      assertThat(
+              spark
+                  .table(table)
+                  .selectExpr("CAST(event_time AS DATE) AS day")
+                  .distinct()
+                  .orderBy("day")
+                  .collectAsList()
+                  .stream()
+                  .map(row -> row.getDate(0).toString())
+                  .toList())
+          .as(table)
+          .containsExactly("2026-11-08", "2026-11-09", "2026-11-10");
+      assertThat(spark.table(table).count()).as(table).isEqualTo(9);
+      // Every retained snapshot reads back: no file a snapshot needs was lost.
+      for (Snapshot snapshot : LakeTables.load(spark, table).snapshots()) {
+        spark.read().option("versionAsOf", snapshot.snapshotId()).table(table).count();
+      }
+    }
+    assertThat(log).contains("cleaned " + RETAINED[0]).contains("cleaned " + RETAINED[1]);
+  }
+
   private static long userRows(SparkSession spark, String table, String user) {
     return spark.table(table).where("user_id = '" + user + "'").count();
   }
@@ -133,28 +241,49 @@ class EraseProcessIT {
   }
 
   private static Process erase(Path home, Path config, String... jvmFlags) throws IOException {
+    return adlake(
+        home,
+        "erase.log",
+        List.of(jvmFlags),
+        "--config",
+        config.toString(),
+        "erase",
+        "--user",
+        "cookie-u",
+        "--requested-by",
+        "process-test");
+  }
+
+  private static Process maintain(Path home, Path config, String... jvmFlags) throws IOException {
+    return adlake(
+        home,
+        "maintenance.log",
+        List.of(jvmFlags),
+        "--config",
+        config.toString(),
+        "maintenance",
+        "run",
+        "--skip-upkeep",
+        "--as-of",
+        "2026-11-11");
+  }
+
+  private static Process adlake(Path home, String logFile, List<String> jvmFlags, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
     command.add("-Xmx1g");
-    command.addAll(List.of(jvmFlags));
+    command.addAll(jvmFlags);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(AdlakeCommand.class.getName());
-    command.addAll(
-        List.of(
-            "--home",
-            home.toString(),
-            "--config",
-            config.toString(),
-            "erase",
-            "--user",
-            "cookie-u",
-            "--requested-by",
-            "process-test"));
+    command.add("--home");
+    command.add(home.toString());
+    command.addAll(List.of(args));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("erase.log").toFile()))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(logFile).toFile()))
         .start();
   }
 }
