@@ -6,7 +6,8 @@ import static java.util.Objects.requireNonNull;
  * A column of a feed: its name, type, whether every row must have it, and for decimals the
  * precision and scale.
  */
-public record Column(String name, ColumnType type, boolean required, int precision, int scale) {
+public record Column(String name, ColumnType type, boolean required, int precision, int scale)
+    implements java.io.Serializable {
   public Column {
     requireNonNull(name, "name is null");
     requireNonNull(type, "type is null");

@@ -8,7 +8,7 @@ import java.util.Locale;
  * The typed columns of a feed, written in configuration as {@code "ad_id int not null, url string,
  * ..."}.
  */
-public record FeedSchema(List<Column> columns) {
+public record FeedSchema(List<Column> columns) implements java.io.Serializable {
   public FeedSchema {
     columns = List.copyOf(columns);
   }

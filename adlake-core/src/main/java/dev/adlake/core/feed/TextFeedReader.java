@@ -57,16 +57,12 @@ public final class TextFeedReader {
         new BufferedReader(
             new InputStreamReader(decompress(raw, objectKey), StandardCharsets.UTF_8), 1 << 16)) {
       return switch (feed.format()) {
-        case TSV -> readDelimited(feed, declared, reader, objectKey, '\t', sink);
-        case CSV -> readDelimited(feed, declared, reader, objectKey, ',', sink);
-        case JSON -> readJson(declared, reader, objectKey, sink);
+        case TSV, CSV -> readDelimited(feed, declared, reader, objectKey, sink);
+        case JSON -> readJson(feed, declared, reader, objectKey, sink);
         default -> throw new IllegalArgumentException("Not a text format: " + feed.format());
       };
     } catch (ZipException | EOFException e) {
-      throw new FileReadException(
-          "Cannot read %s: corrupt %s data (%s)"
-              .formatted(objectKey, Compression.of(objectKey).name().toLowerCase(), e.getMessage()),
-          e);
+      throw new FileReadException(corrupt(objectKey, e), e);
     } catch (IOException e) {
       throw new FileReadException("Cannot read %s: %s".formatted(objectKey, e.getMessage()), e);
     }
@@ -77,145 +73,81 @@ public final class TextFeedReader {
       Optional<FeedSchema> declared,
       BufferedReader reader,
       String objectKey,
-      char separator,
       RowSink sink)
       throws IOException {
     long lineNumber = 0;
-    FeedSchema schema;
-    int[] positions;
-    List<String> extra = new ArrayList<>();
-    int expectedFields;
+    LineParser parser;
     if (feed.header()) {
       String headerLine = reader.readLine();
       lineNumber++;
       if (headerLine == null) {
         return new Result(declared.orElse(new FeedSchema(List.of())), List.of(), 0);
       }
-      List<String> header =
-          split(headerLine, separator).stream().map(h -> h.trim().toLowerCase()).toList();
-      expectedFields = header.size();
-      schema = declared.orElseGet(() -> inferred(header));
-      positions = new int[schema.columns().size()];
-      for (int i = 0; i < positions.length; i++) {
-        Column column = schema.columns().get(i);
-        positions[i] = header.indexOf(column.name());
-        if (positions[i] < 0 && column.required()) {
-          throw new FileReadException(
-              "Cannot load %s: its header lacks the required column %s (header: %s)"
-                  .formatted(objectKey, column.name(), String.join(",", header)));
-        }
-      }
-      for (String name : header) {
-        if (schema.indexOf(name) < 0) {
-          extra.add(name);
-        }
-      }
+      parser = LineParser.withHeader(feed, declared.orElse(null), headerLine, objectKey);
     } else {
-      schema =
-          declared.orElseThrow(
-              () ->
-                  new FileReadException(
-                      "Cannot load %s: feed %s has neither a header nor a declared schema"
-                          .formatted(objectKey, feed.name())));
-      expectedFields = schema.columns().size();
-      positions = new int[expectedFields];
-      for (int i = 0; i < positions.length; i++) {
-        positions[i] = i;
-      }
+      parser = LineParser.withoutHeader(feed, declared.orElse(null), objectKey);
     }
-
     String line;
     while ((line = reader.readLine()) != null) {
       lineNumber++;
-      if (line.isEmpty()) {
-        continue;
-      }
-      List<String> fields;
-      try {
-        fields = split(line, separator);
-      } catch (IllegalArgumentException e) {
-        sink.reject(lineNumber, line, e.getMessage());
-        continue;
-      }
-      if (fields.size() != expectedFields) {
-        sink.reject(
-            lineNumber,
-            line,
-            "line has %d fields, expected %d".formatted(fields.size(), expectedFields));
-        continue;
-      }
-      Object[] values = new Object[schema.columns().size()];
-      String reason = null;
-      for (int i = 0; i < values.length && reason == null; i++) {
-        Column column = schema.columns().get(i);
-        String text = positions[i] < 0 ? "" : fields.get(positions[i]);
-        reason = convert(column, text, values, i);
-      }
-      if (reason != null) {
-        sink.reject(lineNumber, line, reason);
-      } else {
-        sink.row(lineNumber, values);
-      }
+      parser.parse(lineNumber, lineNumber == 1 ? LineParser.stripByteOrderMark(line) : line, sink);
     }
-    return new Result(schema, extra, lineNumber);
+    return new Result(parser.schema(), parser.extraColumns(), lineNumber);
   }
 
   private static Result readJson(
-      Optional<FeedSchema> declared, BufferedReader reader, String objectKey, RowSink sink)
+      Feed feed,
+      Optional<FeedSchema> declared,
+      BufferedReader reader,
+      String objectKey,
+      RowSink sink)
       throws IOException {
+    long lineNumber = 0;
+    String line;
+    if (declared.isPresent()) {
+      LineParser parser = LineParser.withoutHeader(feed, declared.get(), objectKey);
+      while ((line = reader.readLine()) != null) {
+        lineNumber++;
+        parser.parse(
+            lineNumber, lineNumber == 1 ? LineParser.stripByteOrderMark(line) : line, sink);
+      }
+      return new Result(declared.get(), List.of(), lineNumber);
+    }
     // Without a declared schema, the columns are the fields seen, in order of first sight; rows
     // are kept until the end so that every row has every column.
     Set<String> seen = new LinkedHashSet<>();
     List<Map<String, String>> pendingFields = new ArrayList<>();
     List<Long> pendingLines = new ArrayList<>();
-    long lineNumber = 0;
-    String line;
     while ((line = reader.readLine()) != null) {
       lineNumber++;
-      if (line.isBlank()) {
+      String text =
+          LineParser.stripCarriageReturn(
+              lineNumber == 1 ? LineParser.stripByteOrderMark(line) : line);
+      if (text.isBlank()) {
         continue;
       }
       JsonNode node;
       try {
-        node = JSON.readTree(line);
+        node = JSON.readTree(text);
       } catch (JsonProcessingException e) {
-        sink.reject(lineNumber, line, "not valid JSON: " + e.getOriginalMessage());
+        sink.reject(lineNumber, text, "not valid JSON: " + e.getOriginalMessage());
         continue;
       }
       if (node == null || !node.isObject()) {
-        sink.reject(lineNumber, line, "not a JSON object");
+        sink.reject(lineNumber, text, "not a JSON object");
         continue;
       }
-      if (declared.isEmpty()) {
-        Map<String, String> fields = new java.util.LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> field = it.next();
-          String name = field.getKey().toLowerCase();
-          seen.add(name);
-          fields.put(name, field.getValue().isNull() ? null : text(field.getValue()));
-        }
-        pendingFields.add(fields);
-        pendingLines.add(lineNumber);
-        continue;
+      Map<String, String> fields = new java.util.LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        String name = field.getKey().toLowerCase();
+        seen.add(name);
+        fields.put(name, field.getValue().isNull() ? null : LineParser.text(field.getValue()));
       }
-      FeedSchema schema = declared.get();
-      Object[] values = new Object[schema.columns().size()];
-      String reason = null;
-      for (int i = 0; i < values.length && reason == null; i++) {
-        Column column = schema.columns().get(i);
-        JsonNode value = node.get(column.name());
-        reason = convert(column, value == null || value.isNull() ? "" : text(value), values, i);
-      }
-      if (reason != null) {
-        sink.reject(lineNumber, line, reason);
-      } else {
-        sink.row(lineNumber, values);
-      }
+      pendingFields.add(fields);
+      pendingLines.add(lineNumber);
     }
-    if (declared.isPresent()) {
-      return new Result(declared.get(), List.of(), lineNumber);
-    }
-    FeedSchema schema = inferred(List.copyOf(seen));
+    FeedSchema schema = LineParser.inferred(List.copyOf(seen));
     for (int r = 0; r < pendingFields.size(); r++) {
       Object[] values = new Object[schema.columns().size()];
       for (int i = 0; i < values.length; i++) {
@@ -224,6 +156,16 @@ public final class TextFeedReader {
       sink.row(pendingLines.get(r), values);
     }
     return new Result(schema, List.of(), lineNumber);
+  }
+
+  /** Why a compressed file cannot be read, in words (some decoders give no message). */
+  public static String corrupt(String objectKey, IOException e) {
+    String what =
+        e instanceof EOFException
+            ? "it ends before its compressed data does (truncated?)"
+            : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return "Cannot read %s: corrupt %s data: %s"
+        .formatted(objectKey, Compression.of(objectKey).name().toLowerCase(), what);
   }
 
   /**
@@ -239,13 +181,15 @@ public final class TextFeedReader {
       Map<String, Object> record = records.next();
       number++;
       if (schema == null) {
-        schema = inferred(List.copyOf(record.keySet()));
+        schema = LineParser.inferred(List.copyOf(record.keySet()));
       }
       Object[] values = new Object[schema.columns().size()];
       String reason = null;
       for (int i = 0; i < values.length && reason == null; i++) {
         Column column = schema.columns().get(i);
-        reason = convert(column, recordText(record.get(column.name()), column.type()), values, i);
+        reason =
+            LineParser.convert(
+                column, recordText(record.get(column.name()), column.type()), values, i);
       }
       if (reason != null) {
         sink.reject(number, record.toString(), reason);
@@ -274,74 +218,8 @@ public final class TextFeedReader {
     return value.toString();
   }
 
-  private static String text(JsonNode value) {
-    return value.isValueNode() ? value.asText() : value.toString();
-  }
-
-  /** Converts one field into values[i]; returns the reason when it does not fit, else null. */
-  private static String convert(Column column, String text, Object[] values, int i) {
-    if (text.isEmpty()) {
-      if (column.required()) {
-        return "required field %s is missing".formatted(column.name());
-      }
-      return null;
-    }
-    try {
-      values[i] = column.type().parse(text);
-      return null;
-    } catch (IllegalArgumentException e) {
-      return "field %s: %s".formatted(column.name(), e.getMessage());
-    }
-  }
-
-  private static FeedSchema inferred(List<String> names) {
-    List<Column> columns = new ArrayList<>();
-    for (String name : names) {
-      columns.add(new Column(name.replaceAll("[^a-z0-9_]", "_"), ColumnType.STRING, false));
-    }
-    return new FeedSchema(columns);
-  }
-
   /** Splits one line; for commas, double quotes enclose fields and "" stands for a quote. */
   public static List<String> split(String line, char separator) {
-    List<String> fields = new ArrayList<>();
-    if (separator == '\t') {
-      int start = 0;
-      for (int i = 0; i < line.length(); i++) {
-        if (line.charAt(i) == '\t') {
-          fields.add(line.substring(start, i));
-          start = i + 1;
-        }
-      }
-      fields.add(line.substring(start));
-      return fields;
-    }
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          field.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          field.append(c);
-        }
-      } else if (c == '"' && field.isEmpty()) {
-        quoted = true;
-      } else if (c == separator) {
-        fields.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    if (quoted) {
-      throw new IllegalArgumentException("a quoted field is not closed");
-    }
-    fields.add(field.toString());
-    return fields;
+    return LineParser.split(line, separator);
   }
 }

@@ -114,7 +114,29 @@ class TextFeedReaderTest {
     assertThatThrownBy(
             () -> read(feed(FileFormat.TSV, false, Optional.of(SCHEMA)), "dir/x.tsv.gz", broken))
         .isInstanceOf(FileReadException.class)
-        .hasMessageStartingWith("Cannot read dir/x.tsv.gz: corrupt gzip data");
+        .hasMessageStartingWith("Cannot read dir/x.tsv.gz: corrupt gzip data")
+        .message()
+        .doesNotContain("null");
+  }
+
+  @Test
+  void aByteOrderMarkIsNotPartOfTheFirstRowAndCarriageReturnsEndNoField() {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] tsv =
+        "1\tann\t2026-11-01T10:00:00Z\t3.5\r\n2\tbob\t\t\r\n".getBytes(StandardCharsets.UTF_8);
+    byte[] marked = new byte[bom.length + tsv.length];
+    System.arraycopy(bom, 0, marked, 0, bom.length);
+    System.arraycopy(tsv, 0, marked, bom.length, tsv.length);
+    Feed feed = feed(FileFormat.TSV, false, Optional.of(SCHEMA));
+    Collected read = read(feed, "windows.tsv", marked);
+    assertThat(read.rejects).isEmpty();
+    assertThat(read.rows)
+        .containsExactly("1:[1, ann, 2026-11-01T10:00:00Z, 3.5]", "2:[2, bob, null, null]");
+    // A header with a mark finds its first column by name.
+    byte[] csv = "\uFEFFid,name\r\n7,eve\r\n".getBytes(StandardCharsets.UTF_8);
+    Collected headed = read(feed(FileFormat.CSV, true, Optional.of(SCHEMA)), "h.csv", csv);
+    assertThat(headed.rejects).isEmpty();
+    assertThat(headed.rows).containsExactly("2:[7, eve, null, null]");
   }
 
   @Test
