@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchCommand.Generate.class,
       BenchCommand.Rollup.class,
+      BenchCommand.Ingest.class,
       BenchQueryCommand.class,
       BenchFreshnessCommand.class,
       BenchCommand.Enrich.class,
@@ -184,6 +185,98 @@ final class BenchCommand implements Runnable {
           console.line("counts NOT identical: the rollup and the seed's job disagree");
           return 1;
         }
+        return 0;
+      }
+    }
+  }
+
+  /** {@code adlake bench ingest}: file ingestion beside a plain Spark read and Iceberg write. */
+  @Command(
+      name = "ingest",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Time adlake ingest beside a plain Spark read and Iceberg write of the same files.",
+        "",
+        "A generated day's ad-server TSV files go through adlake ingest (the load ledger,",
+        "rejects by line, one exactly-once commit per batch) and through Spark's CSV reader",
+        "writing the same columns to an Iceberg table of the same partitioning (the peer), in",
+        "one process, alternating which goes first; rows/s of each, median of the runs, each",
+        "ingested table checked against the generator's truth. Target on 2 cores: 0.9 times",
+        "the plain write or better at 20,000,000 rows. Then one file of --big-file-gb GB (the",
+        "day's files over and over) is loaded, its time and the peak old-generation heap",
+        "printed. The generated day is kept under <home>/work for reruns."
+      },
+      footer = {"", "Example:", "  adlake bench ingest --events 20000000 --runs 3"})
+  static final class Ingest implements Callable<Integer> {
+    static final double TARGET_RATIO = 0.9;
+
+    @ParentCommand BenchCommand bench;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--events",
+        defaultValue = "20000000",
+        description = "Impressions of the generated day (default: ${DEFAULT-VALUE})")
+    long events;
+
+    @Option(
+        names = "--runs",
+        defaultValue = "3",
+        description = "Timed runs of each (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(
+        names = "--big-file-gb",
+        defaultValue = "5",
+        description =
+            "Size of the one big file loaded last; 0 skips it (default: ${DEFAULT-VALUE})")
+    double bigFileGb;
+
+    @Override
+    public Integer call() {
+      AdlakeCommand root = spec.root().commandLine().getCommand();
+      AdlakeConfig config = root.loadConfig();
+      Console console = new Console(spec.commandLine().getOut(), false);
+      int cores = Runtime.getRuntime().availableProcessors();
+      console.line(
+          "bench ingest: %s impressions, %d runs, %d cores, Spark %s, split %d MB",
+          Console.count(events), runs, cores, config.spark().master(), config.ingest().splitMb());
+      console.line("peer: spark.read().csv(...) written with writeTo(table).append()");
+      try (PlatformHandle handle =
+          new PlatformHandle(config, status -> console.line("  " + status))) {
+        dev.adlake.bench.IngestBenchmark.Result result =
+            dev.adlake.bench.IngestBenchmark.run(
+                handle.platform(),
+                new dev.adlake.bench.IngestBenchmark.Options(
+                    events, runs, config.workDirectory(), bigFileGb),
+                console::line);
+        double ratio = result.oursMedian() / result.peerMedian();
+        console.line(
+            "median: adlake ingest %,.0f rows/s, plain Spark write %,.0f rows/s on %d cores:"
+                + " %.2fx the plain write; target %.1fx: %s",
+            result.oursMedian(),
+            result.peerMedian(),
+            cores,
+            ratio,
+            TARGET_RATIO,
+            ratio >= TARGET_RATIO ? "met" : "NOT met");
+        if (result.bigFile() != null) {
+          var big = result.bigFile();
+          console.line(
+              "one file of %s: %,d rows in %.1f s (%,.0f rows/s); peak old-generation heap %s of"
+                  + " a %s heap",
+              dev.adlake.core.job.Unit.BYTES.format(big.bytes()),
+              big.rows(),
+              big.seconds(),
+              big.rows() / big.seconds(),
+              dev.adlake.core.job.Unit.BYTES.format(big.peakOldGen()),
+              dev.adlake.core.job.Unit.BYTES.format(big.maxHeap()));
+        }
+        if (!result.exact()) {
+          console.line("the ingested table does NOT equal the generator's truth");
+          return 1;
+        }
+        console.line("every ingested table equals the generator's truth");
         return 0;
       }
     }

@@ -11,7 +11,10 @@ public record IngestConfig(
     int pollIntervalSeconds,
     String discovery,
     String notificationsTopic,
-    SqsConfig sqs) {
+    SqsConfig sqs,
+    int splitMb,
+    int batchMb,
+    int batchFiles) {
   /** The SQS queue of object-created notifications, with ingest.discovery: sqs. */
   public record SqsConfig(
       java.util.Optional<String> queueUrl,
@@ -92,6 +95,27 @@ public record IngestConfig(
           "5",
           "How often 'adlake ingest --watch' looks for new files");
 
+  public static final ConfigKey<Integer> SPLIT_MB =
+      ConfigKey.of(
+          "ingest.split-mb",
+          ValueType.integer(1, 2048),
+          "64",
+          "Uncompressed text files larger than this are parsed in line-aligned parts of this size,"
+              + " one Spark task each (compressed files are one task each)");
+  public static final ConfigKey<Integer> BATCH_MB =
+      ConfigKey.of(
+          "ingest.batch-mb",
+          ValueType.integer(1, 1_048_576),
+          "4096",
+          "Files of an append feed loaded together in one Spark job and one commit, up to this"
+              + " many megabytes");
+  public static final ConfigKey<Integer> BATCH_FILES =
+      ConfigKey.of(
+          "ingest.batch-files",
+          ValueType.integer(1, 100_000),
+          "1000",
+          "At most this many files of an append feed in one batch");
+
   static List<ConfigKey<?>> keys() {
     return List.of(
         ARCHIVE_PATH,
@@ -105,7 +129,10 @@ public record IngestConfig(
         SQS_REGION,
         SQS_VISIBILITY_TIMEOUT,
         SQS_ACCESS_KEY_ID,
-        SQS_SECRET_ACCESS_KEY);
+        SQS_SECRET_ACCESS_KEY,
+        SPLIT_MB,
+        BATCH_MB,
+        BATCH_FILES);
   }
 
   static IngestConfig from(ConfigValues values) {
@@ -122,6 +149,9 @@ public record IngestConfig(
             values.get(SQS_REGION),
             values.get(SQS_VISIBILITY_TIMEOUT),
             values.find(SQS_ACCESS_KEY_ID),
-            values.find(SQS_SECRET_ACCESS_KEY)));
+            values.find(SQS_SECRET_ACCESS_KEY)),
+        values.get(SPLIT_MB),
+        values.get(BATCH_MB),
+        values.get(BATCH_FILES));
   }
 }

@@ -524,6 +524,11 @@ final class FileLoader {
 
   /** Orders columns as the table has them; table columns the file lacks are null. */
   private Dataset<Row> alignToTable(String table, Dataset<Row> data) {
+    return alignToTable(spark, table, data);
+  }
+
+  /** Orders columns as the table has them; table columns the file lacks are null. */
+  static Dataset<Row> alignToTable(SparkSession spark, String table, Dataset<Row> data) {
     StructType tableSchema = spark.table(table).schema();
     Set<String> have = new LinkedHashSet<>(List.of(data.columns()));
     List<org.apache.spark.sql.Column> columns = new ArrayList<>();

@@ -17,6 +17,10 @@ final class IcebergCommits {
     return find(spark, table, loadId).map(Commit::snapshotId);
   }
 
+  /**
+   * The commit of a load on the table's main branch: one that names it alone, or a batch's commit
+   * that lists it (whose counts are then the load's rows in the table and its rejects).
+   */
   static Optional<Commit> find(SparkSession spark, String table, long loadId) {
     if (!spark.catalog().tableExists(table)) {
       return Optional.empty();
@@ -24,15 +28,37 @@ final class IcebergCommits {
     List<Row> rows =
         spark
             .sql(
-                ("SELECT snapshot_id, summary['adlake.rows-read'], summary['adlake.rows-written'],"
-                        + " summary['adlake.rows-rejected'], summary['adlake.generation'] FROM %s.snapshots"
-                        + " WHERE summary['%s'] = '%d' ORDER BY committed_at DESC LIMIT 1")
-                    .formatted(table, FeedTables.LOAD_PROPERTY, loadId))
+                ("SELECT s.snapshot_id, s.summary['adlake.rows-read'],"
+                        + " s.summary['adlake.rows-written'], s.summary['adlake.rows-rejected'],"
+                        + " s.summary['adlake.generation'], s.summary['%s'] IS NULL FROM %s.snapshots s"
+                        + " JOIN %s.history h ON h.snapshot_id = s.snapshot_id AND h.is_current_ancestor"
+                        + " WHERE s.summary['%s'] = '%d'"
+                        + " OR array_contains(split(s.summary['%s'], ','), '%d')"
+                        + " ORDER BY s.committed_at DESC LIMIT 1")
+                    .formatted(
+                        FeedTables.LOAD_PROPERTY,
+                        table,
+                        table,
+                        FeedTables.LOAD_PROPERTY,
+                        loadId,
+                        BatchLoader.LOAD_IDS_PROPERTY,
+                        loadId))
             .collectAsList();
     if (rows.isEmpty()) {
       return Optional.empty();
     }
     Row row = rows.get(0);
+    if (row.getBoolean(5) && withdrawn(spark, table, loadId)) {
+      // Its batch published without it: the load failed there and is not in the table.
+      return Optional.empty();
+    }
+    if (row.getBoolean(5)) {
+      // A batch's commit: the load's own counts are its rows in the table and its rejects.
+      long written = count(spark, table, loadId);
+      long rejected = count(spark, table + "__rejects", loadId);
+      return Optional.of(
+          new Commit(row.getLong(0), written + rejected, written, rejected, row.getString(4)));
+    }
     return Optional.of(
         new Commit(
             row.getLong(0),
@@ -40,6 +66,27 @@ final class IcebergCommits {
             number(row.getString(2)),
             number(row.getString(3)),
             row.getString(4)));
+  }
+
+  private static boolean withdrawn(SparkSession spark, String table, long loadId) {
+    return !spark
+        .sql(
+            ("SELECT 1 FROM %s.snapshots s JOIN %s.history h ON h.snapshot_id = s.snapshot_id"
+                    + " AND h.is_current_ancestor"
+                    + " WHERE array_contains(split(s.summary['%s'], ','), '%d') LIMIT 1")
+                .formatted(table, table, BatchLoader.WITHDRAWN_PROPERTY, loadId))
+        .isEmpty();
+  }
+
+  private static long count(SparkSession spark, String table, long loadId) {
+    if (!spark.catalog().tableExists(table)) {
+      return 0;
+    }
+    spark.sql("REFRESH TABLE " + table);
+    return spark
+        .sql("SELECT count(*) FROM %s WHERE %s = %d".formatted(table, FeedTables.LOAD_ID, loadId))
+        .first()
+        .getLong(0);
   }
 
   private static long number(String text) {

@@ -93,11 +93,12 @@ public final class Ingestion {
     long[] rows = new long[3];
     int[] outcomes = new int[2];
     for (Feed feed : feeds) {
-      if (feed.mode() == LoadMode.APPEND) {
+      if (feed.mode() == LoadMode.APPEND && !batches(feed)) {
         loadReady(feed, rows, outcomes);
         continue;
       }
-      // Snapshots and change records are loaded one file at a time, in order.
+      // Snapshots and change records are loaded one file at a time, in order; batches of an
+      // append feed by one process at a time (they publish by fast-forwarding the table).
       Optional<LoadLedger.FeedLock> lock = ledger.tryLock(feed.name());
       if (lock.isEmpty()) {
         progress.accept(
@@ -105,7 +106,11 @@ public final class Ingestion {
         continue;
       }
       try (LoadLedger.FeedLock held = lock.get()) {
-        loadReady(feed, rows, outcomes);
+        if (batches(feed)) {
+          loadBatches(feed, rows, outcomes);
+        } else {
+          loadReady(feed, rows, outcomes);
+        }
       }
     }
     int archived = outcomes[0];
@@ -126,16 +131,84 @@ public final class Ingestion {
   private void loadReady(Feed feed, long[] rows, int[] outcomes) {
     Optional<Load> claimed;
     while ((claimed = ledger.claim(List.of(feed.name()))).isPresent()) {
-      Load done = ingest(feed, claimed.get());
-      if (done.status() == LoadStatus.ARCHIVED) {
-        outcomes[0]++;
-      } else if (done.status() == LoadStatus.ERRORED) {
-        outcomes[1]++;
+      count(ingest(feed, claimed.get()), rows, outcomes);
+    }
+  }
+
+  private void count(Load done, long[] rows, int[] outcomes) {
+    if (done.status() == LoadStatus.ARCHIVED) {
+      outcomes[0]++;
+    } else if (done.status() == LoadStatus.ERRORED) {
+      outcomes[1]++;
+    }
+    rows[0] += done.rowsRead().orElse(0L);
+    rows[1] += done.rowsWritten().orElse(0L);
+    rows[2] += done.rowsRejected().orElse(0L);
+    progress.accept(describe(done));
+  }
+
+  /**
+   * Loads the ready files of an append feed in batches (up to ingest.batch-mb and
+   * ingest.batch-files each), each parsed in Spark tasks and published in one commit.
+   */
+  private void loadBatches(Feed feed, long[] rows, int[] outcomes) {
+    long limit = config.ingest().batchMb() * 1024L * 1024;
+    Optional<Load> carried = Optional.empty();
+    while (true) {
+      List<Load> batch = new ArrayList<>();
+      java.util.Set<String> keys = new java.util.HashSet<>();
+      long bytes = 0;
+      carried.ifPresent(batch::add);
+      carried.ifPresent(load -> keys.add(load.objectKey()));
+      carried = Optional.empty();
+      while (batch.size() < config.ingest().batchFiles() && bytes < limit) {
+        Optional<Load> claimed = ledger.claim(List.of(feed.name()));
+        if (claimed.isEmpty()) {
+          break;
+        }
+        if (!keys.add(claimed.get().objectKey())) {
+          // A newer version of a file in this batch: it replaces that one in the next batch.
+          carried = claimed;
+          break;
+        }
+        batch.add(claimed.get());
+        bytes += claimed.get().size();
       }
-      rows[0] += done.rowsRead().orElse(0L);
-      rows[1] += done.rowsWritten().orElse(0L);
-      rows[2] += done.rowsRejected().orElse(0L);
-      progress.accept(describe(done));
+      if (batch.isEmpty()) {
+        return;
+      }
+      java.util.Set<String> replaced = new java.util.LinkedHashSet<>();
+      for (Load load : batch) {
+        if (!ledger.committedVersions(feed.name(), load.objectKey(), load.id()).isEmpty()) {
+          replaced.add(load.objectKey());
+        }
+      }
+      java.util.Map<Long, FileLoader.Outcome> loaded;
+      try {
+        loaded = new BatchLoader(spark, config, landing, progress).load(feed, batch, replaced);
+      } catch (CommitFailedException | org.apache.iceberg.exceptions.ValidationException e) {
+        // Another writer moved the table on (a compaction, say): the batch goes back to ready.
+        LOG.warn(
+            "The batch of {} file(s) of feed {} conflicted: {}",
+            batch.size(),
+            feed.name(),
+            e.getMessage());
+        progress.accept(
+            "feed %s: another writer committed to %s meanwhile; %d file(s) back to ready"
+                .formatted(feed.name(), feed.table(), batch.size()));
+        for (Load load : batch) {
+          ledger.transition(load.id(), LoadStatus.INGESTING, LoadStatus.READY);
+        }
+        carried.ifPresent(
+            load -> ledger.transition(load.id(), LoadStatus.INGESTING, LoadStatus.READY));
+        return;
+      }
+      if (loaded.values().stream().anyMatch(outcome -> outcome.counts().snapshotId() != null)) {
+        crashIf("after-commit");
+      }
+      for (Load load : batch) {
+        count(finish(feed, load, loaded.get(load.id())), rows, outcomes);
+      }
     }
   }
 
@@ -280,6 +353,14 @@ public final class Ingestion {
               Optional.empty(),
               Optional.of("Cannot load %s: %s".formatted(load.objectKey(), reason)));
     }
+    if (outcome.counts().snapshotId() != null) {
+      crashIf("after-commit");
+    }
+    return finish(feed, load, outcome);
+  }
+
+  /** Records a load's outcome in the ledger and moves its file away. */
+  private Load finish(Feed feed, Load load, FileLoader.Outcome outcome) {
     if (outcome.error().isPresent()) {
       Load failed =
           ledger.failed(
@@ -288,9 +369,6 @@ public final class Ingestion {
               Optional.of(outcome.counts()),
               outcome.error().get());
       return moveAway(failed);
-    }
-    if (outcome.counts().snapshotId() != null) {
-      crashIf("after-commit");
     }
     recordGeneration(feed, load);
     Load committed =
@@ -337,6 +415,7 @@ public final class Ingestion {
       switch (load.status()) {
         case INGESTING -> {
           Feed feed = config.feed(load.feed());
+          removeBatchBranch(feed, load);
           Optional<IcebergCommits.Commit> commit =
               IcebergCommits.find(spark, markerTable(feed), load.id());
           if (commit.isPresent()) {
@@ -379,6 +458,47 @@ public final class Ingestion {
               .formatted(load.id(), load.objectKey(), next.status().sql()));
     }
     return recovered;
+  }
+
+  private Boolean tasksReadLanding;
+
+  /**
+   * True when the feed's files go in batches parsed by Spark tasks: the feed is one the batch
+   * loader handles and Spark's tasks can read the landing zone (a Hadoop file system for its scheme
+   * is on the classpath; without one, files are parsed one by one on this process).
+   */
+  private boolean batches(Feed feed) {
+    if (!BatchLoader.handles(feed)) {
+      return false;
+    }
+    if (tasksReadLanding == null) {
+      String scheme = landing.uri("probe").getScheme();
+      try {
+        org.apache.hadoop.fs.FileSystem.getFileSystemClass(
+            scheme, spark.sparkContext().hadoopConfiguration());
+        tasksReadLanding = true;
+      } catch (IOException | RuntimeException e) {
+        LOG.info(
+            "Spark tasks cannot read {}:// ({}); files are parsed one by one on this process",
+            scheme,
+            e.getMessage());
+        tasksReadLanding = false;
+      }
+    }
+    return tasksReadLanding;
+  }
+
+  /** Removes the branch a batch that this load began was staged on, left by a dead process. */
+  private void removeBatchBranch(Feed feed, Load load) {
+    if (!batches(feed) || !spark.catalog().tableExists(feed.table())) {
+      return;
+    }
+    org.apache.iceberg.Table table = dev.adlake.spark.LakeTables.load(spark, feed.table());
+    String branch = BatchLoader.branchName(load.id());
+    if (table.refs().containsKey(branch)) {
+      table.manageSnapshots().removeBranch(branch).commit();
+      LOG.info("Removed the branch {} of {} an interrupted batch left", branch, feed.table());
+    }
   }
 
   /** The table whose commit marks a load of the feed as done. */

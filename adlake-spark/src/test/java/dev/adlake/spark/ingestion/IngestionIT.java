@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,80 @@ class IngestionIT {
     Files.createDirectories(file.getParent());
     Files.writeString(file, content);
     return file;
+  }
+
+  @Test
+  void aFileInManyPartsKeepsEveryLineNumberAndABadFileLeavesItsBatch() throws IOException {
+    Map<String, String> settings =
+        new LinkedHashMap<>(
+            feed(
+                "parts",
+                "it_parts.partner__parts",
+                "prefix",
+                "partner/parts/",
+                "format",
+                "tsv",
+                "header",
+                "false",
+                "schema",
+                "id bigint not null, name string, note string"));
+    // Parts of 1 MB: the big file is read by several tasks, cut inside lines.
+    settings.put("ingest.split-mb", "1");
+    AdlakeConfig config = config("parts", settings);
+    // About 4 MB of CRLF lines behind a byte-order mark; every 1,000th line has a bad id.
+    StringBuilder big = new StringBuilder("\uFEFF");
+    int lines = 60_000;
+    for (int line = 1; line <= lines; line++) {
+      String id = line % 1000 == 0 ? "x" + line : String.valueOf(line);
+      big.append(id).append('\t').append("name-").append(line).append('\t');
+      big.append("a note long enough to spread the lines over a few parts").append("\r\n");
+    }
+    land(config, "partner/parts/big.tsv", big.toString());
+    // In the same batch: a small good file, and one with too many bad lines.
+    land(config, "partner/parts/small.tsv", "1\tann\tok\n2\tbob\tok\n");
+    land(config, "partner/parts/bad.tsv", "1\tann\tok\nx\tbob\tno\ny\teve\tno\n");
+
+    Ingestion.Report report = ingestion(config).run(config.feeds());
+
+    assertThat(report.archived()).isEqualTo(2);
+    assertThat(report.errored()).isEqualTo(1);
+    SparkSession spark = TestPlatform.get().spark();
+    Dataset<Row> rows =
+        spark.table("it_parts.partner__parts").where("_object_key = 'partner/parts/big.tsv'");
+    // Every good line once, at its own line number; no carriage return left in the last column.
+    assertThat(rows.count()).isEqualTo(lines - lines / 1000);
+    assertThat(rows.where("_line <> id").count()).isZero();
+    assertThat(rows.where("note LIKE '%\r%'").count()).isZero();
+    assertThat(rows.where("id = 1").first().getString(1)).isEqualTo("name-1");
+    List<Long> rejected =
+        spark
+            .table("it_parts.partner__parts__rejects")
+            .where("_object_key = 'partner/parts/big.tsv'")
+            .orderBy("line")
+            .select("line")
+            .as(org.apache.spark.sql.Encoders.LONG())
+            .collectAsList();
+    assertThat(rejected).hasSize(lines / 1000);
+    assertThat(rejected.get(0)).isEqualTo(1000L);
+    assertThat(rejected.get(rejected.size() - 1)).isEqualTo((long) lines);
+    // The bad file committed nothing: not a row, not a reject.
+    assertThat(spark.table("it_parts.partner__parts").where("_object_key LIKE '%bad.tsv'").count())
+        .isZero();
+    assertThat(
+            spark
+                .table("it_parts.partner__parts__rejects")
+                .where("_object_key LIKE '%bad.tsv'")
+                .count())
+        .isZero();
+    Load bad =
+        ledger().list(Optional.empty(), Optional.of("parts"), Optional.empty(), 10).stream()
+            .filter(load -> load.objectKey().endsWith("bad.tsv"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(bad.error())
+        .hasValueSatisfying(
+            error -> assertThat(error).contains("2 of 3 rows").contains("line 2: field id"));
+    assertThat(spark.table("it_parts.partner__parts").count()).isEqualTo(lines - lines / 1000 + 2);
   }
 
   @Test
