@@ -65,7 +65,8 @@ public final class IdentityBenchmark {
       long ids,
       long components,
       long newLinks,
-      long idsObserved) {
+      long idsObserved,
+      long peakHeapBytes) {
     public double fullMedian() {
       return median(fullSeconds);
     }
@@ -118,6 +119,7 @@ public final class IdentityBenchmark {
     for (String table : List.of(all, input, tables.userIds(), tables.edges())) {
       spark.sql("DROP TABLE IF EXISTS " + table + " PURGE");
     }
+    HeapPeak heap = HeapPeak.start();
     long began = System.nanoTime();
     spark
         .range(0, users, 1, Math.max(4, spark.sparkContext().defaultParallelism() * 2))
@@ -198,7 +200,8 @@ public final class IdentityBenchmark {
         fullResult.figures().get("ids"),
         fullResult.figures().get("components"),
         incrementalResult.figures().get("links_added"),
-        incrementalResult.figures().get("ids_observed"));
+        incrementalResult.figures().get("ids_observed"),
+        heap.peakBytes());
   }
 
   private static void rollBack(SparkSession spark, String table, long snapshot) {

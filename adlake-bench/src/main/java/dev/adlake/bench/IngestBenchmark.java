@@ -182,12 +182,7 @@ public final class IngestBenchmark {
     spark.sql("DROP TABLE IF EXISTS %s__rejects PURGE".formatted(table));
     Feed feed = feed(builtIn, "bench-ingest-big", prefix, table);
     AdlakeConfig config = configFor(platform.config(), runHome, runHome.resolve("landing"), feed);
-    System.gc();
-    List<java.lang.management.MemoryPoolMXBean> pools =
-        java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
-            .toList();
-    pools.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+    HeapPeak heap = HeapPeak.start();
     long began = System.nanoTime();
     Ingestion.Report report =
         new Ingestion(
@@ -198,16 +193,11 @@ public final class IngestBenchmark {
                 line -> {})
             .run(List.of(feed));
     double seconds = (System.nanoTime() - began) / 1e9;
-    long oldGen =
-        pools.stream()
-            .filter(pool -> pool.getName().contains("Old") || pool.getName().contains("Tenured"))
-            .mapToLong(pool -> pool.getPeakUsage().getUsed())
-            .sum();
+    long oldGen = heap.peakBytes();
     if (report.errored() > 0) {
       throw new IllegalStateException("The big file failed to load; see adlake loads");
     }
-    BigFile big =
-        new BigFile(written, report.rowsRead(), seconds, oldGen, Runtime.getRuntime().maxMemory());
+    BigFile big = new BigFile(written, report.rowsRead(), seconds, oldGen, HeapPeak.maxBytes());
     Folders.delete(runHome);
     spark.sql("DROP TABLE IF EXISTS %s PURGE".formatted(table));
     spark.sql("DROP TABLE IF EXISTS %s__rejects PURGE".formatted(table));

@@ -460,6 +460,10 @@ final class BenchCommand implements Runnable {
             result.newLinks(),
             result.idsObserved(),
             result.incrementalMedian() < 120 ? "met" : "NOT met");
+        console.line(
+            "peak old-generation heap over the whole run: %s of a %s heap",
+            dev.adlake.core.job.Unit.BYTES.format(result.peakHeapBytes()),
+            dev.adlake.core.job.Unit.BYTES.format(Runtime.getRuntime().maxMemory()));
         return 0;
       }
     }

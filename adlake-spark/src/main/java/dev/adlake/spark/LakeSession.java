@@ -38,6 +38,11 @@ public final class LakeSession {
     properties.put(
         "spark.sql.shuffle.partitions", String.valueOf(config.spark().shufflePartitions()));
     properties.put("spark.sql.adaptive.enabled", "true");
+    if (config.spark().master().startsWith("local")) {
+      // In local mode the tasks share adlake's JVM: a task out of memory fails its job (which
+      // then says which job and what to change) instead of ending the process.
+      properties.put("spark.executor.killOnFatalError.depth", "0");
+    }
     properties.put(
         "spark.sql.extensions",
         "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");

@@ -34,6 +34,8 @@ import java.util.function.Function;
  * rethrown when no attempt is left.
  */
 public final class JobRunner {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobRunner.class);
+
   /** A finished run: its id and what it reported. */
   public record Outcome(long runId, JobResult result) {}
 
@@ -128,11 +130,29 @@ public final class JobRunner {
       Consumer<String> progress) {
     JobDefinition definition = job.definition();
     long runId = ledger.start(definition, parameters.asText(), start);
-    JobContext context = new JobContext(runId, start.attempt(), parameters, progress, services);
+    String[] step = {"its start"};
+    Consumer<String> tracked =
+        line -> {
+          step[0] = line;
+          progress.accept(line);
+        };
+    JobContext context = new JobContext(runId, start.attempt(), parameters, tracked, services);
     JobResult result;
     try {
       result = call(job, context, policy.timeout());
     } catch (Exception | Error e) {
+      if (outOfMemory(e)) {
+        LOG.error("Job {} (run {}) ran out of memory", definition.name(), runId, e);
+        String message =
+            ("Job %s ran out of memory (run %d) after: %s. Give the process more heap"
+                    + " (ADLAKE_JAVA_OPTS=-Xmx<size>; it has %,d MB now) or, for a Spark job, more"
+                    + " and smaller partitions (spark.shuffle-partitions); the stack trace is in"
+                    + " the log")
+                .formatted(
+                    definition.name(), runId, step[0], Runtime.getRuntime().maxMemory() >> 20);
+        ledger.fail(runId, message);
+        throw new AdlakeException(ErrorCategory.USER_ERROR, message, e);
+      }
       ledger.fail(runId, describe(e));
       if (e instanceof AdlakeException adlake) {
         throw adlake;
@@ -144,6 +164,23 @@ public final class JobRunner {
     }
     ledger.succeed(runId, result);
     return new Outcome(runId, result);
+  }
+
+  /**
+   * True when the failure is the heap running out, here or in a Spark task (whose error reaches the
+   * driver as the text of a task failure).
+   */
+  static boolean outOfMemory(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof OutOfMemoryError
+          || String.valueOf(cause.getMessage()).contains("java.lang.OutOfMemoryError")) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** Runs the body, on a thread of its own when it has a time limit. */

@@ -92,6 +92,34 @@ class JdbcRunLedgerIT {
   }
 
   @Test
+  void aJobOutOfMemoryFailsWithItsNameItsLastStepAndTheSettingToChange() {
+    JdbcRunLedger ledger = new JdbcRunLedger(store.dataSource());
+    JobRunner runner = new JobRunner(ledger, Services.none());
+    assertThatThrownBy(
+            () ->
+                runner.run(
+                    new TestingJob(
+                        JOB,
+                        context -> {
+                          context.progress().accept("joining the ids");
+                          // As a Spark task's failure reaches the driver: the error as text.
+                          throw new IllegalStateException(
+                              "Job aborted: Task 3 failed: java.lang.OutOfMemoryError: Java heap"
+                                  + " space");
+                        }),
+                    Map.of(),
+                    line -> {}))
+        .isInstanceOf(dev.adlake.core.AdlakeException.class)
+        .hasMessageContaining("Job ledger-test-job ran out of memory")
+        .hasMessageContaining("after: joining the ids")
+        .hasMessageContaining("ADLAKE_JAVA_OPTS=-Xmx");
+    Run run = ledger.recent(Optional.of("ledger-test-job"), 1).get(0);
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.error())
+        .hasValueSatisfying(error -> assertThat(error).contains("out of memory"));
+  }
+
+  @Test
   void theEmbeddedServerIsDurable() throws Exception {
     try (var connection = store.dataSource().getConnection();
         var statement = connection.createStatement();
