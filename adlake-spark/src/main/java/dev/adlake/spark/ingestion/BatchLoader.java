@@ -173,7 +173,7 @@ final class BatchLoader {
             new FileLoader.Outcome(
                 total.checksum(),
                 new LoadCounts(total.read(), total.rows, total.rejected, snapshotId),
-                Optional.empty(),
+                total.read() == 0 ? Optional.of("empty file: nothing to load") : Optional.empty(),
                 Optional.empty()));
       }
       return outcomes;
