@@ -48,7 +48,7 @@ public final class IngestJob implements SparkJob {
             JobKind.BATCH,
             "Loads each new %s file of %s into %s, once, tracked in the load ledger"
                 .formatted(feed.format().name().toLowerCase(), feed.prefix(), feed.table()),
-            List.of(Dataset.files(feed.prefix())),
+            reads(feed, target),
             writes(feed, target),
             feed.mode() == LoadMode.DATED_SNAPSHOT ? List.of(SNAPSHOT_DATE) : List.of());
   }
@@ -56,6 +56,17 @@ public final class IngestJob implements SparkJob {
   /** The name of a feed's ingest job. */
   public static String name(Feed feed) {
     return "ingest-" + feed.name();
+  }
+
+  /**
+   * The feed's files; for change records, also the table they update, so that the load of that
+   * table runs first and never at the same time (both commit to it).
+   */
+  private static List<Dataset> reads(Feed feed, Optional<String> target) {
+    List<Dataset> reads = new java.util.ArrayList<>();
+    reads.add(Dataset.files(feed.prefix()));
+    target.ifPresent(table -> reads.add(Dataset.table(table)));
+    return reads;
   }
 
   /** The feed's table and rejects; for change records, also the table they update. */
