@@ -90,8 +90,9 @@ class AdlakeCommandIT {
                 + " \\2 hubs set aside")
         .contains("6. Maintenance plan (dry run")
         .containsPattern("serving\\.users +90d +retention +0 ")
-        // Hourly files leave many small files in each day's partition for compaction.
-        .containsPattern("raw\\.adserver__events +upkeep +compact +- +[1-9]");
+        // Change files, applied one by one, leave small files for compaction (the batched
+        // ingestion of the hourly ad-server files writes a few per day).
+        .containsPattern("raw\\.cubic__ods_qlik__edw_sample__ct +upkeep +compact +- +[1-9]");
     Map<String, Long> firstTables = tableCounts(first.out());
     assertThat(firstTables)
         .containsKeys(
@@ -237,7 +238,7 @@ class AdlakeCommandIT {
         .containsPattern("(?m)^1 +succeeded .* 14 +14 +0 +0  quickstart / all jobs$")
         .containsPattern("(?m)^2 +succeeded .* 14 +14 +0 +0  quickstart / all jobs$");
 
-    // Upkeep of the ad-server events: the hourly files compacted, recorded in the history.
+    // Upkeep of the change records' table: its small files compacted, recorded in the history.
     Result upkeep =
         adlake(
             "--home",
@@ -247,7 +248,7 @@ class AdlakeCommandIT {
             "maintenance",
             "run",
             "--table",
-            "raw.adserver__events");
+            "raw.cubic__ods_qlik__edw_sample__ct");
     assertThat(upkeep.exitCode()).as(upkeep.out() + upkeep.err()).isZero();
     assertThat(upkeep.out())
         .containsPattern("Run \\d+ of apply-retention succeeded .* 0 tables_cleaned")
@@ -256,8 +257,8 @@ class AdlakeCommandIT {
     Result history = adlake("--home", home.toString(), "maintenance", "history");
     assertThat(history.exitCode()).as(history.err()).isZero();
     assertThat(history.out())
-        .containsPattern("raw\\.adserver__events +0 +-?[\\d.]+ [KMG]?B +\\d+ ")
-        .containsPattern("raw\\.adserver__events +compact +0 +[1-9]");
+        .containsPattern("raw\\.cubic__ods_qlik__edw_sample__ct +0 +-?[\\d.]+ [KMG]?B +\\d+ ")
+        .containsPattern("raw\\.cubic__ods_qlik__edw_sample__ct +compact +0 +[1-9]");
   }
 
   @Test

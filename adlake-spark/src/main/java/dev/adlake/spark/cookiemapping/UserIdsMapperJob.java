@@ -295,7 +295,19 @@ public final class UserIdsMapperJob implements SparkJob {
     MappingGraphs.UserIds userIds =
         step(
             "components",
-            () -> MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels()));
+            () ->
+                MappingGraphs.userIds(
+                    nodes,
+                    links,
+                    maxLinks,
+                    partitions(
+                        spark,
+                        Long.parseLong(
+                            linksTable
+                                .currentSnapshot()
+                                .summary()
+                                .getOrDefault("total-records", "0"))),
+                    levels()));
     Dataset<Row> rows = userIds.rows();
     step(
         "write the user ids",
@@ -330,10 +342,11 @@ public final class UserIdsMapperJob implements SparkJob {
         MappingGraphs.nodes(observations)
             .join(MappingGraphs.linkCounts(links), "node_id")
             .localCheckpoint();
+    int partitions = partitions(spark, links.count());
     MappingGraphs.UserIds userIds =
         step(
             "components",
-            () -> MappingGraphs.userIds(nodes, links, maxLinks, partitions(spark), levels()));
+            () -> MappingGraphs.userIds(nodes, links, maxLinks, partitions, levels()));
     return new Graph(userIds.rows(), links, userIds.figures());
   }
 
@@ -349,7 +362,14 @@ public final class UserIdsMapperJob implements SparkJob {
       SparkSession spark, Dataset<Row> observations, int maxLinks, Map<String, Long> figures) {
     Dataset<Row> oldLinks = spark.table(tables.edges());
     Dataset<Row> old = spark.table(tables.userIds());
-    int partitions = partitions(spark);
+    int partitions =
+        partitions(
+            spark,
+            Long.parseLong(
+                LakeTables.load(spark, tables.edges())
+                    .currentSnapshot()
+                    .summary()
+                    .getOrDefault("total-records", "0")));
     Dataset<Row> links = MappingGraphs.links(observations).localCheckpoint();
     Dataset<Row> known =
         oldLinks
@@ -586,8 +606,18 @@ public final class UserIdsMapperJob implements SparkJob {
     return new Graph(kept.unionByName(observedRows), newLinks, null);
   }
 
-  private static int partitions(SparkSession spark) {
-    return Math.max(spark.sparkContext().defaultParallelism(), 2);
+  /** Links a task of the components' levels takes at most, so that its memory stays bounded. */
+  static final long LINKS_PER_TASK = 400_000;
+
+  /**
+   * The partitions of the components' levels for a graph of this many links: at least one per core,
+   * and enough that no task holds more than {@link #LINKS_PER_TASK} links (a task's groups are held
+   * in memory), so a larger graph spreads over more tasks instead of failing.
+   */
+  static int partitions(SparkSession spark, long links) {
+    long bySize = (links + LINKS_PER_TASK - 1) / LINKS_PER_TASK;
+    return (int)
+        Math.min(100_000, Math.max(Math.max(spark.sparkContext().defaultParallelism(), 2), bySize));
   }
 
   private LocalUnionComponents.LevelListener levels() {
