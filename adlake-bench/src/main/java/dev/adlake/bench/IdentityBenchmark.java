@@ -68,16 +68,11 @@ public final class IdentityBenchmark {
       long idsObserved,
       long peakHeapBytes) {
     public double fullMedian() {
-      return median(fullSeconds);
+      return Medians.of(fullSeconds);
     }
 
     public double incrementalMedian() {
-      return median(incrementalSeconds);
-    }
-
-    private static double median(List<Double> values) {
-      List<Double> sorted = values.stream().sorted().toList();
-      return sorted.get(sorted.size() / 2);
+      return Medians.of(incrementalSeconds);
     }
   }
 

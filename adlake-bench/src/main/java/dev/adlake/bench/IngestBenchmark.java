@@ -7,9 +7,7 @@ import dev.adlake.core.config.LandingConfig;
 import dev.adlake.core.feed.BuiltInFeeds;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.ledger.JdbcLoadLedger;
-import dev.adlake.generator.AdDataGenerator;
 import dev.adlake.generator.GeneratedFeeds;
-import dev.adlake.generator.GenerationReport;
 import dev.adlake.generator.GeneratorOptions;
 import dev.adlake.generator.truth.HourlyTruthCheck;
 import dev.adlake.spark.Platform;
@@ -46,16 +44,11 @@ public final class IngestBenchmark {
   public record Result(
       List<Run> runs, long adServerRows, long bytes, boolean exact, BigFile bigFile) {
     public double oursMedian() {
-      return median(runs.stream().map(run -> run.oursRows() / run.oursSeconds()).toList());
+      return Medians.of(runs.stream().map(run -> run.oursRows() / run.oursSeconds()).toList());
     }
 
     public double peerMedian() {
-      return median(runs.stream().map(run -> run.peerRows() / run.peerSeconds()).toList());
-    }
-
-    private static double median(List<Double> values) {
-      List<Double> sorted = values.stream().sorted().toList();
-      return sorted.get(sorted.size() / 2);
+      return Medians.of(runs.stream().map(run -> run.peerRows() / run.peerSeconds()).toList());
     }
   }
 
@@ -66,7 +59,7 @@ public final class IngestBenchmark {
     Path day = options.work().resolve("bench-ingest").resolve("day-" + options.events());
     Path generated = day.resolve("landing").resolve(BuiltInFeeds.ADSERVER_EVENTS);
     Path expected = day.resolve("expected").resolve(GeneratedFeeds.EXPECTED_HOURLY_FILE);
-    generate(options, day, log);
+    GeneratedDay.ensure(options.events(), GeneratorOptions.DEFAULT_SEED, day, log);
     List<Path> files = files(generated);
     long bytes = files.stream().mapToLong(IngestBenchmark::size).sum();
     log.accept("%d ad-server files, %,d MB, in %s".formatted(files.size(), bytes >> 20, generated));
@@ -112,14 +105,7 @@ public final class IngestBenchmark {
           Feed feed = feed(builtIn, "bench-ingest-" + run, prefix, oursTable);
           AdlakeConfig config = configFor(platform.config(), runHome, landing, feed);
           long began = System.nanoTime();
-          Ingestion.Report report =
-              new Ingestion(
-                      spark,
-                      config,
-                      new JdbcLoadLedger(platform.metadata().dataSource()),
-                      LandingStores.open(config),
-                      line -> {})
-                  .run(List.of(feed));
+          Ingestion.Report report = ingest(platform, config, feed);
           ours = (System.nanoTime() - began) / 1e9;
           oursRows = report.rowsRead();
           if (report.errored() > 0) {
@@ -184,14 +170,7 @@ public final class IngestBenchmark {
     AdlakeConfig config = configFor(platform.config(), runHome, runHome.resolve("landing"), feed);
     HeapPeak heap = HeapPeak.start();
     long began = System.nanoTime();
-    Ingestion.Report report =
-        new Ingestion(
-                spark,
-                config,
-                new JdbcLoadLedger(platform.metadata().dataSource()),
-                LandingStores.open(config),
-                line -> {})
-            .run(List.of(feed));
+    Ingestion.Report report = ingest(platform, config, feed);
     double seconds = (System.nanoTime() - began) / 1e9;
     long oldGen = heap.peakBytes();
     if (report.errored() > 0) {
@@ -202,6 +181,16 @@ public final class IngestBenchmark {
     spark.sql("DROP TABLE IF EXISTS %s PURGE".formatted(table));
     spark.sql("DROP TABLE IF EXISTS %s__rejects PURGE".formatted(table));
     return big;
+  }
+
+  private static Ingestion.Report ingest(Platform platform, AdlakeConfig config, Feed feed) {
+    return new Ingestion(
+            platform.spark(),
+            config,
+            new JdbcLoadLedger(platform.metadata().dataSource()),
+            LandingStores.open(config),
+            line -> {})
+        .run(List.of(feed));
   }
 
   private static Feed feed(Feed builtIn, String name, String prefix, String table) {
@@ -270,29 +259,6 @@ public final class IngestBenchmark {
         base.scheduler(),
         base.maintenance(),
         base.values());
-  }
-
-  private static void generate(Options options, Path day, Consumer<String> log) {
-    if (Files.exists(day.resolve("expected").resolve(GeneratedFeeds.EXPECTED_SUMMARY_FILE))) {
-      log.accept("reusing the generated day in " + day);
-      return;
-    }
-    Folders.delete(day);
-    log.accept("generating a day of %,d impressions in %s".formatted(options.events(), day));
-    GenerationReport report =
-        AdDataGenerator.generate(
-            new GeneratorOptions(
-                GeneratorOptions.DEFAULT_SEED,
-                GeneratorOptions.DEFAULT_START_DATE,
-                1,
-                options.events(),
-                day.resolve("landing"),
-                day.resolve("expected"),
-                Runtime.getRuntime().availableProcessors()),
-            (done, total) -> {});
-    log.accept(
-        "  %,d ad-server rows in %.1f s"
-            .formatted(report.adServerRows(), report.elapsed().toMillis() / 1e3));
   }
 
   private static List<Path> files(Path folder) {

@@ -49,12 +49,7 @@ public final class MaintenanceBenchmark {
   /** One erasure: seconds, rows removed, files of the table, files it rewrote. */
   public record Erasure(double seconds, long rowsRemoved, long files, long rewritten) {}
 
-  public record Result(List<Compaction> compactions, List<Erasure> erasures, long bigRows) {
-    public static double median(List<Double> values) {
-      List<Double> sorted = values.stream().sorted().toList();
-      return sorted.get(sorted.size() / 2);
-    }
-  }
+  public record Result(List<Compaction> compactions, List<Erasure> erasures, long bigRows) {}
 
   private MaintenanceBenchmark() {}
 

@@ -11,13 +11,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.adlake.core.ExternalFailureException;
-import dev.adlake.core.Folders;
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.feed.BuiltInFeeds;
-import dev.adlake.generator.AdDataGenerator;
-import dev.adlake.generator.GeneratedFeeds;
-import dev.adlake.generator.GenerationReport;
-import dev.adlake.generator.GeneratorOptions;
 import dev.adlake.spark.reporting.HourlyRollup;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,7 +122,7 @@ public final class RollupBenchmark {
     requireNonNull(progress, "progress is null");
     String name = "%d_seed_%d".formatted(options.events(), options.seed());
     Path day = options.workDirectory().resolve("bench-rollup").resolve("events_" + name);
-    generate(options, day, progress);
+    GeneratedDay.ensure(options.events(), options.seed(), day, progress);
     List<String> eventFiles =
         files(day.resolve("landing").resolve(BuiltInFeeds.ADSERVER_EVENTS), ".tsv");
     List<String> conversionFiles =
@@ -294,38 +289,6 @@ public final class RollupBenchmark {
     long start = System.nanoTime();
     job.run();
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  /** Generates the day unless a complete one of the same size and seed is there. */
-  private static void generate(Options options, Path day, Consumer<String> progress) {
-    Path summary = day.resolve("expected").resolve(GeneratedFeeds.EXPECTED_SUMMARY_FILE);
-    if (Files.exists(summary)) {
-      progress.accept("reusing the generated day in " + day);
-      return;
-    }
-    Folders.delete(day);
-    progress.accept(
-        "generating a day of %,d impressions (seed %d) in %s"
-            .formatted(options.events(), options.seed(), day));
-    GenerationReport report =
-        AdDataGenerator.generate(
-            new GeneratorOptions(
-                options.seed(),
-                GeneratorOptions.DEFAULT_START_DATE,
-                1,
-                options.events(),
-                day.resolve("landing"),
-                day.resolve("expected"),
-                Runtime.getRuntime().availableProcessors()),
-            (done, total) -> {});
-    progress.accept(
-        "  %,d ad-server rows (%,d duplicates, %,d late), %,d conversions in %.1f s"
-            .formatted(
-                report.adServerRows(),
-                report.duplicateRows(),
-                report.lateRows(),
-                report.conversions(),
-                report.elapsed().toMillis() / 1e3));
   }
 
   /**

@@ -85,10 +85,10 @@ final class BenchMaintenanceCommand implements Callable<Integer> {
               new MaintenanceBenchmark.Options(smallRows, commits, rows, runs, targetMb),
               console::line);
       double ours =
-          MaintenanceBenchmark.Result.median(
+          dev.adlake.bench.Medians.of(
               result.compactions().stream().map(c -> c.oursSeconds()).toList());
       double peer =
-          MaintenanceBenchmark.Result.median(
+          dev.adlake.bench.Medians.of(
               result.compactions().stream().map(c -> c.peerSeconds()).toList());
       MaintenanceBenchmark.Compaction last =
           result.compactions().get(result.compactions().size() - 1);
@@ -107,10 +107,10 @@ final class BenchMaintenanceCommand implements Callable<Integer> {
               : "target NOT met");
       List<MaintenanceBenchmark.Erasure> erasures = result.erasures();
       double erase =
-          MaintenanceBenchmark.Result.median(
+          dev.adlake.bench.Medians.of(
               erasures.stream().map(MaintenanceBenchmark.Erasure::seconds).toList());
       double skipped =
-          MaintenanceBenchmark.Result.median(
+          dev.adlake.bench.Medians.of(
               erasures.stream()
                   .map(e -> e.files() == 0 ? 0.0 : 1.0 - (double) e.rewritten() / e.files())
                   .toList());

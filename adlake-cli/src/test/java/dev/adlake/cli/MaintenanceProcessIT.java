@@ -57,10 +57,7 @@ class MaintenanceProcessIT {
           views: {prefix: views/, format: csv, table: erase_proc.views, schema: "user_id string not null, v int"}
         """
             .formatted(platform.metadata().jdbcUrl()));
-    AdlakeConfig config =
-        ConfigLoader.load(
-            new ConfigLoader.Request(
-                Optional.of(home), Optional.of(configFile), Map.of(), Map.of(), home));
+    AdlakeConfig config = load(home, configFile);
     // Two files per feed, two loads and snapshots per table; the user in both files.
     for (int file = 0; file < 2; file++) {
       for (String feed : List.of("clicks", "views")) {
@@ -70,15 +67,7 @@ class MaintenanceProcessIT {
             landed,
             "user_id,v\ncookie-u,%d\ncookie-v,%d\ncookie-w,%d\n".formatted(file, file, file));
       }
-      Ingestion.Report report =
-          new Ingestion(
-                  platform.spark(),
-                  config,
-                  new JdbcLoadLedger(platform.metadata().dataSource()),
-                  LandingStores.open(config),
-                  line -> {})
-              .run(config.feeds());
-      assertThat(report.errored()).isZero();
+      ingestAll(config);
     }
     SparkSession spark = platform.spark();
     for (String table : TABLES) {
@@ -149,10 +138,7 @@ class MaintenanceProcessIT {
               .formatted(feed, feed, table));
     }
     Files.writeString(configFile, yaml.toString());
-    AdlakeConfig config =
-        ConfigLoader.load(
-            new ConfigLoader.Request(
-                Optional.of(home), Optional.of(configFile), Map.of(), Map.of(), home));
+    AdlakeConfig config = load(home, configFile);
     // Ten days of rows, three a day, in each table: as of Nov 11, Nov 8 to 10 stay.
     for (String table : RETAINED) {
       String feed = table.substring(table.indexOf('.') + 1);
@@ -166,15 +152,7 @@ class MaintenanceProcessIT {
       Files.createDirectories(landed.getParent());
       Files.writeString(landed, csv);
     }
-    Ingestion.Report report =
-        new Ingestion(
-                platform.spark(),
-                config,
-                new JdbcLoadLedger(platform.metadata().dataSource()),
-                LandingStores.open(config),
-                line -> {})
-            .run(config.feeds());
-    assertThat(report.errored()).isZero();
+    ingestAll(config);
     SparkSession spark = platform.spark();
     for (String table : RETAINED) {
       assertThat(spark.table(table).count()).isEqualTo(30);
@@ -218,6 +196,26 @@ class MaintenanceProcessIT {
       }
     }
     assertThat(log).contains("cleaned " + RETAINED[0]).contains("cleaned " + RETAINED[1]);
+  }
+
+  private static AdlakeConfig load(Path home, Path configFile) {
+    return ConfigLoader.load(
+        new ConfigLoader.Request(
+            Optional.of(home), Optional.of(configFile), Map.of(), Map.of(), home));
+  }
+
+  /** Loads every landed file of the config's feeds; none may fail. */
+  private static void ingestAll(AdlakeConfig config) {
+    Platform platform = TestPlatform.get();
+    Ingestion.Report report =
+        new Ingestion(
+                platform.spark(),
+                config,
+                new JdbcLoadLedger(platform.metadata().dataSource()),
+                LandingStores.open(config),
+                line -> {})
+            .run(config.feeds());
+    assertThat(report.errored()).isZero();
   }
 
   private static long userRows(SparkSession spark, String table, String user) {

@@ -98,7 +98,7 @@ final class BatchLoader {
     for (Load load : loads) {
       Optional<String> refusal = plan(feed, schema, load, splitBytes, splits);
       if (refusal.isPresent()) {
-        outcomes.put(load.id(), failure("", refusal.get()));
+        outcomes.put(load.id(), FileLoader.failure("", refusal.get()));
       } else if (splits.stream().noneMatch(split -> split.loadId() == load.id())) {
         outcomes.put(
             load.id(),
@@ -197,13 +197,7 @@ final class BatchLoader {
     String key = load.objectKey();
     String fileName = key.substring(key.lastIndexOf('/') + 1);
     if (!feed.accepts(fileName)) {
-      return Optional.of(
-          "Cannot load %s: unknown format, the file name does not end in %s (feed %s is %s)"
-              .formatted(
-                  key,
-                  String.join(" or ", feed.extensions()),
-                  feed.name(),
-                  feed.format().name().toLowerCase()));
+      return Optional.of(FileLoader.unknownFormat(feed, key));
     }
     if (load.size() == 0) {
       return Optional.empty();
@@ -457,18 +451,10 @@ final class BatchLoader {
         return Optional.of(
             error.startsWith("Cannot") ? error : "Cannot load %s: %s".formatted(key, error));
       }
-      long total = read();
-      if (total > 0 && (double) rejected / total > maxRejectRatio) {
+      if (FileLoader.overRejectRatio(rejected, read(), maxRejectRatio)) {
         return Optional.of(
-            "Cannot load %s: %d of %d rows (%.2f%%) are rejected, above the limit of %.2f%%; first: line %d: %s"
-                .formatted(
-                    key,
-                    rejected,
-                    total,
-                    100.0 * rejected / total,
-                    100.0 * maxRejectRatio,
-                    firstRejectLine,
-                    firstRejectReason));
+            FileLoader.tooManyRejects(
+                key, rejected, read(), maxRejectRatio, firstRejectLine, firstRejectReason));
       }
       return Optional.empty();
     }
@@ -499,11 +485,6 @@ final class BatchLoader {
     return keys.stream()
         .map(key -> "'" + key.replace("'", "''") + "'")
         .collect(Collectors.joining(", "));
-  }
-
-  private static FileLoader.Outcome failure(String checksum, String error) {
-    return new FileLoader.Outcome(
-        checksum, new LoadCounts(0, 0, 0, null), Optional.empty(), Optional.of(error));
   }
 
   private static FileLoader.Outcome failure(String checksum, String error, Totals total) {

@@ -74,14 +74,7 @@ final class FileLoader {
     String key = load.objectKey();
     String fileName = key.substring(key.lastIndexOf('/') + 1);
     if (!feed.accepts(fileName)) {
-      return failure(
-          "",
-          "Cannot load %s: unknown format, the file name does not end in %s (feed %s is %s)"
-              .formatted(
-                  key,
-                  String.join(" or ", feed.extensions()),
-                  feed.name(),
-                  feed.format().name().toLowerCase()));
+      return failure("", unknownFormat(feed, key));
     }
     List<Object[]> values = new ArrayList<>();
     List<Long> lines = new ArrayList<>();
@@ -121,22 +114,20 @@ final class FileLoader {
       return new Outcome(
           checksum, counts, Optional.of("empty file: nothing to load"), Optional.empty());
     }
-    if ((double) rejected.size() / total > feed.maxRejectRatio()) {
+    if (overRejectRatio(rejected.size(), total, feed.maxRejectRatio())) {
       Rejected first = rejected.get(0);
       return new Outcome(
           checksum,
           new LoadCounts(total, 0, rejected.size(), null),
           Optional.empty(),
           Optional.of(
-              "Cannot load %s: %d of %d rows (%.2f%%) are rejected, above the limit of %.2f%%; first: line %d: %s"
-                  .formatted(
-                      key,
-                      rejected.size(),
-                      total,
-                      100.0 * rejected.size() / total,
-                      100.0 * feed.maxRejectRatio(),
-                      first.line(),
-                      first.reason())));
+              tooManyRejects(
+                  key,
+                  rejected.size(),
+                  total,
+                  feed.maxRejectRatio(),
+                  first.line(),
+                  first.reason())));
     }
 
     Evolution evolution = Evolution.none(read.schema());
@@ -564,7 +555,7 @@ final class FileLoader {
   }
 
   /** A parsed value as Spark's Row takes it: java.sql types for times and dates. */
-  private static Object sparkValue(Object value) {
+  static Object sparkValue(Object value) {
     if (value instanceof Instant instant) {
       return Timestamp.from(instant);
     }
@@ -574,7 +565,30 @@ final class FileLoader {
     return value;
   }
 
-  private static Outcome failure(String checksum, String error) {
+  /** Why a file whose name fits none of the feed's formats is not loaded. */
+  static String unknownFormat(Feed feed, String key) {
+    return "Cannot load %s: unknown format, the file name does not end in %s (feed %s is %s)"
+        .formatted(
+            key,
+            String.join(" or ", feed.extensions()),
+            feed.name(),
+            feed.format().name().toLowerCase());
+  }
+
+  /** True when a file's rejected rows pass the feed's ratio: the file then loads nothing. */
+  static boolean overRejectRatio(long rejected, long total, double maxRejectRatio) {
+    return total > 0 && (double) rejected / total > maxRejectRatio;
+  }
+
+  /** Why a file with too many rejected rows is not loaded, with its first reject. */
+  static String tooManyRejects(
+      String key, long rejected, long total, double maxRejectRatio, long line, String reason) {
+    return "Cannot load %s: %d of %d rows (%.2f%%) are rejected, above the limit of %.2f%%; first: line %d: %s"
+        .formatted(
+            key, rejected, total, 100.0 * rejected / total, 100.0 * maxRejectRatio, line, reason);
+  }
+
+  static Outcome failure(String checksum, String error) {
     return new Outcome(
         checksum, new LoadCounts(0, 0, 0, null), Optional.empty(), Optional.of(error));
   }

@@ -9,10 +9,6 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -135,18 +131,7 @@ final class SplitRows implements Iterator<Row>, RowSink {
       lineNumber = split.firstLine() + (source.partialSkipped() ? 1 : 0);
     } catch (IOException | RuntimeException e) {
       source = null;
-      results.add(
-          new Result(
-              split.index(),
-              split.loadId(),
-              split.part(),
-              0,
-              0,
-              0,
-              e.getMessage() == null ? e.toString() : e.getMessage(),
-              null,
-              0,
-              null));
+      results.add(result(e.getMessage() == null ? e.toString() : e.getMessage(), 0));
     }
   }
 
@@ -162,18 +147,22 @@ final class SplitRows implements Iterator<Row>, RowSink {
       error = error == null ? e.getMessage() : error;
     }
     source = null;
-    results.add(
-        new Result(
-            split.index(),
-            split.loadId(),
-            split.part(),
-            rows,
-            rejected,
-            checksum,
-            error,
-            rejectsFile,
-            firstRejectLine,
-            firstRejectReason));
+    results.add(result(error, checksum));
+  }
+
+  /** What the current split gave: its counts, checksum and error (null when none). */
+  private Result result(String error, int checksum) {
+    return new Result(
+        split.index(),
+        split.loadId(),
+        split.part(),
+        rows,
+        rejected,
+        checksum,
+        error,
+        rejectsFile,
+        firstRejectLine,
+        firstRejectReason);
   }
 
   private void finish() {
@@ -192,7 +181,7 @@ final class SplitRows implements Iterator<Row>, RowSink {
   public void row(long line, Object[] values) {
     Object[] row = new Object[values.length + 3];
     for (int i = 0; i < values.length; i++) {
-      row[i] = sparkValue(values[i]);
+      row[i] = FileLoader.sparkValue(values[i]);
     }
     row[values.length] = split.loadId();
     row[values.length + 1] = split.key();
@@ -232,16 +221,5 @@ final class SplitRows implements Iterator<Row>, RowSink {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the rejected lines to " + rejectsFile, e);
     }
-  }
-
-  /** A parsed value as Spark's Row takes it: java.sql types for times and dates. */
-  static Object sparkValue(Object value) {
-    if (value instanceof Instant instant) {
-      return Timestamp.from(instant);
-    }
-    if (value instanceof LocalDate date) {
-      return Date.valueOf(date);
-    }
-    return value;
   }
 }
