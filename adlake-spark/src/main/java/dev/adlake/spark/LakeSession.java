@@ -50,6 +50,8 @@ public final class LakeSession {
     catalogProperties(config.lake(), metadata)
         .forEach((name, value) -> properties.put(catalog + "." + name, value));
     properties.put("spark.sql.defaultCatalog", LakeConfig.CATALOG_NAME);
+    s3aProperties(config.lake())
+        .forEach((name, value) -> properties.put("spark.hadoop." + name, value));
     properties.putAll(config.spark().properties());
     return properties;
   }
@@ -76,6 +78,29 @@ public final class LakeSession {
       lake.s3Endpoint().ifPresent(endpoint -> properties.put("s3.endpoint", endpoint.toString()));
       lake.s3AccessKeyId().ifPresent(key -> properties.put("s3.access-key-id", key));
       lake.s3SecretAccessKey().ifPresent(key -> properties.put("s3.secret-access-key", key));
+    }
+    return properties;
+  }
+
+  /**
+   * Hadoop's S3A settings for the warehouse's store, so that {@code s3a://} paths outside Iceberg
+   * (the enricher's checkpoint, Spark's own reads) reach the same endpoint with the same keys.
+   */
+  static Map<String, String> s3aProperties(LakeConfig lake) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (lake.onS3()) {
+      properties.put("fs.s3a.endpoint.region", lake.s3Region());
+      properties.put("fs.s3a.path.style.access", String.valueOf(lake.s3PathStyleAccess()));
+      lake.s3Endpoint()
+          .ifPresent(
+              endpoint -> {
+                properties.put("fs.s3a.endpoint", endpoint.toString());
+                properties.put(
+                    "fs.s3a.connection.ssl.enabled",
+                    String.valueOf("https".equals(endpoint.getScheme())));
+              });
+      lake.s3AccessKeyId().ifPresent(key -> properties.put("fs.s3a.access.key", key));
+      lake.s3SecretAccessKey().ifPresent(key -> properties.put("fs.s3a.secret.key", key));
     }
     return properties;
   }

@@ -65,24 +65,7 @@ class S3WarehouseIT {
   @Test
   void tablesLiveInTheBucket() {
     Platform platform = TestPlatform.get();
-    AdlakeConfig s3Config =
-        ConfigLoader.load(
-            new ConfigLoader.Request(
-                Optional.of(platform.config().home()),
-                Optional.empty(),
-                Map.of(
-                    "ADLAKE_LAKE_WAREHOUSE",
-                    "s3a://" + BUCKET + "/warehouse",
-                    "ADLAKE_LAKE_S3_ENDPOINT",
-                    endpoint.toString(),
-                    "ADLAKE_LAKE_S3_PATH_STYLE_ACCESS",
-                    "true",
-                    "ADLAKE_LAKE_S3_ACCESS_KEY_ID",
-                    ACCESS_KEY,
-                    "ADLAKE_LAKE_S3_SECRET_ACCESS_KEY",
-                    SECRET_KEY),
-                Map.of(),
-                Path.of("").toAbsolutePath()));
+    AdlakeConfig s3Config = s3Config();
     SparkSession spark = platform.spark();
     // A second catalog in the shared session, with the properties adlake gives its own catalog.
     spark.conf().set("spark.sql.catalog.s3lake", LakeSession.CATALOG_IMPLEMENTATION);
@@ -104,5 +87,56 @@ class S3WarehouseIT {
         .anyMatch(
             key ->
                 key.startsWith("warehouse/raw/on_s3/metadata/") && key.endsWith(".metadata.json"));
+  }
+
+  @Test
+  void streamingCheckpointsAndSparkFilesUseS3a() throws Exception {
+    SparkSession spark = TestPlatform.get().spark();
+    LakeSession.s3aProperties(s3Config().lake())
+        .forEach((name, value) -> spark.sparkContext().hadoopConfiguration().set(name, value));
+    String root = "s3a://" + BUCKET + "/s3a-check/";
+    spark.range(1000).write().parquet(root + "numbers");
+    var query =
+        spark
+            .readStream()
+            .schema("id BIGINT")
+            .parquet(root + "numbers")
+            .writeStream()
+            .format("parquet")
+            .option("checkpointLocation", root + "checkpoint")
+            .trigger(org.apache.spark.sql.streaming.Trigger.AvailableNow())
+            .start(root + "copy");
+    query.awaitTermination();
+
+    assertThat(spark.read().parquet(root + "copy").count()).isEqualTo(1000);
+    List<String> keys =
+        client
+            .listObjectsV2(request -> request.bucket(BUCKET).prefix("s3a-check/checkpoint/"))
+            .contents()
+            .stream()
+            .map(S3Object::key)
+            .toList();
+    assertThat(keys).anyMatch(key -> key.startsWith("s3a-check/checkpoint/commits/"));
+  }
+
+  /** A configuration with the warehouse in the bucket, set through the environment variables. */
+  private static AdlakeConfig s3Config() {
+    return ConfigLoader.load(
+        new ConfigLoader.Request(
+            Optional.of(TestPlatform.get().config().home()),
+            Optional.empty(),
+            Map.of(
+                "ADLAKE_LAKE_WAREHOUSE",
+                "s3a://" + BUCKET + "/warehouse",
+                "ADLAKE_LAKE_S3_ENDPOINT",
+                endpoint.toString(),
+                "ADLAKE_LAKE_S3_PATH_STYLE_ACCESS",
+                "true",
+                "ADLAKE_LAKE_S3_ACCESS_KEY_ID",
+                ACCESS_KEY,
+                "ADLAKE_LAKE_S3_SECRET_ACCESS_KEY",
+                SECRET_KEY),
+            Map.of(),
+            Path.of("").toAbsolutePath()));
   }
 }

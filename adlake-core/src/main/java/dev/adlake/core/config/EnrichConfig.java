@@ -1,6 +1,7 @@
 package dev.adlake.core.config;
 
 import dev.adlake.core.InvalidInputException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import java.util.Optional;
  * @param dedupeWindowMinutes how long an event id is remembered to drop its duplicates
  * @param triggerSeconds seconds between two micro-batches of a running enricher
  * @param maxEventsPerBatch the most records one micro-batch reads
+ * @param checkpoint where the enricher keeps its offsets and deduplication state; empty: the
+ *     default, under the home or the warehouse
  */
 public record EnrichConfig(
     boolean geo,
@@ -34,7 +37,8 @@ public record EnrichConfig(
     Optional<String> pseudonymKey,
     int dedupeWindowMinutes,
     int triggerSeconds,
-    int maxEventsPerBatch) {
+    int maxEventsPerBatch,
+    Optional<URI> checkpoint) {
   /** The shortest pseudonym key accepted, in bytes (UTF-8): 128 bits. */
   public static final int MINIMUM_KEY_BYTES = 16;
 
@@ -102,6 +106,15 @@ public record EnrichConfig(
           "500000",
           "The most records one micro-batch reads, so a backlog is worked off in bounded batches");
 
+  public static final ConfigKey<URI> CHECKPOINT =
+      ConfigKey.of(
+          "enrich.checkpoint",
+          ValueType.uri("file", "s3a"),
+          null,
+          "The enricher's offsets and state, on storage every executor reaches (s3a:// on a"
+              + " cluster); unset: <home>/streams/checkpoints/enricher, or"
+              + " <lake.warehouse>/checkpoints/enricher for an s3a:// warehouse");
+
   static List<ConfigKey<?>> keys() {
     return List.of(
         GEO,
@@ -113,7 +126,8 @@ public record EnrichConfig(
         PSEUDONYM_KEY,
         DEDUPE_WINDOW_MINUTES,
         TRIGGER_SECONDS,
-        MAX_EVENTS_PER_BATCH);
+        MAX_EVENTS_PER_BATCH,
+        CHECKPOINT);
   }
 
   static EnrichConfig from(ConfigValues values) {
@@ -127,7 +141,8 @@ public record EnrichConfig(
         values.find(PSEUDONYM_KEY),
         values.get(DEDUPE_WINDOW_MINUTES),
         values.get(TRIGGER_SECONDS),
-        values.get(MAX_EVENTS_PER_BATCH));
+        values.get(MAX_EVENTS_PER_BATCH),
+        values.find(CHECKPOINT));
   }
 
   /**
@@ -153,7 +168,7 @@ public record EnrichConfig(
   public String toString() {
     return ("EnrichConfig[geo=%s, geoDatabase=%s, userAgent=%s, urls=%s, anonymizeIp=%s,"
             + " pseudonymizeUserIds=%s, pseudonymKey=%s, dedupeWindowMinutes=%d, triggerSeconds=%d,"
-            + " maxEventsPerBatch=%d]")
+            + " maxEventsPerBatch=%d, checkpoint=%s]")
         .formatted(
             geo,
             geoDatabase,
@@ -164,6 +179,7 @@ public record EnrichConfig(
             pseudonymKey.map(key -> ConfigKey.MASK).orElse("(unset)"),
             dedupeWindowMinutes,
             triggerSeconds,
-            maxEventsPerBatch);
+            maxEventsPerBatch,
+            checkpoint);
   }
 }

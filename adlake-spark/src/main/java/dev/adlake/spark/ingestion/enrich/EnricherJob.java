@@ -17,6 +17,7 @@ import dev.adlake.spark.SparkJob;
 import dev.adlake.spark.SparkJobContext;
 import dev.adlake.spark.common.PseudonymKey;
 import dev.adlake.spark.common.Pseudonymizer;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,9 +99,26 @@ public final class EnricherJob implements SparkJob {
         enrich.pseudonymizeUserIds() ? new Pseudonymizer(PseudonymKey.of(config)) : null);
   }
 
-  /** The checkpoint of the platform's enricher: offsets and deduplication state. */
-  public static Path checkpoint(AdlakeConfig config) {
-    return config.home().resolve("streams").resolve("checkpoints").resolve(NAME);
+  /**
+   * The checkpoint of the platform's enricher: offsets and deduplication state. Unless configured,
+   * under the home with a local warehouse, and beside an S3 warehouse (where a cluster's executors
+   * reach it).
+   */
+  public static URI checkpoint(AdlakeConfig config) {
+    return config
+        .enrich()
+        .checkpoint()
+        .orElseGet(
+            () -> {
+              if (config.lake().onS3()) {
+                String warehouse = config.lake().warehouse().toString();
+                return URI.create(
+                    (warehouse.endsWith("/") ? warehouse : warehouse + "/")
+                        + "checkpoints/"
+                        + NAME);
+              }
+              return config.home().resolve("streams").resolve("checkpoints").resolve(NAME).toUri();
+            });
   }
 
   @Override

@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.udf;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.kafka.KafkaTopics;
-import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +64,8 @@ public final class EnricherStream {
    *
    * @param topicPrefix what precedes {@code ingested-}, {@code enriched-} and {@code failed-events}
    *     in topic names ("" normally; tests and benchmarks use their own)
-   * @param checkpoint the query's offsets and deduplication state; the same folder resumes it
+   * @param checkpoint the query's offsets and deduplication state; the same folder (local or
+   *     s3a://) resumes it
    * @param maxEventsPerBatch upper bound of records read by one micro-batch
    * @param once process what the topics hold now, then stop; else run until stopped
    */
@@ -72,7 +73,7 @@ public final class EnricherStream {
       String bootstrapServers,
       String topicPrefix,
       EventsTables tables,
-      Path checkpoint,
+      URI checkpoint,
       EnrichmentOptions enrichment,
       Duration dedupeWindow,
       long maxEventsPerBatch,
@@ -179,7 +180,7 @@ public final class EnricherStream {
       return deduplicated
           .writeStream()
           .queryName("enricher")
-          .option("checkpointLocation", settings.checkpoint().toUri().toString())
+          .option("checkpointLocation", settings.checkpoint().toString())
           .trigger(trigger)
           .foreachBatch(new BatchWriter(settings, reports.orElse(report -> {})))
           .start();

@@ -254,7 +254,7 @@ class MappingEnricherIT {
         bootstrap,
         prefix,
         tables,
-        Files.createTempDirectory("enricher-mapping-" + name),
+        Files.createTempDirectory("enricher-mapping-" + name).toUri(),
         new EnrichmentOptions(true, null, true, true, true, PSEUDONYMIZER),
         Duration.ofMinutes(10),
         10_000,
