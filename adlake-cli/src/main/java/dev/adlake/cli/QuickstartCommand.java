@@ -53,6 +53,7 @@ import picocli.CommandLine.Spec;
       "  adlake quickstart",
       "  adlake quickstart --events 1000000",
       "  adlake quickstart --no-serve        end after the report, no dashboard",
+      "  adlake quickstart --cluster         on a 2-worker Spark cluster, lake on S3",
       "  adlake --home /tmp/try quickstart"
     })
 final class QuickstartCommand implements Callable<Integer> {
@@ -90,6 +91,14 @@ final class QuickstartCommand implements Callable<Integer> {
       description = "End after the report instead of serving the dashboard until Ctrl-C")
   boolean noServe;
 
+  @Option(
+      names = "--cluster",
+      description =
+          "Run the pipeline on a Spark standalone cluster started here (a master and two"
+              + " one-core workers, separate JVMs), with the warehouse and the enricher's"
+              + " checkpoint on an S3 server (LocalS3)")
+  boolean cluster;
+
   @Override
   public Integer call() throws InterruptedException {
     AdlakeConfig config = root.loadConfig();
@@ -97,7 +106,18 @@ final class QuickstartCommand implements Callable<Integer> {
     long started = System.nanoTime();
     console.line("adlake quickstart: home %s", config.home());
     console.blank();
+    if (!cluster) {
+      return run(config, console, started);
+    }
+    console.line("0. Cluster");
+    try (QuickstartCluster onCluster = QuickstartCluster.start(config, console)) {
+      root.overrides.putAll(onCluster.settings());
+      console.blank();
+      return run(root.loadConfig(), console, started);
+    }
+  }
 
+  private int run(AdlakeConfig config, Console console, long started) throws InterruptedException {
     try (PlatformHandle handle =
         new PlatformHandle(config, status -> console.line("  " + status))) {
       Platform platform = handle.platform();

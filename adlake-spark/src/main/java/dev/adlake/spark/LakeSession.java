@@ -1,14 +1,17 @@
 package dev.adlake.spark;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.LakeConfig;
+import dev.adlake.core.config.SparkConfig;
 import dev.adlake.core.metadata.MetadataStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -20,25 +23,72 @@ public final class LakeSession {
   /** The Spark catalog class of every adlake catalog. */
   public static final String CATALOG_IMPLEMENTATION = "org.apache.iceberg.spark.SparkCatalog";
 
+  /**
+   * The system property naming the job jar the adlake launcher built; {@code spark.job-jar}
+   * overrides it.
+   */
+  public static final String JOB_JAR_PROPERTY = "adlake.job-jar";
+
+  private static final String SPARK_MASTER = "spark.master";
+
   private LakeSession() {}
+
+  /** Whether spark-submit started this JVM (it passes the master as a system property). */
+  static boolean submitted() {
+    return System.getProperty(SPARK_MASTER) != null;
+  }
+
+  /**
+   * The jar a cluster's executors load adlake's classes from: {@code spark.job-jar}, else the one
+   * the launcher built.
+   *
+   * @throws InvalidInputException when there is none, saying how to build or name it
+   */
+  public static Path jobJar(AdlakeConfig config) {
+    Optional<Path> jar =
+        config
+            .spark()
+            .jobJar()
+            .or(() -> Optional.ofNullable(System.getProperty(JOB_JAR_PROPERTY)).map(Path::of));
+    if (jar.isEmpty() || !Files.isRegularFile(jar.get())) {
+      throw new InvalidInputException(
+          ("spark.master is %s: the executors need adlake's job jar, and %s. Build it with"
+                  + " './mvnw -pl adlake-job -am package' (./adlake builds it too) or set %s")
+              .formatted(
+                  config.spark().master(),
+                  jar.map(path -> path + " does not exist").orElse("none is known"),
+                  SparkConfig.JOB_JAR.name()));
+    }
+    return jar.get().toAbsolutePath();
+  }
 
   /** The Spark properties adlake sets, before free-form {@code spark.conf.*} ones apply. */
   public static Map<String, String> properties(AdlakeConfig config, MetadataStore metadata) {
     Path work = config.workDirectory();
     String catalog = "spark.sql.catalog." + LakeConfig.CATALOG_NAME;
     Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("spark.master", config.spark().master());
-    properties.put("spark.app.name", "adlake");
+    boolean local = config.spark().master().startsWith("local");
+    if (submitted()) {
+      // spark-submit set the master, the jars and the driver's address; the rest applies.
+      local = System.getProperty(SPARK_MASTER).startsWith("local");
+    } else {
+      properties.put(SPARK_MASTER, config.spark().master());
+      properties.put("spark.app.name", "adlake");
+      if (local) {
+        properties.put("spark.driver.bindAddress", "127.0.0.1");
+        properties.put("spark.driver.host", "127.0.0.1");
+      } else {
+        properties.put("spark.jars", jobJar(config).toUri().toString());
+      }
+    }
     properties.put("spark.ui.enabled", "false");
-    properties.put("spark.driver.bindAddress", "127.0.0.1");
-    properties.put("spark.driver.host", "127.0.0.1");
     properties.put("spark.local.dir", work.resolve("spark").toString());
     properties.put("spark.sql.warehouse.dir", work.resolve("spark-warehouse").toUri().toString());
     properties.put("spark.sql.session.timeZone", "UTC");
     properties.put(
         "spark.sql.shuffle.partitions", String.valueOf(config.spark().shufflePartitions()));
     properties.put("spark.sql.adaptive.enabled", "true");
-    if (config.spark().master().startsWith("local")) {
+    if (local) {
       // In local mode the tasks share adlake's JVM: a task out of memory fails its job (which
       // then says which job and what to change) instead of ending the process.
       properties.put("spark.executor.killOnFatalError.depth", "0");

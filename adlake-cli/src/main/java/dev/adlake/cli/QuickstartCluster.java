@@ -1,0 +1,131 @@
+package dev.adlake.cli;
+
+import com.robothy.s3.rest.LocalS3;
+import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.spark.cluster.StandaloneCluster;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * What {@code quickstart --cluster} runs on: an S3 server (LocalS3, its objects kept under the
+ * home) holding the warehouse and the enricher's checkpoint, and a Spark standalone cluster of a
+ * master and two one-core workers, each its own JVM on the jars of a Spark installation. The
+ * settings it returns point adlake at both.
+ */
+final class QuickstartCluster implements AutoCloseable {
+  /** The system property the launcher sets to the list of a Spark installation's jars. */
+  static final String SPARK_CLASSPATH_PROPERTY = "adlake.spark-classpath";
+
+  private static final String BUCKET = "adlake";
+  private static final String ACCESS_KEY = "quickstart";
+  private static final String SECRET_KEY = "quickstart-secret";
+
+  private final LocalS3 s3;
+  private final StandaloneCluster cluster;
+  private final Map<String, String> settings;
+
+  private QuickstartCluster(LocalS3 s3, StandaloneCluster cluster, Map<String, String> settings) {
+    this.s3 = s3;
+    this.cluster = cluster;
+    this.settings = settings;
+  }
+
+  static QuickstartCluster start(AdlakeConfig config, Console console) {
+    Path directory = config.home().resolve("cluster");
+    String classpath = System.getProperty(SPARK_CLASSPATH_PROPERTY);
+    if (classpath == null) {
+      throw new dev.adlake.core.InvalidInputException(
+          "--cluster needs the list of Spark's jars: run it through ./adlake, which passes -D"
+              + SPARK_CLASSPATH_PROPERTY);
+    }
+    LocalS3 s3 = null;
+    try {
+      Files.createDirectories(directory.resolve("s3"));
+      int port;
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = socket.getLocalPort();
+      }
+      s3 =
+          LocalS3.builder()
+              .port(port)
+              .mode(LocalS3Mode.PERSISTENCE)
+              .dataPath(directory.resolve("s3").toString())
+              .build();
+      s3.start();
+      URI endpoint = URI.create("http://127.0.0.1:" + port);
+      ensureBucket(endpoint);
+      console.line("  S3 server (LocalS3) at %s, objects in %s", endpoint, directory.resolve("s3"));
+      StandaloneCluster cluster =
+          StandaloneCluster.start(
+              new StandaloneCluster.Shape(
+                  directory, StandaloneCluster.jarsOf(Path.of(classpath)), 2, 1, "2g"),
+              line -> console.line("  " + line));
+      console.line(
+          "  Spark cluster at %s: 2 workers of 1 core, logs in %s",
+          cluster.masterUrl(), cluster.logDirectory());
+      Map<String, String> settings = new LinkedHashMap<>();
+      settings.put("spark.master", cluster.masterUrl());
+      settings.put("spark.conf.spark.driver.host", "127.0.0.1");
+      settings.put("spark.conf.spark.executor.memory", "1500m");
+      settings.put("lake.warehouse", "s3a://" + BUCKET + "/warehouse");
+      settings.put("lake.s3.endpoint", endpoint.toString());
+      settings.put("lake.s3.path-style-access", "true");
+      settings.put("lake.s3.access-key-id", ACCESS_KEY);
+      settings.put("lake.s3.secret-access-key", SECRET_KEY);
+      // The Kafka archive writes local folders only, for now.
+      settings.put("archive.directory", config.home().resolve("kafka-archive").toUri().toString());
+      return new QuickstartCluster(s3, cluster, settings);
+    } catch (IOException | RuntimeException e) {
+      if (s3 != null) {
+        s3.shutdown();
+      }
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new ExternalFailureException(
+          "Could not start the quickstart's cluster in %s: %s".formatted(directory, e.getMessage()),
+          e);
+    }
+  }
+
+  private static void ensureBucket(URI endpoint) {
+    try (S3Client client =
+        S3Client.builder()
+            .endpointOverride(endpoint)
+            .forcePathStyle(true)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+            .build()) {
+      boolean exists =
+          client.listBuckets().buckets().stream().anyMatch(bucket -> bucket.name().equals(BUCKET));
+      if (!exists) {
+        client.createBucket(request -> request.bucket(BUCKET));
+      }
+    }
+  }
+
+  /** Configuration overrides that put the warehouse on S3 and Spark on the cluster. */
+  Map<String, String> settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+    s3.shutdown();
+  }
+}

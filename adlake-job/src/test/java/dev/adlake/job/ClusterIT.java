@@ -1,0 +1,262 @@
+package dev.adlake.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.robothy.s3.rest.LocalS3;
+import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import dev.adlake.cli.AdlakeCommand;
+import dev.adlake.core.Folders;
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.ConfigLoader;
+import dev.adlake.generator.stream.StreamEventGenerator;
+import dev.adlake.generator.stream.StreamGeneratorOptions;
+import dev.adlake.generator.stream.StreamTruth;
+import dev.adlake.generator.truth.StreamTruthCheck;
+import dev.adlake.kafka.EventProducer;
+import dev.adlake.spark.Platform;
+import dev.adlake.spark.cluster.StandaloneCluster;
+import dev.adlake.spark.ingestion.enrich.EventsTables;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * adlake on a real Spark standalone cluster: a master and two workers of one core, each its own JVM
+ * on the jars of a Spark installation (adlake-spark-dist), executors that get adlake only from the
+ * job jar, and the warehouse and the enricher's checkpoint on S3 (LocalS3). The drivers are real
+ * {@code adlake} processes, as a user runs them.
+ */
+class ClusterIT {
+  private static final String BUCKET = "cluster-lake";
+  private static final String ACCESS_KEY = "cluster-access";
+  private static final String SECRET_KEY = "cluster-secret";
+
+  private static LocalS3 s3;
+  private static Platform platform;
+  private static StandaloneCluster cluster;
+  private static Path home;
+  private static Path config;
+
+  @BeforeAll
+  static void start() throws Exception {
+    home = Path.of("target", "cluster-it").toAbsolutePath();
+    Folders.delete(home);
+    Files.createDirectories(home);
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    s3 = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
+    s3.start();
+    String endpoint = "http://127.0.0.1:" + port;
+    try (S3Client client =
+        S3Client.builder()
+            .endpointOverride(java.net.URI.create(endpoint))
+            .forcePathStyle(true)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+            .build()) {
+      client.createBucket(request -> request.bucket(BUCKET));
+    }
+    Map<String, String> lake =
+        Map.of(
+            "lake.warehouse", "s3a://" + BUCKET + "/warehouse",
+            "lake.s3.endpoint", endpoint,
+            "lake.s3.path-style-access", "true",
+            "lake.s3.access-key-id", ACCESS_KEY,
+            "lake.s3.secret-access-key", SECRET_KEY);
+
+    // The test's own platform: PostgreSQL and Kafka for every process, and a local Spark that reads
+    // the same catalog and bucket to check the results.
+    Map<String, String> local = new java.util.HashMap<>(lake);
+    local.put("spark.master", "local[2]");
+    local.put("spark.shuffle-partitions", "4");
+    AdlakeConfig testConfig =
+        ConfigLoader.load(
+            new ConfigLoader.Request(
+                Optional.of(home.resolve("checker")),
+                Optional.empty(),
+                Map.of(),
+                local,
+                Path.of("").toAbsolutePath()));
+    platform = new Platform(testConfig, line -> {});
+
+    cluster =
+        StandaloneCluster.start(
+            new StandaloneCluster.Shape(
+                home.resolve("cluster"),
+                StandaloneCluster.jarsOf(Path.of(System.getProperty("adlake.spark-classpath"))),
+                2,
+                1,
+                "2g"),
+            line -> {});
+
+    config = home.resolve("adlake.yaml");
+    Files.writeString(
+        config,
+        """
+        metadata:
+          jdbc-url: "%s"
+        kafka:
+          bootstrap-servers: "%s"
+        spark:
+          master: "%s"
+          shuffle-partitions: 4
+          job-jar: "%s"
+          conf:
+            spark.driver.host: 127.0.0.1
+            spark.executor.memory: 1500m
+        lake:
+          warehouse: "s3a://%s/warehouse"
+          s3:
+            endpoint: "%s"
+            path-style-access: true
+            access-key-id: "%s"
+            secret-access-key: "%s"
+        archive:
+          directory: "%s"
+        enrich:
+          pseudonym-key: "a-cluster-test-key-long-enough"
+          trigger-seconds: 1
+          max-events-per-batch: 4000
+        """
+            .formatted(
+                platform.metadata().jdbcUrl(),
+                platform.kafkaBootstrapServers(),
+                cluster.masterUrl(),
+                System.getProperty("adlake.job-jar"),
+                BUCKET,
+                endpoint,
+                ACCESS_KEY,
+                SECRET_KEY,
+                home.resolve("home").resolve("kafka-archive").toUri()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (platform != null) {
+      platform.close();
+    }
+    if (s3 != null) {
+      s3.shutdown();
+    }
+  }
+
+  @Test
+  void theWholePipelineOnTheClusterEqualsTheTruthAndAKilledEnricherResumesFromS3()
+      throws Exception {
+    // Ingestion, the enricher, the identity graph and the hourly metrics: the quickstart checks
+    // each against the generator's true answers and ends 1 on any difference.
+    Path quickstartLog = home.resolve("quickstart.log");
+    Process quickstart =
+        adlake(
+            quickstartLog,
+            "quickstart",
+            "--no-serve",
+            "--events",
+            "20000",
+            "--stream-minutes",
+            "1");
+    assertThat(quickstart.waitFor(12, TimeUnit.MINUTES)).as("quickstart finished").isTrue();
+    String output = Files.readString(quickstartLog);
+    assertThat(quickstart.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains("Starting Spark (" + cluster.masterUrl() + ")")
+        .contains("impressions per ad and hour:")
+        .doesNotContain("first differences");
+
+    // The enricher killed mid-stream and resumed from its checkpoint on S3.
+    SparkSession spark = platform.spark();
+    String events = EventsTables.DEFAULT.events();
+    Instant sentFrom = Instant.now();
+    StreamEventGenerator generator =
+        new StreamEventGenerator(StreamGeneratorOptions.defaults(30_000, sentFrom));
+    new EventProducer(platform.kafkaBootstrapServers(), 2).send(generator, 0, (sent, rate) -> {});
+    StreamTruth truth = generator.truth();
+
+    Path enrichLog = home.resolve("enrich.log");
+    Process victim = adlake(enrichLog, "enrich");
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline && victim.isAlive() && sentSince(spark, sentFrom) < 8_000) {
+      Thread.sleep(500);
+    }
+    assertThat(victim.isAlive()).as(Files.readString(enrichLog)).isTrue();
+    victim.destroyForcibly(); // SIGKILL, wherever it is in a batch
+    victim.waitFor();
+    long beforeRestart = sentSince(spark, sentFrom);
+    assertThat(beforeRestart)
+        .as("killed mid-stream")
+        .isBetween(1L, truth.total().distinctValidEvents() - 1);
+    assertThat(Files.readString(enrichLog)).contains("s3a://" + BUCKET + "/warehouse/checkpoints/");
+
+    Process resumed = adlake(home.resolve("enrich-once.log"), "enrich", "--once");
+    assertThat(resumed.waitFor(6, TimeUnit.MINUTES)).as("enrich --once finished").isTrue();
+    assertThat(resumed.exitValue()).as(Files.readString(home.resolve("enrich-once.log"))).isZero();
+    StreamTruthCheck.Comparison comparison =
+        StreamTruthCheck.compare(
+            spark,
+            EventsTables.DEFAULT.events(),
+            EventsTables.DEFAULT.failedEvents(),
+            truth,
+            sentFrom);
+    assertThat(comparison.differences()).isEmpty();
+    assertThat(spark.table(events).count()).isGreaterThan(truth.total().distinctValidEvents());
+  }
+
+  private static long sentSince(SparkSession spark, Instant from) {
+    String events = EventsTables.DEFAULT.events();
+    if (!spark.catalog().tableExists(events)) {
+      return 0;
+    }
+    spark.sql("REFRESH TABLE " + events);
+    return spark
+        .table(events)
+        .where(
+            org.apache
+                .spark
+                .sql
+                .functions
+                .col("kafka_timestamp")
+                .geq(org.apache.spark.sql.functions.lit(java.sql.Timestamp.from(from))))
+        .count();
+  }
+
+  /** A real adlake process with the cluster's configuration; its output goes to a log file. */
+  private static Process adlake(Path log, String... arguments) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
+    command.add("-Xmx2g");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(AdlakeCommand.class.getName());
+    command.addAll(
+        List.of("--home", home.resolve("home").toString(), "--config", config.toString()));
+    command.addAll(List.of(arguments));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+}
