@@ -240,8 +240,8 @@ public final class IngestBenchmark {
         base.spark(),
         new LandingConfig(landing.toUri()),
         new IngestConfig(
-            runHome.resolve("archive"),
-            runHome.resolve("error"),
+            runHome.resolve("archive").toUri(),
+            runHome.resolve("error").toUri(),
             ingest.maxRejectRatio(),
             ingest.pollIntervalSeconds(),
             "listing",

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
       BenchCommand.Enrich.class,
       BenchCommand.Identity.class,
       BenchSchedulerCommand.class,
-      BenchMaintenanceCommand.class
+      BenchMaintenanceCommand.class,
+      BenchScalingCommand.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -6,8 +6,6 @@ import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadLedger;
 import dev.adlake.core.ledger.LoadStatus;
 import dev.adlake.spark.ingestion.LandingStores;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -186,8 +184,8 @@ final class LoadsCommand implements Callable<Integer> {
                 "Cannot retry load %d: it is %s; only errored loads are retried"
                     .formatted(load.id(), load.status().sql()));
           }
-          Path stored = load.storedKey().map(Path::of).orElse(null);
-          if (stored != null && Files.exists(stored)) {
+          String stored = load.storedKey().orElse(null);
+          if (stored != null && landing.isStored(stored)) {
             landing.restore(stored, load.objectKey());
           } else if (!landing.exists(load.objectKey())) {
             throw new InvalidInputException(

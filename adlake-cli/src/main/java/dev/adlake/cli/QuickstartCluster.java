@@ -1,28 +1,28 @@
 package dev.adlake.cli;
 
-import com.robothy.s3.rest.LocalS3;
-import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.spark.cluster.StandaloneCluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * What {@code quickstart --cluster} runs on: an S3 server (LocalS3, its objects kept under the
- * home) holding the warehouse and the enricher's checkpoint, and a Spark standalone cluster of a
- * master and two one-core workers, each its own JVM on the jars of a Spark installation. The
- * settings it returns point adlake at both.
+ * What {@code quickstart --cluster} runs on: an S3 server (LocalS3 in a process of its own, its
+ * objects kept under the home) holding the warehouse and the enricher's checkpoint, and a Spark
+ * standalone cluster of a master and two one-core workers, each its own JVM on the jars of a Spark
+ * installation. The settings it returns point adlake at both.
  */
 final class QuickstartCluster implements AutoCloseable {
   /** The system property the launcher sets to the list of a Spark installation's jars. */
@@ -32,12 +32,15 @@ final class QuickstartCluster implements AutoCloseable {
   private static final String ACCESS_KEY = "quickstart";
   private static final String SECRET_KEY = "quickstart-secret";
 
-  private final LocalS3 s3;
+  private final Process s3;
+  private final S3Client client;
   private final StandaloneCluster cluster;
   private final Map<String, String> settings;
 
-  private QuickstartCluster(LocalS3 s3, StandaloneCluster cluster, Map<String, String> settings) {
+  private QuickstartCluster(
+      Process s3, S3Client client, StandaloneCluster cluster, Map<String, String> settings) {
     this.s3 = s3;
+    this.client = client;
     this.cluster = cluster;
     this.settings = settings;
   }
@@ -50,22 +53,32 @@ final class QuickstartCluster implements AutoCloseable {
           "--cluster needs the list of Spark's jars: run it through ./adlake, which passes -D"
               + SPARK_CLASSPATH_PROPERTY);
     }
-    LocalS3 s3 = null;
+    Process s3 = null;
+    S3Client client = null;
     try {
       Files.createDirectories(directory.resolve("s3"));
       int port;
       try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         port = socket.getLocalPort();
       }
+      Files.createDirectories(directory.resolve("logs"));
       s3 =
-          LocalS3.builder()
-              .port(port)
-              .mode(LocalS3Mode.PERSISTENCE)
-              .dataPath(directory.resolve("s3").toString())
-              .build();
-      s3.start();
+          new ProcessBuilder(
+                  ProcessHandle.current().info().command().orElse("java"),
+                  "-Xmx512m",
+                  "-Dadlake.log.dir=" + directory.resolve("logs").resolve("s3"),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  S3ServerMain.class.getName(),
+                  String.valueOf(port),
+                  directory.resolve("s3").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(
+                      directory.resolve("logs").resolve("s3.log").toFile()))
+              .start();
       URI endpoint = URI.create("http://127.0.0.1:" + port);
-      ensureBucket(endpoint);
+      client = ensureBucket(endpoint, s3);
       console.line("  S3 server (LocalS3) at %s, objects in %s", endpoint, directory.resolve("s3"));
       StandaloneCluster cluster =
           StandaloneCluster.start(
@@ -86,10 +99,13 @@ final class QuickstartCluster implements AutoCloseable {
       settings.put("lake.s3.secret-access-key", SECRET_KEY);
       // The Kafka archive writes local folders only, for now.
       settings.put("archive.directory", config.home().resolve("kafka-archive").toUri().toString());
-      return new QuickstartCluster(s3, cluster, settings);
+      return new QuickstartCluster(s3, client, cluster, settings);
     } catch (IOException | RuntimeException e) {
       if (s3 != null) {
-        s3.shutdown();
+        s3.destroyForcibly();
+      }
+      if (client != null) {
+        client.close();
       }
       if (e instanceof RuntimeException runtime) {
         throw runtime;
@@ -100,8 +116,28 @@ final class QuickstartCluster implements AutoCloseable {
     }
   }
 
-  private static void ensureBucket(URI endpoint) {
-    try (S3Client client =
+  /**
+   * A client with the bucket made. It stays open until the server has stopped: the server prints a
+   * stack trace for every connection a client resets on closing.
+   */
+  private static S3Client ensureBucket(URI endpoint, Process server) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (true) {
+      try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
+        break;
+      } catch (IOException notYet) {
+        if (!server.isAlive() || System.nanoTime() > deadline) {
+          throw new IOException("the S3 server did not start; see logs/s3.log", notYet);
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+    }
+    S3Client client =
         S3Client.builder()
             .endpointOverride(endpoint)
             .forcePathStyle(true)
@@ -109,13 +145,13 @@ final class QuickstartCluster implements AutoCloseable {
             .credentialsProvider(
                 StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-            .build()) {
-      boolean exists =
-          client.listBuckets().buckets().stream().anyMatch(bucket -> bucket.name().equals(BUCKET));
-      if (!exists) {
-        client.createBucket(request -> request.bucket(BUCKET));
-      }
+            .build();
+    boolean exists =
+        client.listBuckets().buckets().stream().anyMatch(bucket -> bucket.name().equals(BUCKET));
+    if (!exists) {
+      client.createBucket(request -> request.bucket(BUCKET));
     }
+    return client;
   }
 
   /** Configuration overrides that put the warehouse on S3 and Spark on the cluster. */
@@ -126,6 +162,13 @@ final class QuickstartCluster implements AutoCloseable {
   @Override
   public void close() {
     cluster.close();
-    s3.shutdown();
+    s3.destroy();
+    try {
+      s3.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    s3.destroyForcibly();
+    client.close();
   }
 }

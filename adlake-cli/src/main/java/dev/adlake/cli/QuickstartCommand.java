@@ -250,8 +250,8 @@ final class QuickstartCommand implements Callable<Integer> {
 
       console.line("Done in %.0f s. Where to look:", (System.nanoTime() - started) / 1e9);
       console.line("  landing zone   %s", config.landing().location());
-      console.line("  archive        %s", config.ingest().archivePath());
-      console.line("  errored files  %s", config.ingest().errorPath());
+      console.line("  archive        %s", config.ingest().archiveLocation());
+      console.line("  errored files  %s", config.ingest().errorLocation());
       console.line("  true answers   %s", config.expectedDirectory());
       console.line("  warehouse      %s", config.lake().warehouse());
       console.line("  Kafka archive  %s", config.archive().localDirectory());

@@ -186,6 +186,18 @@ class ClusterIT {
         .contains("impressions per ad and hour:")
         .doesNotContain("first differences");
 
+    // One job through spark-submit, a full recompute of the identity graph: the driver has only
+    // Spark's jars and the job jar.
+    Path submitLog = home.resolve("submit.log");
+    Process submit = adlake(submitLog, "submit", "user-ids-mapper", "-p", "recompute=true");
+    assertThat(submit.waitFor(5, TimeUnit.MINUTES)).as("submit finished").isTrue();
+    String submitted = Files.readString(submitLog);
+    assertThat(submit.exitValue()).as(submitted).isZero();
+    assertThat(submitted)
+        .contains("spark-submit --master " + cluster.masterUrl())
+        .containsPattern("Run \\d+ of user-ids-mapper succeeded in [\\d.]+ s: [1-9][\\d,]* rows in")
+        .contains("spark-submit ended: user-ids-mapper succeeded");
+
     // The enricher killed mid-stream and resumed from its checkpoint on S3.
     SparkSession spark = platform.spark();
     String events = EventsTables.DEFAULT.events();
@@ -248,6 +260,7 @@ class ClusterIT {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
     command.add("-Xmx2g");
+    command.add("-Dadlake.spark-classpath=" + System.getProperty("adlake.spark-classpath"));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(AdlakeCommand.class.getName());

@@ -136,22 +136,38 @@ public final class LakeSession {
    * Hadoop's S3A settings for the warehouse's store, so that {@code s3a://} paths outside Iceberg
    * (the enricher's checkpoint, Spark's own reads) reach the same endpoint with the same keys.
    */
-  static Map<String, String> s3aProperties(LakeConfig lake) {
+  public static Map<String, String> s3aProperties(LakeConfig lake) {
+    return lake.onS3() ? s3aSettings(lake) : Map.of();
+  }
+
+  private static Map<String, String> s3aSettings(LakeConfig lake) {
     Map<String, String> properties = new LinkedHashMap<>();
-    if (lake.onS3()) {
-      properties.put("fs.s3a.endpoint.region", lake.s3Region());
-      properties.put("fs.s3a.path.style.access", String.valueOf(lake.s3PathStyleAccess()));
-      lake.s3Endpoint()
-          .ifPresent(
-              endpoint -> {
-                properties.put("fs.s3a.endpoint", endpoint.toString());
+    properties.put("fs.s3a.endpoint.region", lake.s3Region());
+    properties.put("fs.s3a.path.style.access", String.valueOf(lake.s3PathStyleAccess()));
+    lake.s3Endpoint()
+        .ifPresent(
+            endpoint -> {
+              properties.put("fs.s3a.endpoint", endpoint.toString());
+              properties.put(
+                  "fs.s3a.connection.ssl.enabled",
+                  String.valueOf("https".equals(endpoint.getScheme())));
+            });
+    lake.s3AccessKeyId().ifPresent(key -> properties.put("fs.s3a.access.key", key));
+    lake.s3SecretAccessKey().ifPresent(key -> properties.put("fs.s3a.secret.key", key));
+    return properties;
+  }
+
+  /**
+   * {@link #s3aProperties} for one bucket only ({@code fs.s3a.bucket.NAME.*}), so that a bucket
+   * reached with the lake's S3 settings (an S3 landing zone) gets them whatever the warehouse is.
+   */
+  public static Map<String, String> s3aBucketProperties(LakeConfig lake, String bucket) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    s3aSettings(lake)
+        .forEach(
+            (name, value) ->
                 properties.put(
-                    "fs.s3a.connection.ssl.enabled",
-                    String.valueOf("https".equals(endpoint.getScheme())));
-              });
-      lake.s3AccessKeyId().ifPresent(key -> properties.put("fs.s3a.access.key", key));
-      lake.s3SecretAccessKey().ifPresent(key -> properties.put("fs.s3a.secret.key", key));
-    }
+                    "fs.s3a.bucket." + bucket + "." + name.substring("fs.s3a.".length()), value));
     return properties;
   }
 

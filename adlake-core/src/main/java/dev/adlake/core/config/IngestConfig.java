@@ -1,12 +1,16 @@
 package dev.adlake.core.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
-/** How files are ingested: where loaded and failed files are moved, limits and polling. */
+/**
+ * How files are ingested: where loaded and failed files are moved (local folders, or {@code s3a://}
+ * prefixes for an S3 landing zone), limits and polling.
+ */
 public record IngestConfig(
-    Path archivePath,
-    Path errorPath,
+    URI archiveLocation,
+    URI errorLocation,
     double maxRejectRatio,
     int pollIntervalSeconds,
     String discovery,
@@ -70,18 +74,20 @@ public record IngestConfig(
           ValueType.string(),
           "adlake.object-created",
           "Kafka topic of object-created notifications, with ingest.discovery: kafka");
-  public static final ConfigKey<Path> ARCHIVE_PATH =
+  public static final ConfigKey<URI> ARCHIVE_PATH =
       ConfigKey.of(
           "ingest.archive-path",
-          ValueType.path(),
+          ValueType.uri("file", "s3a"),
           "${home}/archive",
-          "Folder loaded files are moved to, under their landing path; never deleted");
-  public static final ConfigKey<Path> ERROR_PATH =
+          "Folder loaded files are moved to, under their landing path; never deleted (an s3a://"
+              + " prefix with an S3 landing zone: moved within S3)");
+  public static final ConfigKey<URI> ERROR_PATH =
       ConfigKey.of(
           "ingest.error-path",
-          ValueType.path(),
+          ValueType.uri("file", "s3a"),
           "${home}/error",
-          "Folder failed files are moved to, under their landing path; never deleted");
+          "Folder failed files are moved to, under their landing path; never deleted (an s3a://"
+              + " prefix with an S3 landing zone: moved within S3)");
   public static final ConfigKey<Double> MAX_REJECT_RATIO =
       ConfigKey.of(
           "ingest.max-reject-ratio",
@@ -153,5 +159,36 @@ public record IngestConfig(
         values.get(SPLIT_MB),
         values.get(BATCH_MB),
         values.get(BATCH_FILES));
+  }
+
+  /** Whether loaded and failed files are moved within S3 rather than to local folders. */
+  public boolean archiveOnS3() {
+    return "s3a".equals(archiveLocation.getScheme()) || "s3a".equals(errorLocation.getScheme());
+  }
+
+  /**
+   * The local archive folder.
+   *
+   * @throws dev.adlake.core.InvalidInputException when the archive is on S3
+   */
+  public Path archivePath() {
+    return local(archiveLocation, ARCHIVE_PATH);
+  }
+
+  /**
+   * The local error folder.
+   *
+   * @throws dev.adlake.core.InvalidInputException when it is on S3
+   */
+  public Path errorPath() {
+    return local(errorLocation, ERROR_PATH);
+  }
+
+  private static Path local(URI location, ConfigKey<URI> key) {
+    if (!"file".equals(location.getScheme())) {
+      throw new dev.adlake.core.InvalidInputException(
+          "%s is %s: this needs a local folder".formatted(key.name(), location));
+    }
+    return Path.of(location);
   }
 }

@@ -1,7 +1,7 @@
 package dev.adlake.core.feed;
 
 import java.io.InputStream;
-import java.nio.file.Path;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,7 +19,7 @@ public interface LandingStore {
   InputStream open(String key);
 
   /** Where an engine that reads by path finds the object. */
-  java.net.URI uri(String key);
+  URI uri(String key);
 
   /** True when the object is there. */
   boolean exists(String key);
@@ -28,11 +28,22 @@ public interface LandingStore {
   java.util.Optional<StoredObject> stat(String key);
 
   /**
-   * Moves an object under another root, keeping its key as the path there; when that name is taken
-   * (an earlier version of the same key), a suffix keeps both. Returns the stored path.
+   * Moves an object under another root (a local folder; for an S3 landing zone also an {@code
+   * s3a://} prefix), keeping its key as the path there; when that name is taken (an earlier version
+   * of the same key), a suffix keeps both. Returns where it is stored: a local path or an {@code
+   * s3a://} URI.
    */
-  Path moveTo(String key, Path root, String suffixIfTaken);
+  String moveTo(String key, URI root, String suffixIfTaken);
+
+  /**
+   * Where {@link #moveTo} put the object when it is no longer at its key: the suffixed name when
+   * that exists, else the plain one (for an attempt that died before recording where).
+   */
+  String movedLocation(String key, URI root, String suffixIfTaken);
+
+  /** Whether a stored location (as {@link #moveTo} returned it) holds a file. */
+  boolean isStored(String stored);
 
   /** Moves a stored file back to its key, as when a load is retried. */
-  void restore(Path stored, String key);
+  void restore(String stored, String key);
 }

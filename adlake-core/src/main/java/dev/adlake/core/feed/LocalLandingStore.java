@@ -1,9 +1,11 @@
 package dev.adlake.core.feed;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -92,16 +94,16 @@ public final class LocalLandingStore implements LandingStore {
   }
 
   @Override
-  public Path moveTo(String key, Path targetRoot, String suffixIfTaken) {
+  public String moveTo(String key, URI targetRoot, String suffixIfTaken) {
     Path source = root.resolve(key);
-    Path target = targetRoot.resolve(key);
+    Path target = folder(targetRoot).resolve(key);
     try {
       Files.createDirectories(target.getParent());
       if (Files.exists(target)) {
         target = target.resolveSibling(target.getFileName() + suffixIfTaken);
       }
       move(source, target);
-      return target;
+      return target.toString();
     } catch (IOException e) {
       throw new ExternalFailureException(
           "Cannot move %s to %s: %s".formatted(source, target, e.getMessage()), e);
@@ -109,15 +111,38 @@ public final class LocalLandingStore implements LandingStore {
   }
 
   @Override
-  public void restore(Path stored, String key) {
+  public String movedLocation(String key, URI targetRoot, String suffixIfTaken) {
+    Path plain = folder(targetRoot).resolve(key);
+    Path suffixed = plain.resolveSibling(plain.getFileName() + suffixIfTaken);
+    return (Files.exists(suffixed) ? suffixed : plain).toString();
+  }
+
+  @Override
+  public boolean isStored(String stored) {
+    return Files.isRegularFile(Path.of(stored));
+  }
+
+  @Override
+  public void restore(String stored, String key) {
     Path target = root.resolve(key);
     try {
       Files.createDirectories(target.getParent());
-      move(stored, target);
+      move(Path.of(stored), target);
     } catch (IOException e) {
       throw new ExternalFailureException(
           "Cannot move %s back to %s: %s".formatted(stored, target, e.getMessage()), e);
     }
+  }
+
+  /** A local archive or error folder: a landing folder moves files on this file system only. */
+  private static Path folder(URI location) {
+    if (!"file".equals(location.getScheme())) {
+      throw new InvalidInputException(
+          ("Cannot move landed files to %s: archive and error folders on S3 need an S3 landing"
+                  + " zone (landing.path: s3a://...); with a local one, use local folders")
+              .formatted(location));
+    }
+    return Path.of(location);
   }
 
   private static void move(Path source, Path target) throws IOException {

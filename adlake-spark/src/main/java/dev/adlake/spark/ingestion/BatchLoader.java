@@ -402,7 +402,18 @@ final class BatchLoader {
     }
   }
 
+  /**
+   * Where the tasks write a batch's rejects for this process to read: beside an S3 warehouse (where
+   * every executor reaches it), else under the home's work folder.
+   */
   private org.apache.hadoop.fs.Path staging(long firstLoadId) {
+    if (config.lake().onS3()) {
+      String warehouse = config.lake().warehouse().toString();
+      return new org.apache.hadoop.fs.Path(
+          (warehouse.endsWith("/") ? warehouse : warehouse + "/")
+              + "staging/ingest/batch-"
+              + firstLoadId);
+    }
     return new org.apache.hadoop.fs.Path(
         config.workDirectory().resolve("ingest-staging").resolve("batch-" + firstLoadId).toUri());
   }

@@ -13,8 +13,8 @@ import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadCounts;
 import dev.adlake.core.ledger.LoadLedger;
 import dev.adlake.core.ledger.LoadStatus;
+import dev.adlake.spark.LakeSession;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -381,19 +381,19 @@ public final class Ingestion {
     boolean archive = load.status() == LoadStatus.READY_FOR_ARCHIVING;
     LoadStatus working = archive ? LoadStatus.ARCHIVING : LoadStatus.ERRORING;
     LoadStatus done = archive ? LoadStatus.ARCHIVED : LoadStatus.ERRORED;
-    Path root = archive ? config.ingest().archivePath() : config.ingest().errorPath();
+    java.net.URI root =
+        archive ? config.ingest().archiveLocation() : config.ingest().errorLocation();
     Load moving = ledger.transition(load.id(), load.status(), working);
-    Path stored;
+    String suffix = ".load-" + moving.id();
+    String stored;
     if (landing.exists(moving.objectKey())) {
-      stored = landing.moveTo(moving.objectKey(), root, ".load-" + moving.id());
+      stored = landing.moveTo(moving.objectKey(), root, suffix);
       crashIf("after-move");
     } else {
       // Moved by an earlier attempt that died before recording it.
-      Path plain = root.resolve(moving.objectKey());
-      Path suffixed = plain.resolveSibling(plain.getFileName() + ".load-" + moving.id());
-      stored = java.nio.file.Files.exists(suffixed) ? suffixed : plain;
+      stored = landing.movedLocation(moving.objectKey(), root, suffix);
     }
-    return ledger.stored(moving.id(), working, done, stored.toString());
+    return ledger.stored(moving.id(), working, done, stored);
   }
 
   /**
@@ -472,7 +472,13 @@ public final class Ingestion {
       return false;
     }
     if (tasksReadLanding == null) {
-      String scheme = landing.uri("probe").getScheme();
+      java.net.URI probe = landing.uri("probe");
+      String scheme = probe.getScheme();
+      if ("s3a".equals(scheme)) {
+        // The landing bucket is reached with the lake's S3 settings, in the tasks too.
+        LakeSession.s3aBucketProperties(config.lake(), probe.getHost())
+            .forEach(spark.sparkContext().hadoopConfiguration()::set);
+      }
       try {
         org.apache.hadoop.fs.FileSystem.getFileSystemClass(
             scheme, spark.sparkContext().hadoopConfiguration());

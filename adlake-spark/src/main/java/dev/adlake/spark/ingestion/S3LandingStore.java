@@ -28,8 +28,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A landing zone under an {@code s3a://bucket/prefix}. Handled objects are moved to the local
- * archive or error folder: downloaded whole, then removed from the bucket.
+ * A landing zone under an {@code s3a://bucket/prefix}. Handled objects are moved to the archive or
+ * error location: within S3 (a server-side copy) when it is an {@code s3a://} prefix, else
+ * downloaded whole to the local folder; only then removed from the landing prefix.
  */
 public final class S3LandingStore implements LandingStore, AutoCloseable {
   private final S3Client client;
@@ -114,8 +115,11 @@ public final class S3LandingStore implements LandingStore, AutoCloseable {
   }
 
   @Override
-  public Path moveTo(String key, Path root, String suffixIfTaken) {
-    Path target = root.resolve(key);
+  public String moveTo(String key, URI root, String suffixIfTaken) {
+    if ("s3a".equals(root.getScheme())) {
+      return moveWithinS3(key, root, suffixIfTaken);
+    }
+    Path target = Path.of(root).resolve(key);
     try {
       Files.createDirectories(target.getParent());
       if (Files.exists(target)) {
@@ -128,7 +132,7 @@ public final class S3LandingStore implements LandingStore, AutoCloseable {
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
       // Only once the copy is complete on disk is the object removed from the bucket.
       client.deleteObject(request -> request.bucket(bucket).key(prefix + key));
-      return target;
+      return target.toString();
     } catch (IOException | SdkException e) {
       throw new ExternalFailureException(
           "Cannot move s3a://%s/%s%s to %s: %s"
@@ -137,17 +141,105 @@ public final class S3LandingStore implements LandingStore, AutoCloseable {
     }
   }
 
-  @Override
-  public void restore(Path stored, String key) {
+  /** A server-side copy to the archive or error prefix, then the landed object is removed. */
+  private String moveWithinS3(String key, URI root, String suffixIfTaken) {
+    Place target = Place.of(root, key);
     try {
+      if (exists(target)) {
+        target = new Place(target.bucket(), target.key() + suffixIfTaken);
+      }
+      Place to = target;
+      client.copyObject(
+          request ->
+              request
+                  .sourceBucket(bucket)
+                  .sourceKey(prefix + key)
+                  .destinationBucket(to.bucket())
+                  .destinationKey(to.key()));
+      client.deleteObject(request -> request.bucket(bucket).key(prefix + key));
+      return to.uri();
+    } catch (SdkException e) {
+      throw new ExternalFailureException(
+          "Cannot move s3a://%s/%s%s to %s: %s"
+              .formatted(bucket, prefix, key, target.uri(), e.getMessage()),
+          e);
+    }
+  }
+
+  @Override
+  public String movedLocation(String key, URI root, String suffixIfTaken) {
+    if ("s3a".equals(root.getScheme())) {
+      Place plain = Place.of(root, key);
+      Place suffixed = new Place(plain.bucket(), plain.key() + suffixIfTaken);
+      return (exists(suffixed) ? suffixed : plain).uri();
+    }
+    Path plain = Path.of(root).resolve(key);
+    Path suffixed = plain.resolveSibling(plain.getFileName() + suffixIfTaken);
+    return (Files.exists(suffixed) ? suffixed : plain).toString();
+  }
+
+  @Override
+  public boolean isStored(String stored) {
+    if (stored.startsWith("s3a://")) {
+      return exists(Place.of(URI.create(stored), ""));
+    }
+    return Files.isRegularFile(Path.of(stored));
+  }
+
+  @Override
+  public void restore(String stored, String key) {
+    try {
+      if (stored.startsWith("s3a://")) {
+        Place from = Place.of(URI.create(stored), "");
+        client.copyObject(
+            request ->
+                request
+                    .sourceBucket(from.bucket())
+                    .sourceKey(from.key())
+                    .destinationBucket(bucket)
+                    .destinationKey(prefix + key));
+        client.deleteObject(request -> request.bucket(from.bucket()).key(from.key()));
+        return;
+      }
       client.putObject(
-          request -> request.bucket(bucket).key(prefix + key), RequestBody.fromFile(stored));
-      Files.delete(stored);
+          request -> request.bucket(bucket).key(prefix + key),
+          RequestBody.fromFile(Path.of(stored)));
+      Files.delete(Path.of(stored));
     } catch (IOException | SdkException e) {
       throw new ExternalFailureException(
           "Cannot move %s back to s3a://%s/%s%s: %s"
               .formatted(stored, bucket, prefix, key, e.getMessage()),
           e);
+    }
+  }
+
+  private boolean exists(Place place) {
+    try {
+      client.headObject(request -> request.bucket(place.bucket()).key(place.key()));
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** An object's bucket and key. */
+  private record Place(String bucket, String key) {
+    /** The object at a key under an {@code s3a://bucket/prefix}. */
+    static Place of(URI root, String key) {
+      String path = root.getPath() == null ? "" : root.getPath().replaceAll("^/+", "");
+      if (!key.isEmpty() && !path.isEmpty() && !path.endsWith("/")) {
+        path += "/";
+      }
+      return new Place(root.getHost(), path + key);
+    }
+
+    String uri() {
+      return "s3a://" + bucket + "/" + key;
     }
   }
 

@@ -46,18 +46,23 @@ final class RetentionPlanner {
         tables.put(table.name(), table);
       }
     }
-    folders.put(
-        LANDING_ARCHIVE,
-        new Folder(
-            config.ingest().archivePath(),
-            FolderRetention.Dating.MODIFIED,
-            Retention.parse(config.maintenance().landingArchiveRetention())));
-    folders.put(
-        LANDING_ERRORS,
-        new Folder(
-            config.ingest().errorPath(),
-            FolderRetention.Dating.MODIFIED,
-            Retention.parse(config.maintenance().landingErrorsRetention())));
+    // Archive and error prefixes on S3 are kept by the bucket's lifecycle rules, not here.
+    if ("file".equals(config.ingest().archiveLocation().getScheme())) {
+      folders.put(
+          LANDING_ARCHIVE,
+          new Folder(
+              config.ingest().archivePath(),
+              FolderRetention.Dating.MODIFIED,
+              Retention.parse(config.maintenance().landingArchiveRetention())));
+    }
+    if ("file".equals(config.ingest().errorLocation().getScheme())) {
+      folders.put(
+          LANDING_ERRORS,
+          new Folder(
+              config.ingest().errorPath(),
+              FolderRetention.Dating.MODIFIED,
+              Retention.parse(config.maintenance().landingErrorsRetention())));
+    }
     Retention kafka = Retention.parse(config.maintenance().kafkaArchiveRetention());
     if (kafka.kind() != Retention.Kind.FOREVER) {
       folders.put(

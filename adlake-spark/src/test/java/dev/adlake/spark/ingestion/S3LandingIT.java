@@ -6,6 +6,7 @@ import com.robothy.s3.rest.LocalS3;
 import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigLoader;
+import dev.adlake.core.feed.LandingStore;
 import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadStatus;
@@ -104,7 +105,10 @@ class S3LandingIT {
     assertThat(platform.spark().table("it_s3.partner__bucket").count()).isEqualTo(3);
     assertThat(Files.exists(root.resolve("archive/partner/bucket/a.csv"))).isTrue();
     List<String> left =
-        client.listObjectsV2(request -> request.bucket("incoming")).contents().stream()
+        client
+            .listObjectsV2(request -> request.bucket("incoming").prefix("landing/"))
+            .contents()
+            .stream()
             .map(object -> object.key())
             .toList();
     assertThat(left).containsExactly("landing/elsewhere/c.csv");
@@ -113,5 +117,78 @@ class S3LandingIT {
         new Ingestion(platform.spark(), config, ledger, LandingStores.open(config), line -> {})
             .run(config.feeds());
     assertThat(again.discovered()).isZero();
+  }
+
+  @Test
+  void archiveAndErrorPrefixesOnS3KeepEveryFileAndAFailedOneCanGoBack() {
+    Platform platform = TestPlatform.get();
+    Path root = platform.config().home().resolve("s3-moved-it");
+    AdlakeConfig config =
+        ConfigLoader.load(
+            new ConfigLoader.Request(
+                Optional.of(platform.config().home()),
+                Optional.empty(),
+                Map.of(),
+                Map.ofEntries(
+                    Map.entry("landing.path", "s3a://incoming/moved-landing"),
+                    Map.entry("lake.s3.endpoint", endpoint),
+                    Map.entry("lake.s3.path-style-access", "true"),
+                    Map.entry("lake.s3.access-key-id", "k"),
+                    Map.entry("lake.s3.secret-access-key", "s"),
+                    Map.entry("ingest.archive-path", "s3a://kept/archive"),
+                    Map.entry("ingest.error-path", "s3a://kept/error/"),
+                    Map.entry("feeds.moved.prefix", "partner/moved/"),
+                    Map.entry("feeds.moved.format", "csv"),
+                    Map.entry("feeds.moved.schema", "id int not null"),
+                    Map.entry("feeds.moved.table", "it_s3.partner__moved")),
+                root));
+    client.createBucket(request -> request.bucket("kept"));
+    client.putObject(
+        request -> request.bucket("incoming").key("moved-landing/partner/moved/good.csv"),
+        RequestBody.fromString("id\n1\n2\n"));
+    client.putObject(
+        request -> request.bucket("incoming").key("moved-landing/partner/moved/bad.csv"),
+        RequestBody.fromString("id\nx\ny\n"));
+    JdbcLoadLedger ledger = new JdbcLoadLedger(platform.metadata().dataSource());
+    LandingStore landing = LandingStores.open(config);
+
+    Ingestion.Report report =
+        new Ingestion(platform.spark(), config, ledger, landing, line -> {}).run(config.feeds());
+    // A new version of the loaded file: loaded again, archived beside the first.
+    client.putObject(
+        request -> request.bucket("incoming").key("moved-landing/partner/moved/good.csv"),
+        RequestBody.fromString("id\n1\n2\n3\n"));
+    Ingestion.Report second =
+        new Ingestion(platform.spark(), config, ledger, landing, line -> {}).run(config.feeds());
+
+    assertThat(report.archived()).isEqualTo(1);
+    assertThat(report.errored()).isEqualTo(1);
+    assertThat(second.archived()).isEqualTo(1);
+    assertThat(platform.spark().table("it_s3.partner__moved").count()).isEqualTo(3);
+    List<String> kept =
+        client.listObjectsV2(request -> request.bucket("kept")).contents().stream()
+            .map(object -> object.key())
+            .sorted()
+            .toList();
+    assertThat(kept)
+        .hasSize(3)
+        .contains("archive/partner/moved/good.csv", "error/partner/moved/bad.csv")
+        .anyMatch(key -> key.startsWith("archive/partner/moved/good.csv.load-"));
+    assertThat(
+            client
+                .listObjectsV2(request -> request.bucket("incoming").prefix("moved-landing/"))
+                .contents())
+        .isEmpty();
+    Load failed =
+        ledger
+            .list(Optional.of(LoadStatus.ERRORED), Optional.of("moved"), Optional.empty(), 10)
+            .get(0);
+    assertThat(failed.storedKey()).contains("s3a://kept/error/partner/moved/bad.csv");
+
+    // What `adlake loads --retry` does: the failed file goes back to its landing key.
+    assertThat(landing.isStored(failed.storedKey().get())).isTrue();
+    landing.restore(failed.storedKey().get(), failed.objectKey());
+    assertThat(landing.exists("partner/moved/bad.csv")).isTrue();
+    assertThat(landing.isStored(failed.storedKey().get())).isFalse();
   }
 }
