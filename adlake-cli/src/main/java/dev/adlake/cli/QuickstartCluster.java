@@ -1,11 +1,11 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.LoopbackPorts;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.spark.cluster.StandaloneCluster;
+import dev.adlake.spark.common.S3Clients;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,9 +13,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -57,10 +54,7 @@ final class QuickstartCluster implements AutoCloseable {
     S3Client client = null;
     try {
       Files.createDirectories(directory.resolve("s3"));
-      int port;
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = socket.getLocalPort();
-      }
+      int port = LoopbackPorts.free();
       Files.createDirectories(directory.resolve("logs"));
       s3 =
           new ProcessBuilder(
@@ -137,15 +131,7 @@ final class QuickstartCluster implements AutoCloseable {
         }
       }
     }
-    S3Client client =
-        S3Client.builder()
-            .endpointOverride(endpoint)
-            .forcePathStyle(true)
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-            .build();
+    S3Client client = S3Clients.of(endpoint, ACCESS_KEY, SECRET_KEY);
     boolean exists =
         client.listBuckets().buckets().stream().anyMatch(bucket -> bucket.name().equals(BUCKET));
     if (!exists) {

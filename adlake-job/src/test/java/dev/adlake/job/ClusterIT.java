@@ -6,6 +6,7 @@ import com.robothy.s3.rest.LocalS3;
 import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import dev.adlake.cli.AdlakeCommand;
 import dev.adlake.core.Folders;
+import dev.adlake.core.LoopbackPorts;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigLoader;
 import dev.adlake.generator.stream.StreamEventGenerator;
@@ -15,9 +16,8 @@ import dev.adlake.generator.truth.StreamTruthCheck;
 import dev.adlake.kafka.EventProducer;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.cluster.StandaloneCluster;
+import dev.adlake.spark.common.S3Clients;
 import dev.adlake.spark.ingestion.enrich.EventsTables;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +31,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -58,22 +55,11 @@ class ClusterIT {
     home = Path.of("target", "cluster-it").toAbsolutePath();
     Folders.delete(home);
     Files.createDirectories(home);
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = LoopbackPorts.free();
     s3 = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
     s3.start();
     String endpoint = "http://127.0.0.1:" + port;
-    try (S3Client client =
-        S3Client.builder()
-            .endpointOverride(java.net.URI.create(endpoint))
-            .forcePathStyle(true)
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-            .build()) {
+    try (S3Client client = S3Clients.of(java.net.URI.create(endpoint), ACCESS_KEY, SECRET_KEY)) {
       client.createBucket(request -> request.bucket(BUCKET));
     }
     Map<String, String> lake =

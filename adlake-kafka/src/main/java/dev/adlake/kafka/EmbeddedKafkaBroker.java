@@ -1,11 +1,9 @@
 package dev.adlake.kafka;
 
 import dev.adlake.core.ExternalFailureException;
-import java.io.IOException;
+import dev.adlake.core.LoopbackPorts;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,8 +45,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static EmbeddedKafkaBroker start(Path logDirectory, int port) {
     try {
       Files.createDirectories(logDirectory);
-      int clientPort = port == 0 ? freePort() : port;
-      int controllerPort = freePort();
+      int clientPort = port == 0 ? LoopbackPorts.free() : port;
+      int controllerPort = LoopbackPorts.free();
       Properties properties = new Properties();
       properties.put("process.roles", "broker,controller");
       properties.put("node.id", String.valueOf(NODE_ID));
@@ -100,12 +98,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         .setMetadataLogDirectory(logDirectory.toString())
         .setDirectories(List.of(logDirectory.toString()))
         .run();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** The bootstrap servers clients connect to. */

@@ -88,6 +88,16 @@ public final class LakeSession {
     properties.put(
         "spark.sql.shuffle.partitions", String.valueOf(config.spark().shufflePartitions()));
     properties.put("spark.sql.adaptive.enabled", "true");
+    // Partition counts from the data's size and a task's memory, for every job's shuffles.
+    Map<String, String> sizing = new LinkedHashMap<>(config.spark().properties());
+    for (String key : new String[] {"spark.executor.memory", "spark.executor.cores"}) {
+      Optional.ofNullable(System.getProperty(key)).ifPresent(value -> sizing.put(key, value));
+    }
+    properties.putAll(
+        PartitionSizing.forSession(
+            submitted() ? System.getProperty(SPARK_MASTER) : config.spark().master(),
+            sizing,
+            config.spark().shufflePartitions()));
     if (local) {
       // In local mode the tasks share adlake's JVM: a task out of memory fails its job (which
       // then says which job and what to change) instead of ending the process.

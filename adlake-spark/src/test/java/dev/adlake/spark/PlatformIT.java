@@ -130,5 +130,30 @@ class PlatformIT {
         .containsEntry("spark.sql.catalog.lake.type", "jdbc")
         .containsEntry("spark.master", "local[2]");
     assertThat(properties.get("spark.local.dir")).startsWith(platform.config().home().toString());
+    // Shuffles sized from the data and a task's memory, in the running session too.
+    assertThat(properties)
+        .containsEntry("spark.sql.adaptive.coalescePartitions.initialPartitionNum", "200")
+        .containsKey("spark.sql.adaptive.advisoryPartitionSizeInBytes");
+    assertThat(platform.spark().conf().get("spark.sql.adaptive.advisoryPartitionSizeInBytes"))
+        .isEqualTo(properties.get("spark.sql.adaptive.advisoryPartitionSizeInBytes"));
+  }
+
+  @Test
+  void aSparkConfOfTheUsersBeatsTheSizing(@TempDir Path home) {
+    Platform shared = TestPlatform.get();
+    AdlakeConfig config =
+        ConfigLoader.load(
+            new ConfigLoader.Request(
+                Optional.of(home),
+                Optional.empty(),
+                Map.of(),
+                Map.of(
+                    "spark.master",
+                    "local[2]",
+                    "spark.conf.spark.sql.adaptive.coalescePartitions.initialPartitionNum",
+                    "64"),
+                Path.of("").toAbsolutePath()));
+    assertThat(LakeSession.properties(config, shared.metadata()))
+        .containsEntry("spark.sql.adaptive.coalescePartitions.initialPartitionNum", "64");
   }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.robothy.s3.rest.LocalS3;
 import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import dev.adlake.core.LoopbackPorts;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigLoader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.adlake.spark.common.S3Clients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,9 +17,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -37,22 +34,11 @@ class S3WarehouseIT {
 
   @BeforeAll
   static void startS3() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = LoopbackPorts.free();
     server = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
     server.start();
     endpoint = URI.create("http://127.0.0.1:" + port);
-    client =
-        S3Client.builder()
-            .endpointOverride(endpoint)
-            .forcePathStyle(true)
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-            .build();
+    client = S3Clients.of(endpoint, ACCESS_KEY, SECRET_KEY);
     client.createBucket(request -> request.bucket(BUCKET));
   }
 

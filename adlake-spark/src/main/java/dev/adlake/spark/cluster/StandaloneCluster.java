@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.InvalidInputException;
+import dev.adlake.core.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,8 +102,8 @@ public final class StandaloneCluster implements AutoCloseable {
     List<Process> processes = new ArrayList<>();
     try {
       Path home = sparkHome(shape);
-      int port = freePort();
-      int webPort = freePort();
+      int port = LoopbackPorts.free();
+      int webPort = LoopbackPorts.free();
       String masterUrl = "spark://%s:%d".formatted(HOST, port);
       progress.accept("Starting a Spark master at " + masterUrl);
       processes.add(
@@ -137,7 +136,7 @@ public final class StandaloneCluster implements AutoCloseable {
                     "--memory",
                     shape.memoryPerWorker(),
                     "--webui-port",
-                    String.valueOf(freePort()),
+                    String.valueOf(LoopbackPorts.free()),
                     "--work-dir",
                     workDirectory.toString(),
                     masterUrl)));
@@ -293,11 +292,5 @@ public final class StandaloneCluster implements AutoCloseable {
                 START_TIMEOUT.toSeconds(),
                 shape.directory().resolve("logs")),
         null);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

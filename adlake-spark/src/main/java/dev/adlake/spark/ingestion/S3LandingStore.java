@@ -14,14 +14,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -38,17 +33,7 @@ public final class S3LandingStore implements LandingStore, AutoCloseable {
   private final String prefix;
 
   public S3LandingStore(URI location, LakeConfig s3) {
-    S3ClientBuilder builder =
-        S3Client.builder().region(Region.of(s3.s3Region())).forcePathStyle(s3.s3PathStyleAccess());
-    s3.s3Endpoint().ifPresent(builder::endpointOverride);
-    if (s3.s3AccessKeyId().isPresent() && s3.s3SecretAccessKey().isPresent()) {
-      builder.credentialsProvider(
-          StaticCredentialsProvider.create(
-              AwsBasicCredentials.create(s3.s3AccessKeyId().get(), s3.s3SecretAccessKey().get())));
-    } else {
-      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-    }
-    this.client = builder.build();
+    this.client = dev.adlake.spark.common.S3Clients.of(s3);
     this.bucket = location.getHost();
     String path = location.getPath() == null ? "" : location.getPath().replaceAll("^/+", "");
     this.prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";

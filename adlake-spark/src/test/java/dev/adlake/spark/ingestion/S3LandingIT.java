@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.robothy.s3.rest.LocalS3;
 import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import dev.adlake.core.LoopbackPorts;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigLoader;
 import dev.adlake.core.feed.LandingStore;
@@ -12,8 +13,7 @@ import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadStatus;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.adlake.spark.common.S3Clients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,10 +22,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** A landing zone on S3 (LocalS3 in this JVM): listed, loaded once, moved to the archive. */
@@ -36,21 +33,11 @@ class S3LandingIT {
 
   @BeforeAll
   static void startS3() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = LoopbackPorts.free();
     server = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
     server.start();
     endpoint = "http://127.0.0.1:" + port;
-    client =
-        S3Client.builder()
-            .endpointOverride(java.net.URI.create(endpoint))
-            .forcePathStyle(true)
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
-            .build();
+    client = S3Clients.of(java.net.URI.create(endpoint), "k", "s");
     client.createBucket(request -> request.bucket("incoming"));
   }
 
