@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
     name = "scaling",
     mixinStandardHelpOptions = true,
     description = {
-      "Time ingestion, the hourly rollup, the enricher and the identity graph as Spark gets",
-      "more cores: local[1], local[2] and a standalone cluster of two one-core workers.",
+      "Time four jobs at local[1], local[2] and on a two-worker cluster.",
       "",
+      "Ingestion, the hourly rollup, the enricher and the identity graph, as Spark gets more",
+      "cores: local[1], local[2] and a standalone cluster of two one-core workers.",
       "Each workload is its own benchmark's adlake side (bench ingest, rollup, enrich and",
       "identity, each checked against the generator's truth), run in one Spark application per",
       "mode on the same PostgreSQL and Kafka; the speed-up is the throughput's ratio to",
