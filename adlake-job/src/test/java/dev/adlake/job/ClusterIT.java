@@ -181,7 +181,8 @@ class ClusterIT {
     assertThat(submit.exitValue()).as(submitted).isZero();
     assertThat(submitted)
         .contains("spark-submit --master " + cluster.masterUrl())
-        .containsPattern("Run \\d+ of user-ids-mapper succeeded in [\\d.]+ s: [1-9][\\d,]* rows in")
+        .containsPattern(
+            "Run \\d+ of user-ids-mapper succeeded in [\\d.]+ s: [\\d,]+ rows in, [1-9][\\d,]* out")
         .contains("spark-submit ended: user-ids-mapper succeeded");
 
     // The enricher killed mid-stream and resumed from its checkpoint on S3.
