@@ -231,13 +231,7 @@ public final class IngestBenchmark {
 
   private static AdlakeConfig configFor(AdlakeConfig base, Path runHome, Path landing, Feed feed) {
     IngestConfig ingest = base.ingest();
-    return new AdlakeConfig(
-        base.home(),
-        base.configFile(),
-        base.metadata(),
-        base.lake(),
-        base.kafka(),
-        base.spark(),
+    return base.withIngestion(
         new LandingConfig(landing.toUri()),
         new IngestConfig(
             runHome.resolve("archive").toUri(),
@@ -250,15 +244,7 @@ public final class IngestBenchmark {
             ingest.splitMb(),
             ingest.batchMb(),
             ingest.batchFiles()),
-        base.metrics(),
-        base.enrich(),
-        base.archive(),
-        base.server(),
-        base.mapper(),
-        List.of(feed),
-        base.scheduler(),
-        base.maintenance(),
-        base.values());
+        List.of(feed));
   }
 
   private static List<Path> files(Path folder) {

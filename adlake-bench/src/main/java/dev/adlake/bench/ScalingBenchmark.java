@@ -34,6 +34,9 @@ public final class ScalingBenchmark {
   public static final String ENRICHER = "enricher";
   public static final String IDENTITY = "identity graph";
 
+  /** The workloads, in the order they run and are reported. */
+  public static final List<String> WORKLOADS = List.of(INGESTION, ROLLUP, ENRICHER, IDENTITY);
+
   /**
    * @param events impressions of the generated day (ingestion, rollup)
    * @param streamEvents events of the enricher's backlog
@@ -69,6 +72,15 @@ public final class ScalingBenchmark {
           .filter(figure -> figure.workload().equals(workload) && figure.mode().equals(mode))
           .map(Figure::perSecond)
           .findFirst();
+    }
+
+    /** The unit of a workload's figures. */
+    public String unit(String workload) {
+      return figures.stream()
+          .filter(figure -> figure.workload().equals(workload))
+          .map(Figure::unit)
+          .findFirst()
+          .orElse("");
     }
   }
 
@@ -189,31 +201,19 @@ public final class ScalingBenchmark {
       properties.putIfAbsent("spark.driver.host", "127.0.0.1");
       properties.putIfAbsent("spark.executor.memory", "3g");
     }
-    return new AdlakeConfig(
-        config.home(),
-        config.configFile(),
-        new MetadataConfig(
-            Optional.of(base.metadata().jdbcUrl()),
-            base.metadata().user(),
-            base.metadata().password(),
-            config.metadata().poolSize(),
-            config.metadata().embeddedPort()),
-        config.lake(),
-        new KafkaConfig(
-            Optional.of(List.of(base.kafkaBootstrapServers().split(","))),
-            config.kafka().embeddedPort()),
-        new SparkConfig(
-            master, config.spark().shufflePartitions(), config.spark().jobJar(), properties),
-        config.landing(),
-        config.ingest(),
-        config.metrics(),
-        config.enrich(),
-        config.archive(),
-        config.server(),
-        config.mapper(),
-        config.feeds(),
-        config.scheduler(),
-        config.maintenance(),
-        config.values());
+    return config
+        .withServices(
+            new MetadataConfig(
+                Optional.of(base.metadata().jdbcUrl()),
+                base.metadata().user(),
+                base.metadata().password(),
+                config.metadata().poolSize(),
+                config.metadata().embeddedPort()),
+            new KafkaConfig(
+                Optional.of(List.of(base.kafkaBootstrapServers().split(","))),
+                config.kafka().embeddedPort()))
+        .withSpark(
+            new SparkConfig(
+                master, config.spark().shufflePartitions(), config.spark().jobJar(), properties));
   }
 }

@@ -79,13 +79,7 @@ final class BenchScalingCommand implements Callable<Integer> {
     }
     List<Path> sparkJars = List.of();
     if (modes.contains(ScalingBenchmark.CLUSTER)) {
-      String classpath =
-          Optional.ofNullable(System.getProperty(QuickstartCluster.SPARK_CLASSPATH_PROPERTY))
-              .orElseThrow(
-                  () ->
-                      new InvalidInputException(
-                          "The cluster mode needs the list of Spark's jars: run through ./adlake"));
-      sparkJars = StandaloneCluster.jarsOf(Path.of(classpath));
+      sparkJars = StandaloneCluster.installedSparkJars("bench scaling's cluster mode");
     }
     int cores = Runtime.getRuntime().availableProcessors();
     console.line(
@@ -111,20 +105,9 @@ final class BenchScalingCommand implements Callable<Integer> {
       console.line(
           "%-16s %s",
           "median", String.join("", modes.stream().map(m -> "%22s".formatted(m)).toList()));
-      for (String workload :
-          List.of(
-              ScalingBenchmark.INGESTION,
-              ScalingBenchmark.ROLLUP,
-              ScalingBenchmark.ENRICHER,
-              ScalingBenchmark.IDENTITY)) {
+      for (String workload : ScalingBenchmark.WORKLOADS) {
         StringBuilder line = new StringBuilder("%-16s ".formatted(workload));
         Optional<Double> first = result.of(workload, modes.get(0));
-        String unit =
-            result.figures().stream()
-                .filter(figure -> figure.workload().equals(workload))
-                .map(ScalingBenchmark.Figure::unit)
-                .findFirst()
-                .orElse("");
         for (String mode : modes) {
           Optional<Double> value = result.of(workload, mode);
           String cell =
@@ -136,7 +119,7 @@ final class BenchScalingCommand implements Callable<Integer> {
                   .orElse("-");
           line.append("%22s".formatted(cell));
         }
-        console.line("%s  %s", line, unit);
+        console.line("%s  %s", line, result.unit(workload));
       }
       console.line(
           "speed-up against %s in brackets; the cluster is 2 workers of 1 core on this %d-core"

@@ -1,5 +1,6 @@
 package dev.adlake.cli;
 
+import dev.adlake.core.ChildProcesses;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.LoopbackPorts;
 import dev.adlake.core.config.AdlakeConfig;
@@ -10,7 +11,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,9 +25,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * installation. The settings it returns point adlake at both.
  */
 final class QuickstartCluster implements AutoCloseable {
-  /** The system property the launcher sets to the list of a Spark installation's jars. */
-  static final String SPARK_CLASSPATH_PROPERTY = "adlake.spark-classpath";
-
   private static final String BUCKET = "adlake";
   private static final String ACCESS_KEY = "quickstart";
   private static final String SECRET_KEY = "quickstart-secret";
@@ -44,12 +44,7 @@ final class QuickstartCluster implements AutoCloseable {
 
   static QuickstartCluster start(AdlakeConfig config, Console console) {
     Path directory = config.home().resolve("cluster");
-    String classpath = System.getProperty(SPARK_CLASSPATH_PROPERTY);
-    if (classpath == null) {
-      throw new dev.adlake.core.InvalidInputException(
-          "--cluster needs the list of Spark's jars: run it through ./adlake, which passes -D"
-              + SPARK_CLASSPATH_PROPERTY);
-    }
+    List<Path> sparkJars = StandaloneCluster.installedSparkJars("quickstart --cluster");
     Process s3 = null;
     S3Client client = null;
     try {
@@ -76,8 +71,7 @@ final class QuickstartCluster implements AutoCloseable {
       console.line("  S3 server (LocalS3) at %s, objects in %s", endpoint, directory.resolve("s3"));
       StandaloneCluster cluster =
           StandaloneCluster.start(
-              new StandaloneCluster.Shape(
-                  directory, StandaloneCluster.jarsOf(Path.of(classpath)), 2, 1, "2g"),
+              new StandaloneCluster.Shape(directory, sparkJars, 2, 1, "2g"),
               line -> console.line("  " + line));
       console.line(
           "  Spark cluster at %s: 2 workers of 1 core, logs in %s",
@@ -148,13 +142,7 @@ final class QuickstartCluster implements AutoCloseable {
   @Override
   public void close() {
     cluster.close();
-    s3.destroy();
-    try {
-      s3.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    s3.destroyForcibly();
+    ChildProcesses.stop(s3, Duration.ofSeconds(10));
     client.close();
   }
 }

@@ -3,14 +3,11 @@ package dev.adlake.cli;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.run.JobRunner;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -29,27 +26,23 @@ final class RunCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "JOB", description = "The job's name (see 'adlake jobs')")
-  String job;
-
-  @Option(
-      names = {"-p", "--parameter"},
-      paramLabel = "NAME=VALUE",
-      description = "A job parameter; repeatable")
-  Map<String, String> parameters = new LinkedHashMap<>();
+  @Mixin JobArguments target;
 
   @Override
   public Integer call() {
     Console console = new Console(spec.commandLine().getOut(), System.console() != null);
     try (PlatformHandle handle =
         new PlatformHandle(root.loadConfig(), status -> console.line("  " + status))) {
-      handle.platform().jobs().get(job);
+      handle.platform().jobs().get(target.job);
       long started = System.nanoTime();
       JobRunner.Outcome outcome =
-          handle.platform().run(job, parameters, line -> console.line("    " + line));
+          handle.platform().run(target.job, target.parameters, line -> console.line("    " + line));
       console.line(
           "Run %d of %s succeeded in %.1f s: %s",
-          outcome.runId(), job, (System.nanoTime() - started) / 1e9, describe(outcome.result()));
+          outcome.runId(),
+          target.job,
+          (System.nanoTime() - started) / 1e9,
+          describe(outcome.result()));
     }
     return 0;
   }

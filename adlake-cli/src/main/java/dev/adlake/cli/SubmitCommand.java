@@ -10,16 +10,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.spark.launcher.JavaModuleOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -51,14 +49,7 @@ final class SubmitCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "JOB", description = "The job's name (see 'adlake jobs')")
-  String job;
-
-  @Option(
-      names = {"-p", "--parameter"},
-      paramLabel = "NAME=VALUE",
-      description = "A job parameter; repeatable")
-  Map<String, String> parameters = new LinkedHashMap<>();
+  @Mixin JobArguments target;
 
   @Option(
       names = "--deploy-mode",
@@ -84,9 +75,9 @@ final class SubmitCommand implements Callable<Integer> {
       throw new InvalidInputException(
           ("spark.master is %s: submit sends a job to a cluster (spark://, yarn or k8s://); run"
                   + " it here with 'adlake run %s'")
-              .formatted(master, job));
+              .formatted(master, target.job));
     }
-    Platform.catalog(config).get(job);
+    Platform.catalog(config).get(target.job);
     if (config.metadata().jdbcUrl().isEmpty()) {
       throw new InvalidInputException(
           "Set metadata.jdbc-url: a submitted driver uses the platform's PostgreSQL and starts"
@@ -95,7 +86,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     List<String> arguments = new ArrayList<>();
     arguments.addAll(List.of("--master", master, "--deploy-mode", deployMode));
-    arguments.addAll(List.of("--name", "adlake " + job));
+    arguments.addAll(List.of("--name", "adlake " + target.job));
     arguments.addAll(List.of("--class", AdlakeCommand.class.getName()));
     config
         .spark()
@@ -107,8 +98,8 @@ final class SubmitCommand implements Callable<Integer> {
       arguments.addAll(List.of("--config", root.configFile.toAbsolutePath().toString()));
     }
     root.overrides.forEach((name, value) -> arguments.addAll(List.of("--set", name + "=" + value)));
-    arguments.addAll(List.of("run", job));
-    parameters.forEach((name, value) -> arguments.addAll(List.of("-p", name + "=" + value)));
+    arguments.addAll(List.of("run", target.job));
+    target.parameters.forEach((name, value) -> arguments.addAll(List.of("-p", name + "=" + value)));
 
     console.line(
         "spark-submit %s",
@@ -121,17 +112,11 @@ final class SubmitCommand implements Callable<Integer> {
     if (sparkHome != null && Files.isExecutable(Path.of(sparkHome, "bin", "spark-submit"))) {
       command.add(Path.of(sparkHome, "bin", "spark-submit").toString());
     } else {
-      String classpath = System.getProperty(QuickstartCluster.SPARK_CLASSPATH_PROPERTY);
-      if (classpath == null) {
-        throw new InvalidInputException(
-            "Set SPARK_HOME to a Spark installation, or run through ./adlake, which passes the"
-                + " jars it was built with");
-      }
       command.add(ProcessHandle.current().info().command().orElse("java"));
       command.addAll(List.of(JavaModuleOptions.defaultModuleOptions().split(" ")));
       command.add("-cp");
       command.add(
-          StandaloneCluster.jarsOf(Path.of(classpath)).stream()
+          StandaloneCluster.installedSparkJars("submit without SPARK_HOME").stream()
               .map(Path::toString)
               .collect(Collectors.joining(File.pathSeparator)));
       command.add("org.apache.spark.deploy.SparkSubmit");
@@ -140,9 +125,10 @@ final class SubmitCommand implements Callable<Integer> {
     Process process = new ProcessBuilder(command).inheritIO().start();
     int exit = process.waitFor();
     if (exit == 0) {
-      console.line("spark-submit ended: %s succeeded", job);
+      console.line("spark-submit ended: %s succeeded", target.job);
     } else {
-      console.line("spark-submit ended with exit %d for %s; see its output above", exit, job);
+      console.line(
+          "spark-submit ended with exit %d for %s; see its output above", exit, target.job);
     }
     return exit;
   }

@@ -89,7 +89,7 @@ class ClusterIT {
         StandaloneCluster.start(
             new StandaloneCluster.Shape(
                 home.resolve("cluster"),
-                StandaloneCluster.jarsOf(Path.of(System.getProperty("adlake.spark-classpath"))),
+                StandaloneCluster.installedSparkJars("ClusterIT"),
                 2,
                 1,
                 "2g"),
@@ -247,7 +247,11 @@ class ClusterIT {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
     command.add("-Xmx2g");
-    command.add("-Dadlake.spark-classpath=" + System.getProperty("adlake.spark-classpath"));
+    command.add(
+        "-D%s=%s"
+            .formatted(
+                StandaloneCluster.SPARK_CLASSPATH_PROPERTY,
+                System.getProperty(StandaloneCluster.SPARK_CLASSPATH_PROPERTY)));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(AdlakeCommand.class.getName());

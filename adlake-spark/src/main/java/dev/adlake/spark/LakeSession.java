@@ -110,8 +110,12 @@ public final class LakeSession {
     catalogProperties(config.lake(), metadata)
         .forEach((name, value) -> properties.put(catalog + "." + name, value));
     properties.put("spark.sql.defaultCatalog", LakeConfig.CATALOG_NAME);
-    s3aProperties(config.lake())
-        .forEach((name, value) -> properties.put("spark.hadoop." + name, value));
+    Map<String, String> s3a = new LinkedHashMap<>(s3aProperties(config.lake()));
+    if (config.landing().onS3()) {
+      // The landing bucket is reached with the lake's S3 settings, by the ingestion's tasks too.
+      s3a.putAll(s3aBucketProperties(config.lake(), config.landing().location().getHost()));
+    }
+    s3a.forEach((name, value) -> properties.put("spark.hadoop." + name, value));
     properties.putAll(config.spark().properties());
     return properties;
   }
@@ -171,7 +175,7 @@ public final class LakeSession {
    * {@link #s3aProperties} for one bucket only ({@code fs.s3a.bucket.NAME.*}), so that a bucket
    * reached with the lake's S3 settings (an S3 landing zone) gets them whatever the warehouse is.
    */
-  public static Map<String, String> s3aBucketProperties(LakeConfig lake, String bucket) {
+  static Map<String, String> s3aBucketProperties(LakeConfig lake, String bucket) {
     Map<String, String> properties = new LinkedHashMap<>();
     s3aSettings(lake)
         .forEach(

@@ -31,6 +31,72 @@ public record AdlakeConfig(
     MaintenanceConfig maintenance,
     ConfigValues values) {
 
+  /** This configuration on other PostgreSQL and Kafka services. */
+  public AdlakeConfig withServices(MetadataConfig metadata, KafkaConfig kafka) {
+    return new AdlakeConfig(
+        home,
+        configFile,
+        metadata,
+        lake,
+        kafka,
+        spark,
+        landing,
+        ingest,
+        metrics,
+        enrich,
+        archive,
+        server,
+        mapper,
+        feeds,
+        scheduler,
+        maintenance,
+        values);
+  }
+
+  /** This configuration with other Spark settings. */
+  public AdlakeConfig withSpark(SparkConfig spark) {
+    return new AdlakeConfig(
+        home,
+        configFile,
+        metadata,
+        lake,
+        kafka,
+        spark,
+        landing,
+        ingest,
+        metrics,
+        enrich,
+        archive,
+        server,
+        mapper,
+        feeds,
+        scheduler,
+        maintenance,
+        values);
+  }
+
+  /** This configuration with another landing zone, ingestion settings and feeds. */
+  public AdlakeConfig withIngestion(LandingConfig landing, IngestConfig ingest, List<Feed> feeds) {
+    return new AdlakeConfig(
+        home,
+        configFile,
+        metadata,
+        lake,
+        kafka,
+        spark,
+        landing,
+        ingest,
+        metrics,
+        enrich,
+        archive,
+        server,
+        mapper,
+        feeds,
+        scheduler,
+        maintenance,
+        values);
+  }
+
   /** Every declared key, grouped by component, in the order the reference lists them. */
   public static List<ConfigKey<?>> declaredKeys() {
     List<ConfigKey<?>> keys = new ArrayList<>();

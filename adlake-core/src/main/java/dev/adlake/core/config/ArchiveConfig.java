@@ -65,15 +65,10 @@ public record ArchiveConfig(
         values.get(TOPICS),
         values
             .find(DIRECTORY)
-            .orElseGet(() -> underWarehouse(values.get(LakeConfig.WAREHOUSE), "archive")),
+            .orElseGet(() -> LakeConfig.under(values.get(LakeConfig.WAREHOUSE), "archive")),
         values.get(MAX_RECORDS_PER_FILE),
         values.get(MAX_FILE_SECONDS),
         values.get(IDLE_GRACE_SECONDS));
-  }
-
-  private static URI underWarehouse(URI warehouse, String folder) {
-    String text = warehouse.toString();
-    return URI.create((text.endsWith("/") ? text : text + "/") + folder);
   }
 
   /**

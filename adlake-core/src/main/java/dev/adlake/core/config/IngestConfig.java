@@ -161,11 +161,6 @@ public record IngestConfig(
         values.get(BATCH_FILES));
   }
 
-  /** Whether loaded and failed files are moved within S3 rather than to local folders. */
-  public boolean archiveOnS3() {
-    return "s3a".equals(archiveLocation.getScheme()) || "s3a".equals(errorLocation.getScheme());
-  }
-
   /**
    * The local archive folder.
    *

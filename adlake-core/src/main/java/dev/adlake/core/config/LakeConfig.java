@@ -76,4 +76,15 @@ public record LakeConfig(
   public boolean onS3() {
     return "s3a".equals(warehouse.getScheme());
   }
+
+  /** A folder under the warehouse's root: {@code <lake.warehouse>/<folder>}. */
+  public URI underWarehouse(String folder) {
+    return under(warehouse, folder);
+  }
+
+  /** A folder under a root URI, with one slash between them. */
+  static URI under(URI root, String folder) {
+    String text = root.toString();
+    return URI.create((text.endsWith("/") ? text : text + "/") + folder);
+  }
 }

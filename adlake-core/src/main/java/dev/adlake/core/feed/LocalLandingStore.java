@@ -96,12 +96,9 @@ public final class LocalLandingStore implements LandingStore {
   @Override
   public String moveTo(String key, URI targetRoot, String suffixIfTaken) {
     Path source = root.resolve(key);
-    Path target = folder(targetRoot).resolve(key);
+    Path target = freeTarget(folder(targetRoot), key, suffixIfTaken);
     try {
       Files.createDirectories(target.getParent());
-      if (Files.exists(target)) {
-        target = target.resolveSibling(target.getFileName() + suffixIfTaken);
-      }
       move(source, target);
       return target.toString();
     } catch (IOException e) {
@@ -112,9 +109,29 @@ public final class LocalLandingStore implements LandingStore {
 
   @Override
   public String movedLocation(String key, URI targetRoot, String suffixIfTaken) {
-    Path plain = folder(targetRoot).resolve(key);
-    Path suffixed = plain.resolveSibling(plain.getFileName() + suffixIfTaken);
-    return (Files.exists(suffixed) ? suffixed : plain).toString();
+    return moved(folder(targetRoot), key, suffixIfTaken).toString();
+  }
+
+  /**
+   * Where a key moves to under a local folder: its own name, or with the suffix when an earlier
+   * version holds that name.
+   */
+  public static Path freeTarget(Path folder, String key, String suffixIfTaken) {
+    Path plain = folder.resolve(key);
+    return Files.exists(plain) ? withSuffix(plain, suffixIfTaken) : plain;
+  }
+
+  /**
+   * Where an earlier move put a key under a local folder: the suffixed name if there, else its own.
+   */
+  public static Path moved(Path folder, String key, String suffixIfTaken) {
+    Path plain = folder.resolve(key);
+    Path suffixed = withSuffix(plain, suffixIfTaken);
+    return Files.exists(suffixed) ? suffixed : plain;
+  }
+
+  private static Path withSuffix(Path path, String suffix) {
+    return path.resolveSibling(path.getFileName() + suffix);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.adlake.core.ChildProcesses;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.LoopbackPorts;
@@ -35,6 +36,13 @@ import org.apache.spark.launcher.JavaModuleOptions;
 public final class StandaloneCluster implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+  /**
+   * The system property naming the class-path file of a Spark installation's jars, which the adlake
+   * launcher sets (adlake-spark-dist's {@code target/spark.classpath}).
+   */
+  public static final String SPARK_CLASSPATH_PROPERTY = "adlake.spark-classpath";
 
   /**
    * The cluster's shape.
@@ -93,6 +101,25 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
+   * The jars of the Spark installation the launcher names ({@value #SPARK_CLASSPATH_PROPERTY}).
+   *
+   * @param purpose what needs them, for the error when they are not named
+   * @throws InvalidInputException when the property is not set or its file is missing
+   */
+  public static List<Path> installedSparkJars(String purpose) {
+    String file = System.getProperty(SPARK_CLASSPATH_PROPERTY);
+    if (file == null) {
+      throw new InvalidInputException(
+          "%s needs the jars of a Spark installation: run it through ./adlake, which names them"
+                  .formatted(purpose)
+              + " (-D"
+              + SPARK_CLASSPATH_PROPERTY
+              + ")");
+    }
+    return jarsOf(Path.of(file));
+  }
+
+  /**
    * Starts the master and the workers and waits until every worker has registered.
    *
    * @param progress told what starts
@@ -147,7 +174,7 @@ public final class StandaloneCluster implements AutoCloseable {
       awaitWorkers(shape, webPort, processes);
       return new StandaloneCluster(shape, masterUrl, processes);
     } catch (IOException | RuntimeException e) {
-      processes.forEach(StandaloneCluster::stop);
+      processes.forEach(process -> ChildProcesses.stop(process, STOP_GRACE));
       if (e instanceof ExternalFailureException failure) {
         throw failure;
       }
@@ -172,23 +199,8 @@ public final class StandaloneCluster implements AutoCloseable {
   public void close() {
     // Workers first (with their executors), then the master.
     for (int index = processes.size() - 1; index >= 0; index--) {
-      stop(processes.get(index));
+      ChildProcesses.stop(processes.get(index), STOP_GRACE);
     }
-  }
-
-  private static void stop(Process process) {
-    List<ProcessHandle> children = process.descendants().toList();
-    process.destroy();
-    children.forEach(ProcessHandle::destroy);
-    try {
-      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
-    children.forEach(ProcessHandle::destroyForcibly);
   }
 
   /** A Spark home whose jars/ links the installation's jars, as a Spark distribution has them. */

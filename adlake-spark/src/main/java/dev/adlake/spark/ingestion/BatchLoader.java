@@ -407,15 +407,14 @@ final class BatchLoader {
    * every executor reaches it), else under the home's work folder.
    */
   private org.apache.hadoop.fs.Path staging(long firstLoadId) {
-    if (config.lake().onS3()) {
-      String warehouse = config.lake().warehouse().toString();
-      return new org.apache.hadoop.fs.Path(
-          (warehouse.endsWith("/") ? warehouse : warehouse + "/")
-              + "staging/ingest/batch-"
-              + firstLoadId);
-    }
     return new org.apache.hadoop.fs.Path(
-        config.workDirectory().resolve("ingest-staging").resolve("batch-" + firstLoadId).toUri());
+        config.lake().onS3()
+            ? config.lake().underWarehouse("staging/ingest/batch-" + firstLoadId)
+            : config
+                .workDirectory()
+                .resolve("ingest-staging")
+                .resolve("batch-" + firstLoadId)
+                .toUri());
   }
 
   private void deleteStaging(long firstLoadId) {

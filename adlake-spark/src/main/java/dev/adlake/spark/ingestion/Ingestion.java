@@ -13,7 +13,6 @@ import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadCounts;
 import dev.adlake.core.ledger.LoadLedger;
 import dev.adlake.core.ledger.LoadStatus;
-import dev.adlake.spark.LakeSession;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -472,13 +471,7 @@ public final class Ingestion {
       return false;
     }
     if (tasksReadLanding == null) {
-      java.net.URI probe = landing.uri("probe");
-      String scheme = probe.getScheme();
-      if ("s3a".equals(scheme)) {
-        // The landing bucket is reached with the lake's S3 settings, in the tasks too.
-        LakeSession.s3aBucketProperties(config.lake(), probe.getHost())
-            .forEach(spark.sparkContext().hadoopConfiguration()::set);
-      }
+      String scheme = landing.uri("probe").getScheme();
       try {
         org.apache.hadoop.fs.FileSystem.getFileSystemClass(
             scheme, spark.sparkContext().hadoopConfiguration());

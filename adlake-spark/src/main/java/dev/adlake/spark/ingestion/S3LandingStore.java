@@ -4,6 +4,8 @@ import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.NotFoundException;
 import dev.adlake.core.config.LakeConfig;
 import dev.adlake.core.feed.LandingStore;
+import dev.adlake.core.feed.LocalLandingStore;
+import dev.adlake.spark.common.S3Clients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -33,7 +35,7 @@ public final class S3LandingStore implements LandingStore, AutoCloseable {
   private final String prefix;
 
   public S3LandingStore(URI location, LakeConfig s3) {
-    this.client = dev.adlake.spark.common.S3Clients.of(s3);
+    this.client = S3Clients.of(s3);
     this.bucket = location.getHost();
     String path = location.getPath() == null ? "" : location.getPath().replaceAll("^/+", "");
     this.prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
@@ -104,12 +106,9 @@ public final class S3LandingStore implements LandingStore, AutoCloseable {
     if ("s3a".equals(root.getScheme())) {
       return moveWithinS3(key, root, suffixIfTaken);
     }
-    Path target = Path.of(root).resolve(key);
+    Path target = LocalLandingStore.freeTarget(Path.of(root), key, suffixIfTaken);
     try {
       Files.createDirectories(target.getParent());
-      if (Files.exists(target)) {
-        target = target.resolveSibling(target.getFileName() + suffixIfTaken);
-      }
       Path partial = target.resolveSibling(target.getFileName() + ".tmp");
       try (InputStream in = open(key)) {
         Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
@@ -158,9 +157,7 @@ public final class S3LandingStore implements LandingStore, AutoCloseable {
       Place suffixed = new Place(plain.bucket(), plain.key() + suffixIfTaken);
       return (exists(suffixed) ? suffixed : plain).uri();
     }
-    Path plain = Path.of(root).resolve(key);
-    Path suffixed = plain.resolveSibling(plain.getFileName() + suffixIfTaken);
-    return (Files.exists(suffixed) ? suffixed : plain).toString();
+    return LocalLandingStore.moved(Path.of(root), key, suffixIfTaken).toString();
   }
 
   @Override

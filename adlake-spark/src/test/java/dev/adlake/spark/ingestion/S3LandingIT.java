@@ -11,6 +11,7 @@ import dev.adlake.core.feed.LandingStore;
 import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadStatus;
+import dev.adlake.spark.LakeSession;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
 import dev.adlake.spark.common.S3Clients;
@@ -52,24 +53,17 @@ class S3LandingIT {
     Platform platform = TestPlatform.get();
     Path root = platform.config().home().resolve("s3-landing-it");
     AdlakeConfig config =
-        ConfigLoader.load(
-            new ConfigLoader.Request(
-                Optional.of(platform.config().home()),
-                Optional.empty(),
-                Map.of(),
-                Map.ofEntries(
-                    Map.entry("landing.path", "s3a://incoming/landing"),
-                    Map.entry("lake.s3.endpoint", endpoint),
-                    Map.entry("lake.s3.path-style-access", "true"),
-                    Map.entry("lake.s3.access-key-id", "k"),
-                    Map.entry("lake.s3.secret-access-key", "s"),
-                    Map.entry("ingest.archive-path", root.resolve("archive").toString()),
-                    Map.entry("ingest.error-path", root.resolve("error").toString()),
-                    Map.entry("feeds.bucket.prefix", "partner/bucket/"),
-                    Map.entry("feeds.bucket.format", "csv"),
-                    Map.entry("feeds.bucket.schema", "id int not null"),
-                    Map.entry("feeds.bucket.table", "it_s3.partner__bucket")),
-                root));
+        configFor(
+            platform,
+            root,
+            "s3a://incoming/landing",
+            Map.ofEntries(
+                Map.entry("ingest.archive-path", root.resolve("archive").toString()),
+                Map.entry("ingest.error-path", root.resolve("error").toString()),
+                Map.entry("feeds.bucket.prefix", "partner/bucket/"),
+                Map.entry("feeds.bucket.format", "csv"),
+                Map.entry("feeds.bucket.schema", "id int not null"),
+                Map.entry("feeds.bucket.table", "it_s3.partner__bucket")));
     client.putObject(
         request -> request.bucket("incoming").key("landing/partner/bucket/a.csv"),
         RequestBody.fromString("id\n1\n2\n"));
@@ -90,6 +84,22 @@ class S3LandingIT {
     List<Load> loads = ledger.list(Optional.empty(), Optional.of("bucket"), Optional.empty(), 10);
     assertThat(loads).hasSize(2).allMatch(load -> load.status() == LoadStatus.ARCHIVED);
     assertThat(platform.spark().table("it_s3.partner__bucket").count()).isEqualTo(3);
+    // Both files in one batch, parsed by Spark's tasks through S3A: one commit lists both loads.
+    List<String> commits =
+        platform
+            .spark()
+            .sql(
+                "SELECT summary['adlake.load-ids'] FROM it_s3.partner__bucket.snapshots"
+                    + " WHERE summary['adlake.load-ids'] IS NOT NULL")
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
+    assertThat(commits)
+        .singleElement()
+        .satisfies(
+            ids ->
+                assertThat(ids.split(","))
+                    .containsExactlyInAnyOrderElementsOf(
+                        loads.stream().map(load -> String.valueOf(load.id())).toList()));
     assertThat(Files.exists(root.resolve("archive/partner/bucket/a.csv"))).isTrue();
     List<String> left =
         client
@@ -111,24 +121,17 @@ class S3LandingIT {
     Platform platform = TestPlatform.get();
     Path root = platform.config().home().resolve("s3-moved-it");
     AdlakeConfig config =
-        ConfigLoader.load(
-            new ConfigLoader.Request(
-                Optional.of(platform.config().home()),
-                Optional.empty(),
-                Map.of(),
-                Map.ofEntries(
-                    Map.entry("landing.path", "s3a://incoming/moved-landing"),
-                    Map.entry("lake.s3.endpoint", endpoint),
-                    Map.entry("lake.s3.path-style-access", "true"),
-                    Map.entry("lake.s3.access-key-id", "k"),
-                    Map.entry("lake.s3.secret-access-key", "s"),
-                    Map.entry("ingest.archive-path", "s3a://kept/archive"),
-                    Map.entry("ingest.error-path", "s3a://kept/error/"),
-                    Map.entry("feeds.moved.prefix", "partner/moved/"),
-                    Map.entry("feeds.moved.format", "csv"),
-                    Map.entry("feeds.moved.schema", "id int not null"),
-                    Map.entry("feeds.moved.table", "it_s3.partner__moved")),
-                root));
+        configFor(
+            platform,
+            root,
+            "s3a://incoming/moved-landing",
+            Map.ofEntries(
+                Map.entry("ingest.archive-path", "s3a://kept/archive"),
+                Map.entry("ingest.error-path", "s3a://kept/error/"),
+                Map.entry("feeds.moved.prefix", "partner/moved/"),
+                Map.entry("feeds.moved.format", "csv"),
+                Map.entry("feeds.moved.schema", "id int not null"),
+                Map.entry("feeds.moved.table", "it_s3.partner__moved")));
     client.createBucket(request -> request.bucket("kept"));
     client.putObject(
         request -> request.bucket("incoming").key("moved-landing/partner/moved/good.csv"),
@@ -177,5 +180,47 @@ class S3LandingIT {
     landing.restore(failed.storedKey().get(), failed.objectKey());
     assertThat(landing.exists("partner/moved/bad.csv")).isTrue();
     assertThat(landing.isStored(failed.storedKey().get())).isFalse();
+  }
+
+  /**
+   * Gives the shared session the S3A settings a session started with this configuration has (the
+   * landing bucket's), as {@code LakeSession} sets them.
+   */
+  private static void sessionFor(Platform platform, AdlakeConfig config) {
+    LakeSession.properties(config, platform.metadata()).entrySet().stream()
+        .filter(entry -> entry.getKey().startsWith("spark.hadoop.fs.s3a.bucket."))
+        .forEach(
+            entry ->
+                platform
+                    .spark()
+                    .sparkContext()
+                    .hadoopConfiguration()
+                    .set(entry.getKey().substring("spark.hadoop.".length()), entry.getValue()));
+  }
+
+  /**
+   * A configuration with an S3 landing zone on the test's server, reached with the lake's S3
+   * settings, and the shared session given the S3A settings a session of it has.
+   */
+  private static AdlakeConfig configFor(
+      Platform platform, Path root, String landing, Map<String, String> more) {
+    Map<String, String> overrides = new java.util.HashMap<>(more);
+    overrides.putAll(
+        Map.of(
+            "landing.path", landing,
+            "lake.s3.endpoint", endpoint,
+            "lake.s3.path-style-access", "true",
+            "lake.s3.access-key-id", "k",
+            "lake.s3.secret-access-key", "s"));
+    AdlakeConfig config =
+        ConfigLoader.load(
+            new ConfigLoader.Request(
+                Optional.of(platform.config().home()),
+                Optional.empty(),
+                Map.of(),
+                overrides,
+                root));
+    sessionFor(platform, config);
+    return config;
   }
 }

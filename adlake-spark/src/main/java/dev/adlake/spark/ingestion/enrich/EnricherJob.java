@@ -109,16 +109,15 @@ public final class EnricherJob implements SparkJob {
         .enrich()
         .checkpoint()
         .orElseGet(
-            () -> {
-              if (config.lake().onS3()) {
-                String warehouse = config.lake().warehouse().toString();
-                return URI.create(
-                    (warehouse.endsWith("/") ? warehouse : warehouse + "/")
-                        + "checkpoints/"
-                        + NAME);
-              }
-              return config.home().resolve("streams").resolve("checkpoints").resolve(NAME).toUri();
-            });
+            () ->
+                config.lake().onS3()
+                    ? config.lake().underWarehouse("checkpoints/" + NAME)
+                    : config
+                        .home()
+                        .resolve("streams")
+                        .resolve("checkpoints")
+                        .resolve(NAME)
+                        .toUri());
   }
 
   @Override
