@@ -33,50 +33,26 @@ public record AdlakeConfig(
 
   /** This configuration on other PostgreSQL and Kafka services. */
   public AdlakeConfig withServices(MetadataConfig metadata, KafkaConfig kafka) {
-    return new AdlakeConfig(
-        home,
-        configFile,
-        metadata,
-        lake,
-        kafka,
-        spark,
-        landing,
-        ingest,
-        metrics,
-        enrich,
-        archive,
-        server,
-        mapper,
-        feeds,
-        scheduler,
-        maintenance,
-        values);
+    return with(metadata, kafka, spark, landing, ingest, feeds);
   }
 
   /** This configuration with other Spark settings. */
   public AdlakeConfig withSpark(SparkConfig spark) {
-    return new AdlakeConfig(
-        home,
-        configFile,
-        metadata,
-        lake,
-        kafka,
-        spark,
-        landing,
-        ingest,
-        metrics,
-        enrich,
-        archive,
-        server,
-        mapper,
-        feeds,
-        scheduler,
-        maintenance,
-        values);
+    return with(metadata, kafka, spark, landing, ingest, feeds);
   }
 
   /** This configuration with another landing zone, ingestion settings and feeds. */
   public AdlakeConfig withIngestion(LandingConfig landing, IngestConfig ingest, List<Feed> feeds) {
+    return with(metadata, kafka, spark, landing, ingest, feeds);
+  }
+
+  private AdlakeConfig with(
+      MetadataConfig metadata,
+      KafkaConfig kafka,
+      SparkConfig spark,
+      LandingConfig landing,
+      IngestConfig ingest,
+      List<Feed> feeds) {
     return new AdlakeConfig(
         home,
         configFile,
