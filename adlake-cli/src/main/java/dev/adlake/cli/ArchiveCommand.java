@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
       "      <topic>-p<partition>-o<first>-<last>.jsonl.gz",
       "one JSON line per record with key, value and headers in base64.",
       "An hour gets _SUCCESS once every partition of its topic has passed it. The archive is its",
-      "own record of progress: a restart, even after a kill, goes on where the files end."
+      "own record of progress: a restart, even after a kill, goes on where the files end.",
+      "archive.directory is a local folder or an s3a:// prefix (the default beside an S3",
+      "warehouse): there a file is staged on local disk and uploaded whole."
     },
     footer = {
       "",

@@ -85,8 +85,6 @@ final class QuickstartCluster implements AutoCloseable {
       settings.put("lake.s3.path-style-access", "true");
       settings.put("lake.s3.access-key-id", ACCESS_KEY);
       settings.put("lake.s3.secret-access-key", SECRET_KEY);
-      // The Kafka archive writes local folders only, for now.
-      settings.put("archive.directory", config.home().resolve("kafka-archive").toUri().toString());
       return new QuickstartCluster(s3, client, cluster, settings);
     } catch (IOException | RuntimeException e) {
       if (s3 != null) {

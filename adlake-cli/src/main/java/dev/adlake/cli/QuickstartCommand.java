@@ -254,7 +254,7 @@ final class QuickstartCommand implements Callable<Integer> {
       console.line("  errored files  %s", config.ingest().errorLocation());
       console.line("  true answers   %s", config.expectedDirectory());
       console.line("  warehouse      %s", config.lake().warehouse());
-      console.line("  Kafka archive  %s", config.archive().localDirectory());
+      console.line("  Kafka archive  %s", config.archive().location());
       console.line("  logs           %s", config.logDirectory());
       console.line("  adlake loads       every file loaded, with counts and errors");
       console.line("  adlake runs        the runs just recorded");

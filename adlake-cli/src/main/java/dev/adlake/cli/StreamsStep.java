@@ -82,7 +82,7 @@ final class StreamsStep {
         Console.count(enricher.result().figures().get("events")),
         Console.count(enricher.result().figures().get("failed")),
         Console.count(enricher.result().figures().get("batches")));
-    console.line("  archive of the topics in %s:", config.archive().localDirectory());
+    console.line("  archive of the topics in %s:", config.archive().location());
     // The job's summary: a line per topic and its total, not its progress on the way.
     archiveLines.stream()
         .filter(line -> line.matches("\\S+ +\\d+ partition\\(s\\): .*|archived .* in [\\d.]+ s .*"))

@@ -117,8 +117,6 @@ class ClusterIT {
             path-style-access: true
             access-key-id: "%s"
             secret-access-key: "%s"
-        archive:
-          directory: "%s"
         enrich:
           pseudonym-key: "a-cluster-test-key-long-enough"
           trigger-seconds: 1
@@ -132,8 +130,7 @@ class ClusterIT {
                 BUCKET,
                 endpoint,
                 ACCESS_KEY,
-                SECRET_KEY,
-                home.resolve("home").resolve("kafka-archive").toUri()));
+                SECRET_KEY));
   }
 
   @AfterAll

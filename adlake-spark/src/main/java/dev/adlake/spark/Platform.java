@@ -29,6 +29,10 @@ import dev.adlake.core.table.ServingSchemaCheck;
 import dev.adlake.core.table.TableCatalog;
 import dev.adlake.kafka.EmbeddedKafkaBroker;
 import dev.adlake.kafka.KafkaJobs;
+import dev.adlake.kafka.archive.ArchiveStore;
+import dev.adlake.kafka.archive.ArchiveStores;
+import dev.adlake.spark.common.S3ArchiveStore;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,11 +127,25 @@ public final class Platform implements AutoCloseable, Services {
       service = tables;
     } else if (type == KafkaServers.class) {
       service = new KafkaServers(kafkaBootstrapServers());
+    } else if (type == ArchiveStores.class) {
+      service = (ArchiveStores) this::archiveStore;
     } else {
       throw new NotFoundException(
           "No service of type %s in adlake".formatted(type.getSimpleName()));
     }
     return type.cast(service);
+  }
+
+  /** The Kafka archive's store at a location: a local folder, or S3 with the lake's settings. */
+  private ArchiveStore archiveStore(URI location) {
+    if ("s3a".equals(location.getScheme())) {
+      return new S3ArchiveStore(
+          location,
+          config.lake(),
+          config.home().resolve("staging").resolve("kafka-archive"),
+          new JdbcLocks(metadata().dataSource()));
+    }
+    return ArchiveStores.local().open(location);
   }
 
   /** The metadata database, migrated; starts the embedded PostgreSQL when none is configured. */

@@ -1,12 +1,17 @@
 package dev.adlake.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.robothy.s3.rest.LocalS3;
 import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import dev.adlake.core.ConflictException;
 import dev.adlake.core.LoopbackPorts;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigLoader;
+import dev.adlake.core.metadata.JdbcLocks;
+import dev.adlake.kafka.archive.ArchiveScenario;
+import dev.adlake.spark.common.S3ArchiveStore;
 import dev.adlake.spark.common.S3Clients;
 import java.net.URI;
 import java.nio.file.Path;
@@ -22,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * An s3a:// warehouse: Iceberg tables written to and read from a real S3 API (LocalS3 in memory, in
- * this JVM), configured through the adlake keys a user sets.
+ * this JVM), configured through the adlake keys a user sets; Spark's files, a streaming checkpoint
+ * and the Kafka archive there too.
  */
 class S3WarehouseIT {
   private static final String ACCESS_KEY = "adlake-access";
@@ -103,6 +109,30 @@ class S3WarehouseIT {
             .map(S3Object::key)
             .toList();
     assertThat(keys).anyMatch(key -> key.startsWith("s3a-check/checkpoint/commits/"));
+  }
+
+  @Test
+  void kafkaArchiveOnS3AcrossCrashesAndRestarts() throws Exception {
+    Platform platform = TestPlatform.get();
+    AdlakeConfig s3Config = s3Config();
+    URI location = URI.create("s3a://" + BUCKET + "/kafka-archive");
+    Path staging = s3Config.home().resolve("staging").resolve("s3-archive-it");
+    JdbcLocks locks = new JdbcLocks(platform.metadata().dataSource());
+    new ArchiveScenario(
+            () -> new S3ArchiveStore(location, s3Config.lake(), staging, locks),
+            path ->
+                client.getObject(request -> request.bucket(BUCKET).key("kafka-archive/" + path)))
+        .everyRecordOnceInItsHourAcrossCrashesAndRestarts(
+            platform.kafkaBootstrapServers(), location);
+
+    // One archiver per archive, on any host: the lock is PostgreSQL's.
+    try (S3ArchiveStore first = new S3ArchiveStore(location, s3Config.lake(), staging, locks);
+        S3ArchiveStore second = new S3ArchiveStore(location, s3Config.lake(), staging, locks)) {
+      first.lock();
+      assertThatThrownBy(second::lock)
+          .isInstanceOf(ConflictException.class)
+          .hasMessageContaining("another archiver is writing there");
+    }
   }
 
   /** A configuration with the warehouse in the bucket, set through the environment variables. */

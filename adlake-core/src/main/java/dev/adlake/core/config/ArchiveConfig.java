@@ -1,9 +1,9 @@
 package dev.adlake.core.config;
 
-import dev.adlake.core.InvalidInputException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Kafka archive: which topics {@code adlake archive} keeps a raw copy of in the lake, under
@@ -11,7 +11,7 @@ import java.util.List;
  * complete.
  *
  * @param topics the topics archived
- * @param directory the archive's root folder
+ * @param directory the archive's root: a local folder or an {@code s3a://} prefix
  * @param maxRecordsPerFile a file is closed after this many records
  * @param maxFileSeconds a file is closed this many seconds after it was opened
  * @param idleGraceSeconds a partition with nothing left to read counts as having reached this many
@@ -34,7 +34,7 @@ public record ArchiveConfig(
           "archive.directory",
           ValueType.uri("file", "s3a"),
           null,
-          "Root folder of the Kafka archive (local folders only for now); unset:"
+          "Root of the Kafka archive, a local folder or an s3a://bucket/prefix; unset:"
               + " <lake.warehouse>/archive");
   public static final ConfigKey<Integer> MAX_RECORDS_PER_FILE =
       ConfigKey.of(
@@ -71,18 +71,15 @@ public record ArchiveConfig(
         values.get(IDLE_GRACE_SECONDS));
   }
 
-  /**
-   * The local folder of the archive.
-   *
-   * @throws InvalidInputException when the archive is on S3
-   */
-  public Path localDirectory() {
-    if (!"file".equals(directory.getScheme())) {
-      throw new InvalidInputException(
-          ("The Kafka archive %s is on S3; adlake archive writes to a local folder only: set"
-                  + " archive.directory to a local path")
-              .formatted(directory));
-    }
-    return Path.of(directory);
+  /** The local folder of the archive, or empty when it is on S3. */
+  public Optional<Path> localDirectory() {
+    return "file".equals(directory.getScheme())
+        ? Optional.of(Path.of(directory))
+        : Optional.empty();
+  }
+
+  /** Where the archive is, as users read it: the local folder's path, or the {@code s3a://} URI. */
+  public String location() {
+    return localDirectory().map(Path::toString).orElse(directory.toString());
   }
 }

@@ -60,8 +60,10 @@ public final class ArchiveJob implements Job {
   public JobResult run(JobContext context) {
     String servers = context.service(KafkaServers.class).bootstrapServers();
     boolean once = context.parameters().get(ONCE);
+    ArchiveStore store = context.service(ArchiveStores.class).open(config.archive().directory());
     try (KafkaArchiver archiver =
-            KafkaArchiver.start(config.archive(), servers, Clock.systemUTC(), context.progress());
+            KafkaArchiver.start(
+                config.archive(), store, servers, Clock.systemUTC(), context.progress());
         StopOnSignal stop = StopOnSignal.install("adlake-archive", archiver::stop)) {
       context
           .progress()
@@ -73,7 +75,7 @@ public final class ArchiveJob implements Job {
                           archiver.summary().stream()
                               .map(KafkaArchiver.TopicSummary::topic)
                               .toList()),
-                      config.archive().localDirectory(),
+                      archiver.directory(),
                       once
                           ? ", up to the current end offsets"
                           : " (Ctrl-C closes the files and stops)"));

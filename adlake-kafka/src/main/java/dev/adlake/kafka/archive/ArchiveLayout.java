@@ -1,6 +1,5 @@
 package dev.adlake.kafka.archive;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -26,21 +25,9 @@ final class ArchiveLayout {
   private static final Pattern HOUR = Pattern.compile("hr=(\\d{2})");
 
   /** A complete data file as its name tells it. */
-  record DataFile(Path path, String topic, int partition, long firstOffset, long lastOffset) {}
+  record DataFile(String path, String topic, int partition, long firstOffset, long lastOffset) {}
 
-  private final Path root;
-
-  ArchiveLayout(Path root) {
-    this.root = root;
-  }
-
-  Path root() {
-    return root;
-  }
-
-  Path topicDirectory(String topic) {
-    return root.resolve(topic);
-  }
+  private ArchiveLayout() {}
 
   /** The hour a timestamp falls in, counted in hours since the epoch (UTC). */
   static long hourOf(long timestampMillis) {
@@ -51,22 +38,21 @@ final class ArchiveLayout {
     return (hour + 1) * HOUR_MILLIS;
   }
 
-  Path hourDirectory(String topic, long hour) {
+  /** The folder of a topic's hour: {@code <topic>/dt=YYYY-MM-DD/hr=HH}. */
+  static String hourDirectory(String topic, long hour) {
     ZonedDateTime start = Instant.ofEpochMilli(hour * HOUR_MILLIS).atZone(ZoneOffset.UTC);
-    return topicDirectory(topic)
-        .resolve("dt=" + start.toLocalDate())
-        .resolve("hr=%02d".formatted(start.getHour()));
+    return "%s/dt=%s/hr=%02d".formatted(topic, start.toLocalDate(), start.getHour());
   }
 
-  /** The hour of a {@code dt=YYYY-MM-DD/hr=HH} folder, or empty when it is not one. */
-  static Optional<Long> hourOfDirectory(Path hourDirectory) {
-    Matcher hour = HOUR.matcher(hourDirectory.getFileName().toString());
-    Path parent = hourDirectory.getParent();
-    if (!hour.matches() || parent == null) {
+  /** The hour of the {@code dt=YYYY-MM-DD/hr=HH} folder a file is in, or empty when it is not. */
+  static Optional<Long> hourOfFile(String path) {
+    String[] parts = path.split("/");
+    if (parts.length < 3) {
       return Optional.empty();
     }
-    Matcher day = DAY.matcher(parent.getFileName().toString());
-    if (!day.matches()) {
+    Matcher hour = HOUR.matcher(parts[parts.length - 2]);
+    Matcher day = DAY.matcher(parts[parts.length - 3]);
+    if (!hour.matches() || !day.matches()) {
       return Optional.empty();
     }
     long epochHours =
@@ -83,13 +69,17 @@ final class ArchiveLayout {
     return ".%s-p%d-o%020d%s.tmp".formatted(topic, partition, firstOffset, EXTENSION);
   }
 
-  static boolean isTemporary(Path file) {
-    String name = file.getFileName().toString();
+  static boolean isTemporary(String path) {
+    String name = fileNameOf(path);
     return name.startsWith(".") && name.endsWith(".tmp");
   }
 
-  static Optional<DataFile> parse(Path file) {
-    Matcher matcher = DATA_FILE.matcher(file.getFileName().toString());
+  static String fileNameOf(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  static Optional<DataFile> parse(String file) {
+    Matcher matcher = DATA_FILE.matcher(fileNameOf(file));
     if (!matcher.matches()) {
       return Optional.empty();
     }

@@ -2,16 +2,12 @@ package dev.adlake.kafka.archive;
 
 import dev.adlake.core.ExternalFailureException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * What the archive of one topic holds, read from its file names: where each partition's archive
@@ -32,55 +28,42 @@ record ArchiveScan(
     Set<Long> completedHours,
     int removedTemporaries) {
 
-  static ArchiveScan of(ArchiveLayout layout, String topic) {
+  static ArchiveScan of(ArchiveStore store, String topic) {
     Map<Integer, Long> lastOffsets = new HashMap<>();
     Map<Integer, Long> latestHours = new HashMap<>();
     NavigableSet<Long> withFiles = new TreeSet<>();
     Set<Long> completed = new HashSet<>();
     int removed = 0;
-    Path directory = layout.topicDirectory(topic);
-    if (!Files.isDirectory(directory)) {
-      return new ArchiveScan(Map.of(), Map.of(), new TreeSet<>(), new HashSet<>(), 0);
-    }
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(directory, 3)) {
-      files = walk.filter(Files::isRegularFile).toList();
+    try {
+      for (String file : store.list(topic)) {
+        if (ArchiveLayout.isTemporary(file)) {
+          store.delete(file);
+          removed++;
+          continue;
+        }
+        Long hour = ArchiveLayout.hourOfFile(file).orElse(null);
+        if (hour == null) {
+          continue;
+        }
+        if (ArchiveLayout.fileNameOf(file).equals(ArchiveLayout.SUCCESS)) {
+          completed.add(hour);
+          continue;
+        }
+        ArchiveLayout.DataFile data = ArchiveLayout.parse(file).orElse(null);
+        if (data == null || !data.topic().equals(topic)) {
+          continue;
+        }
+        lastOffsets.merge(data.partition(), data.lastOffset(), Math::max);
+        latestHours.merge(data.partition(), hour, Math::max);
+        withFiles.add(hour);
+      }
     } catch (IOException e) {
       throw new ExternalFailureException(
-          "Cannot read the archive of %s in %s: %s".formatted(topic, directory, e.getMessage()), e);
-    }
-    for (Path file : files) {
-      if (ArchiveLayout.isTemporary(file)) {
-        delete(file);
-        removed++;
-        continue;
-      }
-      Long hour = ArchiveLayout.hourOfDirectory(file.getParent()).orElse(null);
-      if (hour == null) {
-        continue;
-      }
-      if (file.getFileName().toString().equals(ArchiveLayout.SUCCESS)) {
-        completed.add(hour);
-        continue;
-      }
-      ArchiveLayout.DataFile data = ArchiveLayout.parse(file).orElse(null);
-      if (data == null || !data.topic().equals(topic)) {
-        continue;
-      }
-      lastOffsets.merge(data.partition(), data.lastOffset(), Math::max);
-      latestHours.merge(data.partition(), hour, Math::max);
-      withFiles.add(hour);
+          "Cannot read the archive of %s in %s: %s"
+              .formatted(topic, store.location(), e.getMessage()),
+          e);
     }
     withFiles.removeAll(completed);
     return new ArchiveScan(lastOffsets, latestHours, withFiles, completed, removed);
-  }
-
-  private static void delete(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      throw new ExternalFailureException(
-          "Cannot delete the partial archive file %s: %s".formatted(file, e.getMessage()), e);
-    }
   }
 }

@@ -6,18 +6,14 @@ import dev.adlake.core.ConflictException;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.NotFoundException;
 import dev.adlake.core.config.ArchiveConfig;
-import dev.adlake.kafka.AtomicFiles;
 import dev.adlake.kafka.PollLoop;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,22 +43,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The archive is its own record of progress, not a consumer group: on start, each partition is
  * read from the offset after the last one in its complete files, and the temporary files a killed
- * process left are deleted. A file is written under a hidden name, forced to disk and renamed only
- * when complete; a partition has one file open at a time, so its complete files always hold a
- * gapless prefix of the partition. A file is closed when its partition's records move to another
- * hour, after {@code archive.max-records-per-file} records or {@code archive.max-file-seconds}.
+ * process left are deleted. A file is written to a staging file and published only when complete
+ * (renamed in a local folder, uploaded whole to S3: {@link ArchiveStore}); a partition has one file
+ * open at a time, so its complete files always hold a gapless prefix of the partition. A file is
+ * closed when its partition's records move to another hour, after {@code
+ * archive.max-records-per-file} records or {@code archive.max-file-seconds}.
  *
  * <p>An hour is complete when every partition of the topic has reached its end and no file of the
  * hour is open. A partition reaches the latest timestamp it has archived; one with nothing left to
  * read reaches at least now minus {@code archive.idle-grace-seconds}. Records that arrive later for
  * a complete hour are still archived in that hour, and counted as late.
  *
- * <p>Not thread-safe, except {@link #stop()}; one archiver per archive folder, enforced by a lock
- * file.
+ * <p>Not thread-safe, except {@link #stop()}; one archiver per archive, enforced by the store's
+ * lock.
  */
 public final class KafkaArchiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaArchiver.class);
-  private static final String LOCK_FILE = ".archiver.lock";
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
   private static final long PROGRESS_NANOS = Duration.ofSeconds(5).toNanos();
   private static final long END_OFFSETS_NANOS = Duration.ofSeconds(1).toNanos();
@@ -81,18 +77,21 @@ public final class KafkaArchiver implements AutoCloseable {
     final long hour;
     final long firstOffset;
     final long openedAtMillis;
-    final Path temporary;
+    final String directory;
+    final Path staging;
     final FileOutputStream file;
     final OutputStream out;
     long lastOffset;
     long records;
 
-    OpenFile(long hour, long firstOffset, long openedAtMillis, Path temporary) throws IOException {
+    OpenFile(long hour, long firstOffset, long openedAtMillis, String directory, Path staging)
+        throws IOException {
       this.hour = hour;
       this.firstOffset = firstOffset;
       this.openedAtMillis = openedAtMillis;
-      this.temporary = temporary;
-      this.file = new FileOutputStream(temporary.toFile());
+      this.directory = directory;
+      this.staging = staging;
+      this.file = new FileOutputStream(staging.toFile());
       this.out = new BufferedOutputStream(new GZIPOutputStream(file, 1 << 16), 1 << 16);
     }
   }
@@ -131,12 +130,10 @@ public final class KafkaArchiver implements AutoCloseable {
   }
 
   private final ArchiveConfig config;
-  private final ArchiveLayout layout;
+  private final ArchiveStore store;
   private final Clock clock;
   private final Consumer<String> progress;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
   private final Map<String, TopicState> topics = new LinkedHashMap<>();
   private final Map<TopicPartition, PartitionState> partitions = new LinkedHashMap<>();
   private final PollLoop loop;
@@ -148,71 +145,51 @@ public final class KafkaArchiver implements AutoCloseable {
 
   private KafkaArchiver(
       ArchiveConfig config,
-      ArchiveLayout layout,
+      ArchiveStore store,
       Clock clock,
       Consumer<String> progress,
-      KafkaConsumer<byte[], byte[]> consumer,
-      FileChannel lockChannel,
-      FileLock lock) {
+      KafkaConsumer<byte[], byte[]> consumer) {
     this.config = config;
-    this.layout = layout;
+    this.store = store;
     this.clock = clock;
     this.progress = progress;
     this.consumer = consumer;
     this.loop = new PollLoop(consumer);
-    this.lockChannel = lockChannel;
-    this.lock = lock;
   }
 
   /**
-   * Reads where the archive of each configured topic ends and positions a consumer there.
+   * Takes the store, reads where the archive of each configured topic ends and positions a consumer
+   * there. The archiver owns the store from here on, and closes it.
    *
+   * @param store where the archive is, {@code config.directory()}
    * @param clock what "now" is, for file ages and quiet partitions
    * @param progress receives a line about what is going on now and then
    * @throws NotFoundException when none of the topics exists
-   * @throws ConflictException when another archiver writes to the same folder
+   * @throws ConflictException when another archiver writes to the same archive
    */
   public static KafkaArchiver start(
-      ArchiveConfig config, String bootstrapServers, Clock clock, Consumer<String> progress) {
+      ArchiveConfig config,
+      ArchiveStore store,
+      String bootstrapServers,
+      Clock clock,
+      Consumer<String> progress) {
     requireNonNull(config, "config is null");
+    requireNonNull(store, "store is null");
     requireNonNull(bootstrapServers, "bootstrapServers is null");
     requireNonNull(clock, "clock is null");
     requireNonNull(progress, "progress is null");
-    ArchiveLayout layout = new ArchiveLayout(config.localDirectory());
-    FileChannel lockChannel;
-    FileLock lock;
-    try {
-      Files.createDirectories(layout.root());
-      lockChannel =
-          FileChannel.open(
-              layout.root().resolve(LOCK_FILE),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE);
-      lock = lockChannel.tryLock();
-    } catch (IOException e) {
-      throw new ExternalFailureException(
-          "Cannot open the archive folder %s: %s".formatted(layout.root(), e.getMessage()), e);
-    } catch (java.nio.channels.OverlappingFileLockException e) {
-      lock = null;
-      lockChannel = null;
-    }
-    if (lock == null) {
-      closeQuietly(lockChannel);
-      throw new ConflictException(
-          "Cannot archive into %s: another archiver is writing there".formatted(layout.root()));
-    }
     KafkaConsumer<byte[], byte[]> consumer = null;
     try {
+      store.lock();
       consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers));
-      KafkaArchiver archiver =
-          new KafkaArchiver(config, layout, clock, progress, consumer, lockChannel, lock);
+      KafkaArchiver archiver = new KafkaArchiver(config, store, clock, progress, consumer);
       archiver.position();
       return archiver;
     } catch (RuntimeException e) {
       if (consumer != null) {
         consumer.close(CloseOptions.timeout(Duration.ZERO));
       }
-      closeQuietly(lockChannel);
+      closeQuietly(store);
       if (e instanceof KafkaException) {
         throw new ExternalFailureException(
             "Cannot start archiving from %s: %s".formatted(bootstrapServers, e.getMessage()), e);
@@ -253,7 +230,7 @@ public final class KafkaArchiver implements AutoCloseable {
         missing.add(topic);
         continue;
       }
-      ArchiveScan scan = ArchiveScan.of(layout, topic);
+      ArchiveScan scan = ArchiveScan.of(store, topic);
       TopicState state = new TopicState(topic, scan);
       topics.put(topic, state);
       for (PartitionInfo info :
@@ -354,7 +331,7 @@ public final class KafkaArchiver implements AutoCloseable {
       completeHours(now);
     } catch (IOException e) {
       throw new ExternalFailureException(
-          "Cannot write the archive in %s: %s".formatted(layout.root(), e.getMessage()), e);
+          "Cannot write the archive in %s: %s".formatted(store.location(), e.getMessage()), e);
     }
     reportProgress();
   }
@@ -366,13 +343,14 @@ public final class KafkaArchiver implements AutoCloseable {
       closeFile(state);
     }
     if (state.open == null) {
-      Path directory = layout.hourDirectory(state.partition.topic(), hour);
-      Files.createDirectories(directory);
-      Path temporary =
-          directory.resolve(
-              ArchiveLayout.temporaryName(
-                  state.partition.topic(), state.partition.partition(), record.offset()));
-      state.open = new OpenFile(hour, record.offset(), clock.millis(), temporary);
+      String directory = ArchiveLayout.hourDirectory(state.partition.topic(), hour);
+      Path staging =
+          store.staging(
+              directory
+                  + "/"
+                  + ArchiveLayout.temporaryName(
+                      state.partition.topic(), state.partition.partition(), record.offset()));
+      state.open = new OpenFile(hour, record.offset(), clock.millis(), directory, staging);
     }
     OpenFile open = state.open;
     open.out.write(RecordLines.encode(record));
@@ -394,16 +372,13 @@ public final class KafkaArchiver implements AutoCloseable {
     OpenFile open = state.open;
     state.open = null;
     open.out.close();
-    // Closing the gzip stream finished it; force its bytes down before the rename makes it count.
-    try (FileChannel channel = FileChannel.open(open.temporary, StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
     TopicPartition partition = state.partition;
-    Path target =
-        open.temporary.resolveSibling(
-            ArchiveLayout.fileName(
+    store.publish(
+        open.staging,
+        open.directory
+            + "/"
+            + ArchiveLayout.fileName(
                 partition.topic(), partition.partition(), open.firstOffset, open.lastOffset));
-    AtomicFiles.publish(open.temporary, target);
     state.topic.files++;
     if (!state.topic.completedHours.contains(open.hour)) {
       state.topic.pendingHours.add(open.hour);
@@ -444,15 +419,15 @@ public final class KafkaArchiver implements AutoCloseable {
         if (ArchiveLayout.hourEndMillis(hour) > reached || hasOpenFile(topic, hour)) {
           break;
         }
-        Path directory = layout.hourDirectory(topic.name, hour);
+        String directory = ArchiveLayout.hourDirectory(topic.name, hour);
         String marker =
             "{\"topic\":\"%s\",\"hour\":\"%s\",\"completed_at\":\"%s\"}\n"
                 .formatted(
                     topic.name,
                     Instant.ofEpochMilli(hour * ArchiveLayout.HOUR_MILLIS),
                     Instant.ofEpochMilli(now));
-        AtomicFiles.write(
-            directory.resolve(ArchiveLayout.SUCCESS), marker.getBytes(StandardCharsets.UTF_8));
+        store.write(
+            directory + "/" + ArchiveLayout.SUCCESS, marker.getBytes(StandardCharsets.UTF_8));
         topic.pendingHours.pollFirst();
         topic.completedHours.add(hour);
         topic.hoursCompleted++;
@@ -533,8 +508,8 @@ public final class KafkaArchiver implements AutoCloseable {
         .toList();
   }
 
-  public Path directory() {
-    return layout.root();
+  public URI directory() {
+    return store.location();
   }
 
   /** Closes every open file and marks the hours that are complete, then lets the topics go. */
@@ -553,10 +528,11 @@ public final class KafkaArchiver implements AutoCloseable {
       completeHours(clock.millis());
     } catch (IOException e) {
       throw new ExternalFailureException(
-          "Cannot close the archive files in %s: %s".formatted(layout.root(), e.getMessage()), e);
+          "Cannot close the archive files in %s: %s".formatted(store.location(), e.getMessage()),
+          e);
     } finally {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
-      closeQuietly(lockChannel);
+      closeQuietly(store);
     }
   }
 
@@ -573,7 +549,7 @@ public final class KafkaArchiver implements AutoCloseable {
       }
     }
     consumer.close(CloseOptions.timeout(Duration.ZERO));
-    closeQuietly(lockChannel);
+    closeQuietly(store);
   }
 
   private static void closeQuietly(AutoCloseable closeable) {

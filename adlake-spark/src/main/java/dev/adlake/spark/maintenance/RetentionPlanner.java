@@ -46,7 +46,8 @@ final class RetentionPlanner {
         tables.put(table.name(), table);
       }
     }
-    // Archive and error prefixes on S3 are kept by the bucket's lifecycle rules, not here.
+    // Archive and error prefixes on S3 (the Kafka archive's too) are kept by the bucket's lifecycle
+    // rules, not here.
     if ("file".equals(config.ingest().archiveLocation().getScheme())) {
       folders.put(
           LANDING_ARCHIVE,
@@ -64,15 +65,14 @@ final class RetentionPlanner {
               Retention.parse(config.maintenance().landingErrorsRetention())));
     }
     Retention kafka = Retention.parse(config.maintenance().kafkaArchiveRetention());
-    if (kafka.kind() != Retention.Kind.FOREVER) {
-      folders.put(
-          KAFKA_ARCHIVE,
-          new Folder(
-              config.archive().localDirectory(), FolderRetention.Dating.HOUR_FOLDERS, kafka));
-    } else {
-      folders.put(
-          KAFKA_ARCHIVE, new Folder(Path.of("."), FolderRetention.Dating.HOUR_FOLDERS, kafka));
-    }
+    config
+        .archive()
+        .localDirectory()
+        .ifPresent(
+            directory ->
+                folders.put(
+                    KAFKA_ARCHIVE,
+                    new Folder(directory, FolderRetention.Dating.HOUR_FOLDERS, kafka)));
   }
 
   /** The tables and folders retention looks at, tables first. */
