@@ -1,6 +1,7 @@
 package dev.adlake.spark.ingestion;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Compression;
@@ -43,15 +44,17 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * Loads a batch of text files of an append feed with a declared schema in one Spark job and one
- * commit: each file is parsed in Spark tasks (uncompressed files in line-aligned parts, compressed
- * ones whole, small files several to a task), so no file passes through the driver.
+ * Loads a batch of text files of a feed with a declared schema in one Spark job and one commit:
+ * each file is parsed in Spark tasks (uncompressed files in line-aligned parts, compressed ones
+ * whole, small files several to a task), so no file passes through the driver. An append feed's
+ * files go in batches; a snapshot's or change records' file is a batch of one, in order.
  *
- * <p>The batch is written to a branch of the table first: rows of earlier versions of the same
- * files are deleted there, the batch appended, and the rows of files that fail (above the reject
- * ratio, unreadable) deleted again; then the table's main branch is fast-forwarded to it, which
- * publishes all of it at once. The appended commit lists every load id of the batch, which is what
- * recovery after a crash looks for in main's history.
+ * <p>The batch is written to a branch of the table first, as its {@link Publication} says
+ * (appended, or replacing the whole table or its loads' earlier rows); then the rows of files that
+ * fail (above the reject ratio, unreadable) and of earlier versions of the files that loaded are
+ * deleted there; then the table's main branch is fast-forwarded to it, which publishes all of it at
+ * once. When every file of the batch failed, nothing is published. The written commit lists every
+ * load id of the batch, which is what recovery after a crash looks for in main's history.
  */
 final class BatchLoader {
   /** Snapshot-summary property of a batch's commit: the ids of its loads, comma separated. */
@@ -59,6 +62,25 @@ final class BatchLoader {
 
   /** Snapshot-summary property of the delete that takes failed loads out of their batch. */
   static final String WITHDRAWN_PROPERTY = "adlake.withdrawn-load-ids";
+
+  /** How a batch's rows go into the table. */
+  enum Write {
+    /** Added to the rows there. */
+    APPEND,
+    /** Replacing every row: a snapshot's first file. */
+    REPLACE_ALL,
+    /** Replacing the rows of the batch's loads, left by an earlier attempt: change records. */
+    REPLACE_LOADS
+  }
+
+  /**
+   * How a batch is published.
+   *
+   * @param summary more snapshot-summary properties of the written commit (a snapshot's generation)
+   */
+  record Publication(Write write, Map<String, String> summary) {
+    static final Publication APPEND = new Publication(Write.APPEND, Map.of());
+  }
 
   private final SparkSession spark;
   private final AdlakeConfig config;
@@ -75,8 +97,7 @@ final class BatchLoader {
 
   /** True when the feed's files are loaded by this loader rather than one by one. */
   static boolean handles(Feed feed) {
-    return feed.mode() == dev.adlake.core.feed.LoadMode.APPEND
-        && feed.schema().isPresent()
+    return feed.schema().isPresent()
         && switch (feed.format()) {
           case TSV, CSV, JSON -> true;
           default -> false;
@@ -86,10 +107,12 @@ final class BatchLoader {
   /**
    * Loads the batch.
    *
-   * @param replacedKeys keys of files whose earlier version was loaded: their rows go first
+   * @param replacedKeys keys of files whose earlier version was loaded: the rows of that version go
+   *     when the new one loads
    * @return the outcome of each load, by load id
    */
-  Map<Long, FileLoader.Outcome> load(Feed feed, List<Load> loads, Set<String> replacedKeys) {
+  Map<Long, FileLoader.Outcome> load(
+      Feed feed, List<Load> loads, Set<String> replacedKeys, Publication publication) {
     Map<Long, FileLoader.Outcome> outcomes = new LinkedHashMap<>();
     FeedSchema schema = feed.schema().orElseThrow();
     long splitBytes = config.ingest().splitMb() * 1024L * 1024;
@@ -124,14 +147,6 @@ final class BatchLoader {
     table.manageSnapshots().createBranch(branch).commit();
     String onBranch = feed.table() + ".branch_" + branch;
     try {
-      if (!replacedKeys.isEmpty()) {
-        progress.accept(
-            "%s: removing the rows of %d earlier file version(s)"
-                .formatted(feed.name(), replacedKeys.size()));
-        spark.sql(
-            "DELETE FROM %s WHERE %s IN (%s)"
-                .formatted(onBranch, FeedTables.OBJECT_KEY, quoted(replacedKeys)));
-      }
       // The commit lists the empty files too, so that recovery finds them done with the rest.
       Set<Long> listed = new LinkedHashSet<>();
       for (Load load : loads) {
@@ -139,7 +154,7 @@ final class BatchLoader {
           listed.add(load.id());
         }
       }
-      List<SplitRows.Result> results = write(feed, schema, onBranch, splits, listed);
+      List<SplitRows.Result> results = write(feed, schema, onBranch, splits, listed, publication);
       Map<Long, Totals> totals = totals(results, planned.keySet());
       Set<Long> failed = new LinkedHashSet<>();
       for (Load load : planned.values()) {
@@ -150,17 +165,22 @@ final class BatchLoader {
           outcomes.put(load.id(), failure(total.checksum(), error.get(), total));
         }
       }
-      if (!failed.isEmpty()) {
-        String ids = failed.stream().map(String::valueOf).collect(Collectors.joining(","));
-        CommitMetadata.withCommitProperties(
-            Map.of(WITHDRAWN_PROPERTY, ids),
-            () ->
-                spark.sql(
-                    "DELETE FROM %s WHERE %s IN (%s)".formatted(onBranch, FeedTables.LOAD_ID, ids)),
-            RuntimeException.class);
-      }
       Set<Long> loaded = new LinkedHashSet<>(planned.keySet());
       loaded.removeAll(failed);
+      // An earlier version's rows go only when its new version did not fail.
+      Set<String> replaced = new LinkedHashSet<>();
+      for (Load load : loads) {
+        if (listed.contains(load.id())
+            && !failed.contains(load.id())
+            && replacedKeys.contains(load.objectKey())) {
+          replaced.add(load.objectKey());
+        }
+      }
+      if (loaded.isEmpty() && replaced.isEmpty()) {
+        // Every file failed or was empty: nothing to publish; the branch goes.
+        return outcomes;
+      }
+      withdraw(feed, onBranch, failed, replaced, listed);
       writeRejects(feed, results, loaded);
       table.refresh();
       table.manageSnapshots().fastForwardBranch("main", branch).commit();
@@ -184,6 +204,41 @@ final class BatchLoader {
       }
       deleteStaging(planned.keySet().iterator().next());
     }
+  }
+
+  /**
+   * Deletes from the branch, in one commit, the rows of the loads that failed and of the earlier
+   * versions of files loaded again (not the rows this batch wrote).
+   */
+  private void withdraw(
+      Feed feed, String onBranch, Set<Long> failed, Set<String> replaced, Set<Long> listed) {
+    List<String> conditions = new ArrayList<>();
+    if (!failed.isEmpty()) {
+      conditions.add("%s IN (%s)".formatted(FeedTables.LOAD_ID, joined(failed)));
+    }
+    if (!replaced.isEmpty()) {
+      progress.accept(
+          "%s: removing the rows of %d earlier file version(s)"
+              .formatted(feed.name(), replaced.size()));
+      conditions.add(
+          "(%s IN (%s) AND %s NOT IN (%s))"
+              .formatted(
+                  FeedTables.OBJECT_KEY, quoted(replaced), FeedTables.LOAD_ID, joined(listed)));
+    }
+    if (conditions.isEmpty()) {
+      return;
+    }
+    String sql = "DELETE FROM %s WHERE %s".formatted(onBranch, String.join(" OR ", conditions));
+    if (failed.isEmpty()) {
+      spark.sql(sql);
+    } else {
+      CommitMetadata.withCommitProperties(
+          Map.of(WITHDRAWN_PROPERTY, joined(failed)), () -> spark.sql(sql), RuntimeException.class);
+    }
+  }
+
+  private static String joined(Set<Long> ids) {
+    return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
   }
 
   /** The branch a batch is staged on, named by its first load. */
@@ -296,7 +351,12 @@ final class BatchLoader {
 
   /** Parses the splits in Spark tasks and appends their rows to the branch; returns per split. */
   private List<SplitRows.Result> write(
-      Feed feed, FeedSchema schema, String onBranch, List<FileSplit> splits, Set<Long> loadIds) {
+      Feed feed,
+      FeedSchema schema,
+      String onBranch,
+      List<FileSplit> splits,
+      Set<Long> loadIds,
+      Publication publication) {
     CollectionAccumulator<SplitRows.Result> accumulator =
         spark.sparkContext().collectionAccumulator("adlake ingest " + feed.name());
     SerializableConfiguration hadoop = hadoop();
@@ -320,18 +380,23 @@ final class BatchLoader {
                 });
     StructType rowSchema = FeedTables.rowSchema(feed, schema);
     Dataset<Row> data = spark.createDataFrame(rows, rowSchema);
-    Map<String, String> summary = new LinkedHashMap<>();
-    summary.put(
-        LOAD_IDS_PROPERTY, loadIds.stream().map(String::valueOf).collect(Collectors.joining(",")));
+    Map<String, String> summary = new LinkedHashMap<>(publication.summary());
+    summary.put(LOAD_IDS_PROPERTY, joined(loadIds));
     try {
       CommitMetadata.withCommitProperties(
           summary,
           () -> {
-            FileLoader.alignToTable(spark, feed.table(), data)
-                .writeTo(onBranch)
-                .option("distribution-mode", "none")
-                .option("fanout-enabled", "true")
-                .append();
+            var writer =
+                FileLoader.alignToTable(spark, feed.table(), data)
+                    .writeTo(onBranch)
+                    .option("distribution-mode", "none")
+                    .option("fanout-enabled", "true");
+            switch (publication.write()) {
+              case APPEND -> writer.append();
+              case REPLACE_ALL -> writer.overwrite(lit(true));
+              case REPLACE_LOADS ->
+                  writer.overwrite(col(FeedTables.LOAD_ID).isin(loadIds.toArray()));
+            }
             return null;
           },
           NoSuchTableException.class);

@@ -10,6 +10,7 @@ import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.FeedSchema;
 import dev.adlake.core.feed.FileReadException;
 import dev.adlake.core.feed.LandingStore;
+import dev.adlake.core.feed.LoadMode;
 import dev.adlake.core.feed.RowSink;
 import dev.adlake.core.feed.SchemaEvolution;
 import dev.adlake.core.feed.TextFeedReader;
@@ -51,7 +52,11 @@ final class FileLoader {
 
   /** What reading and writing a file gave, or why the file cannot be loaded. */
   record Outcome(
-      String checksum, LoadCounts counts, Optional<String> message, Optional<String> error) {}
+      String checksum, LoadCounts counts, Optional<String> message, Optional<String> error) {
+    Outcome withMessage(String text) {
+      return new Outcome(checksum, counts, Optional.of(text), error);
+    }
+  }
 
   private record Rejected(long line, String raw, String reason) {}
 
@@ -194,35 +199,12 @@ final class FileLoader {
                 }
               });
         }
-        case FULL_SNAPSHOT -> {
-          boolean starts = fileName.matches("(?i)LOAD0*1\\..*");
-          String generation =
-              starts
-                  ? load.modifiedAt().toString()
-                  : currentGeneration(feed.table()).orElse(load.modifiedAt().toString());
-          summary.put(GENERATION_PROPERTY, generation);
-          writeGeneration(feed.table(), data, summary, starts);
-          message =
-              Optional.of((starts ? "started" : "added to") + " the snapshot of " + generation);
-        }
-        case DATED_SNAPSHOT -> {
-          String date =
-              snapshotDate(key)
-                  .orElseThrow(
-                      () ->
-                          new FileReadException(
-                              "Cannot load %s: it is not in a snapshot_dt=YYYY-MM-DD folder"
-                                  .formatted(key)));
-          boolean starts = !currentGeneration(feed.table()).map(date::equals).orElse(false);
-          summary.put(GENERATION_PROPERTY, date);
-          writeGeneration(feed.table(), data, summary, starts);
-          // The date chosen is recorded with the table, as a property and as its comment.
-          spark.sql(
-              "ALTER TABLE %s SET TBLPROPERTIES ('adlake.snapshot-dt'='%s')"
-                  .formatted(feed.table(), date));
-          spark.sql(
-              "COMMENT ON TABLE %s IS 'Loaded from snapshot_dt=%s'".formatted(feed.table(), date));
-          message = Optional.of((starts ? "started" : "added to") + " snapshot_dt=" + date);
+        case FULL_SNAPSHOT, DATED_SNAPSHOT -> {
+          Generation generation = Generation.of(spark, feed, load);
+          summary.put(GENERATION_PROPERTY, generation.id());
+          writeGeneration(feed.table(), data, summary, generation.starts());
+          generation.recordWithTable(spark, feed);
+          message = Optional.of(generation.message());
         }
         case CHANGE_RECORDS -> {
           Feed target = appliesTo.orElseThrow();
@@ -240,7 +222,7 @@ final class FileLoader {
           alignToTable(feed.table(), data)
               .writeTo(feed.table())
               .overwrite(col(FeedTables.LOAD_ID).equalTo(lit(load.id())));
-          merge(feed, target, data, load.id(), summary);
+          merge(spark, feed, target, data, load.id(), summary);
           message = Optional.of("applied to " + target.table());
         }
       }
@@ -353,8 +335,55 @@ final class FileLoader {
         NoSuchTableException.class);
   }
 
+  /**
+   * Where a snapshot feed's file goes: whether it starts a new generation of the table (replacing
+   * every row) or adds to the current one, and which generation that is.
+   *
+   * @param id a full snapshot's first file's time, or a dated snapshot's snapshot_dt
+   */
+  record Generation(String id, boolean starts, String message, boolean dated) {
+    /**
+     * The generation of a file of a snapshot feed whose table exists.
+     *
+     * @throws FileReadException when a dated snapshot's file is in no snapshot_dt= folder
+     */
+    static Generation of(SparkSession spark, Feed feed, Load load) {
+      String key = load.objectKey();
+      Optional<String> current = currentGeneration(spark, feed.table());
+      String verb;
+      if (feed.mode() == LoadMode.DATED_SNAPSHOT) {
+        String date =
+            snapshotDate(key)
+                .orElseThrow(
+                    () ->
+                        new FileReadException(
+                            "Cannot load %s: it is not in a snapshot_dt=YYYY-MM-DD folder"
+                                .formatted(key)));
+        boolean starts = !current.map(date::equals).orElse(false);
+        verb = starts ? "started" : "added to";
+        return new Generation(date, starts, verb + " snapshot_dt=" + date, true);
+      }
+      boolean starts = key.substring(key.lastIndexOf('/') + 1).matches("(?i)LOAD0*1\\..*");
+      String id =
+          starts ? load.modifiedAt().toString() : current.orElse(load.modifiedAt().toString());
+      verb = starts ? "started" : "added to";
+      return new Generation(id, starts, verb + " the snapshot of " + id, false);
+    }
+
+    /** A dated snapshot's date goes with its table, as a property and as its comment. */
+    void recordWithTable(SparkSession spark, Feed feed) {
+      if (!dated) {
+        return;
+      }
+      spark.sql(
+          "ALTER TABLE %s SET TBLPROPERTIES ('adlake.snapshot-dt'='%s')"
+              .formatted(feed.table(), id));
+      spark.sql("COMMENT ON TABLE %s IS 'Loaded from snapshot_dt=%s'".formatted(feed.table(), id));
+    }
+  }
+
   /** The generation of the table's latest commit, for snapshot feeds. */
-  private Optional<String> currentGeneration(String table) {
+  private static Optional<String> currentGeneration(SparkSession spark, String table) {
     List<Row> rows =
         spark
             .sql(
@@ -374,8 +403,13 @@ final class FileLoader {
    * Applies a file of change records to the target table in one MERGE: per key the last change by
    * sequence wins; deletes remove the row, inserts and updates set it. Before-images are skipped.
    */
-  private void merge(
-      Feed changes, Feed target, Dataset<Row> data, long loadId, Map<String, String> summary)
+  static void merge(
+      SparkSession spark,
+      Feed changes,
+      Feed target,
+      Dataset<Row> data,
+      long loadId,
+      Map<String, String> summary)
       throws NoSuchTableException {
     String view = "adlake_changes_" + loadId;
     data.createOrReplaceTempView(view);

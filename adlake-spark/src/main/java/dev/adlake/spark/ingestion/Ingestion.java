@@ -1,6 +1,7 @@
 package dev.adlake.spark.ingestion;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
 
 import dev.adlake.core.AdlakeException;
 import dev.adlake.core.config.AdlakeConfig;
@@ -147,11 +148,13 @@ public final class Ingestion {
   }
 
   /**
-   * Loads the ready files of an append feed in batches (up to ingest.batch-mb and
-   * ingest.batch-files each), each parsed in Spark tasks and published in one commit.
+   * Loads the ready files of a feed parsed in Spark tasks: an append feed's in batches (up to
+   * ingest.batch-mb and ingest.batch-files each), each published in one commit; a snapshot's or
+   * change records' one at a time, in order.
    */
   private void loadBatches(Feed feed, long[] rows, int[] outcomes) {
     long limit = config.ingest().batchMb() * 1024L * 1024;
+    int maxFiles = feed.mode() == LoadMode.APPEND ? config.ingest().batchFiles() : 1;
     Optional<Load> carried = Optional.empty();
     while (true) {
       List<Load> batch = new ArrayList<>();
@@ -160,7 +163,7 @@ public final class Ingestion {
       carried.ifPresent(batch::add);
       carried.ifPresent(load -> keys.add(load.objectKey()));
       carried = Optional.empty();
-      while (batch.size() < config.ingest().batchFiles() && bytes < limit) {
+      while (batch.size() < maxFiles && bytes < limit) {
         Optional<Load> claimed = ledger.claim(List.of(feed.name()));
         if (claimed.isEmpty()) {
           break;
@@ -178,13 +181,18 @@ public final class Ingestion {
       }
       java.util.Set<String> replaced = new java.util.LinkedHashSet<>();
       for (Load load : batch) {
-        if (!ledger.committedVersions(feed.name(), load.objectKey(), load.id()).isEmpty()) {
+        if (feed.mode() == LoadMode.APPEND
+            && !ledger.committedVersions(feed.name(), load.objectKey(), load.id()).isEmpty()) {
           replaced.add(load.objectKey());
         }
       }
       java.util.Map<Long, FileLoader.Outcome> loaded;
       try {
-        loaded = new BatchLoader(spark, config, landing, progress).load(feed, batch, replaced);
+        loaded =
+            feed.mode() == LoadMode.APPEND
+                ? new BatchLoader(spark, config, landing, progress)
+                    .load(feed, batch, replaced, BatchLoader.Publication.APPEND)
+                : java.util.Map.of(batch.get(0).id(), loadInTasks(feed, batch.get(0)));
       } catch (CommitFailedException | org.apache.iceberg.exceptions.ValidationException e) {
         // Another writer moved the table on (a compaction, say): the batch goes back to ready.
         LOG.warn(
@@ -208,6 +216,89 @@ public final class Ingestion {
       for (Load load : batch) {
         count(finish(feed, load, loaded.get(load.id())), rows, outcomes);
       }
+    }
+  }
+
+  /**
+   * Loads a file of a snapshot or of change records, parsed in Spark tasks: a snapshot's first file
+   * replaces the table and the next ones add to it; change records go to their own table, then are
+   * merged into the table they apply to, whose commit marks the load as done.
+   */
+  private FileLoader.Outcome loadInTasks(Feed feed, Load load) {
+    BatchLoader loader = new BatchLoader(spark, config, landing, progress);
+    try {
+      if (feed.mode() != LoadMode.CHANGE_RECORDS) {
+        FeedTables.ensure(spark, feed, feed.schema().orElseThrow());
+        FileLoader.Generation generation = FileLoader.Generation.of(spark, feed, load);
+        BatchLoader.Write write =
+            generation.starts() ? BatchLoader.Write.REPLACE_ALL : BatchLoader.Write.APPEND;
+        FileLoader.Outcome outcome =
+            loader
+                .load(
+                    feed,
+                    List.of(load),
+                    java.util.Set.of(),
+                    new BatchLoader.Publication(
+                        write, java.util.Map.of(FileLoader.GENERATION_PROPERTY, generation.id())))
+                .get(load.id());
+        if (outcome.error().isPresent() || outcome.counts().snapshotId() == null) {
+          return outcome;
+        }
+        generation.recordWithTable(spark, feed);
+        return outcome.withMessage(generation.message());
+      }
+      Feed target = config.feed(feed.appliesTo().orElseThrow());
+      FeedTables.ensure(
+          spark,
+          target,
+          target
+              .schema()
+              .orElseThrow(
+                  () ->
+                      new dev.adlake.core.feed.FileReadException(
+                          "Cannot apply %s: feed %s needs a declared schema"
+                              .formatted(load.objectKey(), target.name()))));
+      FileLoader.Outcome outcome =
+          loader
+              .load(
+                  feed,
+                  List.of(load),
+                  java.util.Set.of(),
+                  new BatchLoader.Publication(BatchLoader.Write.REPLACE_LOADS, java.util.Map.of()))
+              .get(load.id());
+      if (outcome.error().isPresent() || outcome.counts().snapshotId() == null) {
+        return outcome;
+      }
+      LoadCounts counts = outcome.counts();
+      java.util.Map<String, String> summary = new java.util.LinkedHashMap<>();
+      summary.put(FeedTables.LOAD_PROPERTY, String.valueOf(load.id()));
+      summary.put("adlake.rows-read", String.valueOf(counts.rowsRead()));
+      summary.put("adlake.rows-written", String.valueOf(counts.rowsWritten()));
+      summary.put("adlake.rows-rejected", String.valueOf(counts.rowsRejected()));
+      FileLoader.merge(
+          spark,
+          feed,
+          target,
+          spark.table(feed.table()).where(col(FeedTables.LOAD_ID).equalTo(load.id())),
+          load.id(),
+          summary);
+      long snapshotId =
+          IcebergCommits.snapshotOf(spark, target.table(), load.id())
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "The merge of load " + load.id() + " is not in " + target.table()));
+      return new FileLoader.Outcome(
+          outcome.checksum(),
+          new LoadCounts(
+              counts.rowsRead(), counts.rowsWritten(), counts.rowsRejected(), snapshotId),
+          Optional.of("applied to " + target.table()),
+          Optional.empty());
+    } catch (AdlakeException e) {
+      return FileLoader.failure("", e.getMessage());
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException(
+          "A table vanished while loading %s".formatted(load.objectKey()), e);
     }
   }
 

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -584,10 +585,26 @@ class IngestionIT {
     Path expected = config.landing().path().resolveSibling("expected");
     ReferenceDataGenerator.generate(5L, config.landing().path(), expected, 60);
 
-    Ingestion.Report report = ingestion(config).run(config.feeds());
+    List<String> lines = new ArrayList<>();
+    Platform platform = TestPlatform.get();
+    Ingestion.Report report =
+        new Ingestion(
+                platform.spark(),
+                config,
+                ledger(),
+                new LocalLandingStore(config.landing().path()),
+                lines::add)
+            .run(config.feeds());
 
     assertThat(report.errored()).isZero();
-    SparkSession spark = TestPlatform.get().spark();
+    // Every mode's files are parsed in Spark tasks, a file at a time for snapshots and changes.
+    for (String feed : List.of("ods-sample", "ods-sample-changes", "infobase-attributes")) {
+      assertThat(lines).anyMatch(line -> line.startsWith(feed + ": parsing 1 file(s)"));
+    }
+    assertThat(lines)
+        .anyMatch(line -> line.contains("started snapshot_dt=2025-10-22"))
+        .anyMatch(line -> line.contains("applied to raw.cubic__ods_qlik__edw_sample"));
+    SparkSession spark = platform.spark();
     // Full snapshot, then change records applied in order: the true final state.
     List<String> actual =
         spark
@@ -650,6 +667,20 @@ class IngestionIT {
     ingestion(config)
         .forcingSnapshotDate(Optional.of(LocalDate.of(2025, 10, 15)))
         .run(config.feeds());
+    assertThat(tableProperty("raw.omc__infobase_attributes", "adlake.snapshot-dt"))
+        .isEqualTo("2025-10-15");
+    assertThat(spark.table("raw.omc__infobase_attributes").count()).isEqualTo(30);
+
+    // A newer snapshot whose file is mostly bad fails whole: the table keeps the one it had.
+    Path bad =
+        config
+            .landing()
+            .path()
+            .resolve("omc/infobase_attributes/raw_input/snapshot_dt=2025-10-29/part-0.csv");
+    Files.createDirectories(bad.getParent());
+    Files.writeString(bad, "customer_user_id,segment,score\nu1,a,1\nu2,b,two\nu3,c,three\n");
+    Ingestion.Report failed = ingestion(config).run(config.feeds());
+    assertThat(failed.errored()).isEqualTo(1);
     assertThat(tableProperty("raw.omc__infobase_attributes", "adlake.snapshot-dt"))
         .isEqualTo("2025-10-15");
     assertThat(spark.table("raw.omc__infobase_attributes").count()).isEqualTo(30);
