@@ -296,6 +296,17 @@ class IngestionIT {
           .first()
           .isEqualTo("20220304.csv");
     }
+
+    // A third version that fails leaves the second's rows where they are.
+    file =
+        land(
+            config,
+            "cubic/dmap/agg_sample/20220304.csv",
+            "day,station,riders\n2022-03-04,alewife,many\n2022-03-04,harvard,lots\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2022-03-05T03:00:00Z")));
+    Ingestion.Report failed = ingestion(config).run(config.feeds());
+    assertThat(failed.errored()).isEqualTo(1);
+    assertThat(sum("it_changed.dmap__agg_sample")).isEqualTo(33);
   }
 
   @Test
