@@ -167,6 +167,8 @@ class ClusterIT {
     assertThat(output)
         .contains("Starting Spark (" + cluster.masterUrl() + ")")
         .contains("impressions per ad and hour:")
+        .containsPattern("archive of the topics in s3a://" + BUCKET + "/warehouse/archive:")
+        .containsPattern("archived [1-9][\\d,]* record\\(s\\)")
         .doesNotContain("first differences");
 
     // One job through spark-submit, a full recompute of the identity graph: the driver has only
