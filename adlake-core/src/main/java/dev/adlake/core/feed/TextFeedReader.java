@@ -183,22 +183,33 @@ public final class TextFeedReader {
       if (schema == null) {
         schema = LineParser.inferred(List.copyOf(record.keySet()));
       }
-      Object[] values = new Object[schema.columns().size()];
-      String reason = null;
-      for (int i = 0; i < values.length && reason == null; i++) {
-        Column column = schema.columns().get(i);
-        reason =
-            LineParser.convert(
-                column, recordText(record.get(column.name()), column.type()), values, i);
-      }
-      if (reason != null) {
-        sink.reject(number, record.toString(), reason);
-      } else {
-        sink.row(number, values);
-      }
+      readRecord(schema, number, record, sink);
     }
     return new Result(
         schema == null ? declared.orElse(new FeedSchema(List.of())) : schema, List.of(), number);
+  }
+
+  /**
+   * Converts one record of a binary file (its field names lower-cased) to a row of the schema, or
+   * rejects it with the reason; the record's text is its raw line.
+   *
+   * @param number the record's number in its file, from 1
+   */
+  public static void readRecord(
+      FeedSchema schema, long number, Map<String, Object> record, RowSink sink) {
+    Object[] values = new Object[schema.columns().size()];
+    String reason = null;
+    for (int i = 0; i < values.length && reason == null; i++) {
+      Column column = schema.columns().get(i);
+      reason =
+          LineParser.convert(
+              column, recordText(record.get(column.name()), column.type()), values, i);
+    }
+    if (reason != null) {
+      sink.reject(number, record.toString(), reason);
+    } else {
+      sink.row(number, values);
+    }
   }
 
   /** A binary value as the text the column's parser reads; epoch millis stand for timestamps. */

@@ -7,6 +7,7 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Compression;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.FeedSchema;
+import dev.adlake.core.feed.FileFormat;
 import dev.adlake.core.feed.FileReadException;
 import dev.adlake.core.feed.LandingStore;
 import dev.adlake.core.feed.LineParser;
@@ -44,10 +45,11 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * Loads a batch of text files of a feed with a declared schema in one Spark job and one commit:
- * each file is parsed in Spark tasks (uncompressed files in line-aligned parts, compressed ones
- * whole, small files several to a task), so no file passes through the driver. An append feed's
- * files go in batches; a snapshot's or change records' file is a batch of one, in order.
+ * Loads a batch of files of a feed with a declared schema in one Spark job and one commit: each
+ * file is parsed in Spark tasks (uncompressed text files in line-aligned parts, compressed ones and
+ * Avro and Parquet files whole, small files several to a task), so no file passes through the
+ * driver. An append feed's files go in batches; a snapshot's or change records' file is a batch of
+ * one, in order.
  *
  * <p>The batch is written to a branch of the table first, as its {@link Publication} says
  * (appended, or replacing the whole table or its loads' earlier rows); then the rows of files that
@@ -99,7 +101,7 @@ final class BatchLoader {
   static boolean handles(Feed feed) {
     return feed.schema().isPresent()
         && switch (feed.format()) {
-          case TSV, CSV, JSON -> true;
+          case TSV, CSV, JSON, AVRO, PARQUET -> true;
           default -> false;
         };
   }
@@ -257,6 +259,26 @@ final class BatchLoader {
     if (load.size() == 0) {
       return Optional.empty();
     }
+    String uri = landing.uri(key).toString();
+    if (feed.format() == FileFormat.AVRO || feed.format() == FileFormat.PARQUET) {
+      // Read whole, by record, in one task.
+      splits.add(
+          new FileSplit(
+              splits.size(),
+              load.id(),
+              key,
+              uri,
+              0,
+              0,
+              Long.MAX_VALUE,
+              true,
+              0,
+              false,
+              feed.format(),
+              schema,
+              null));
+      return Optional.empty();
+    }
     LineParser parser;
     try {
       if (feed.header()) {
@@ -273,7 +295,6 @@ final class BatchLoader {
     } catch (IOException e) {
       return Optional.of(TextFeedReader.corrupt(key, e));
     }
-    String uri = landing.uri(key).toString();
     boolean compressed = Compression.of(key) != Compression.NONE;
     long parts = compressed ? 1 : Math.max(1, (load.size() + splitBytes - 1) / splitBytes);
     for (int part = 0; part < parts; part++) {
@@ -292,6 +313,8 @@ final class BatchLoader {
               compressed,
               0,
               feed.header(),
+              feed.format(),
+              schema,
               parser));
     }
     return Optional.empty();

@@ -209,16 +209,7 @@ final class FileLoader {
         case CHANGE_RECORDS -> {
           Feed target = appliesTo.orElseThrow();
           markerTable = target.table();
-          FeedTables.ensure(
-              spark,
-              target,
-              target
-                  .schema()
-                  .orElseThrow(
-                      () ->
-                          new FileReadException(
-                              "Cannot apply %s: feed %s needs a declared schema"
-                                  .formatted(key, target.name()))));
+          ensureTarget(spark, target, key);
           alignToTable(feed.table(), data)
               .writeTo(feed.table())
               .overwrite(col(FeedTables.LOAD_ID).equalTo(lit(load.id())));
@@ -314,6 +305,24 @@ final class FileLoader {
             writer.append();
           }
         });
+  }
+
+  /**
+   * Creates the table that change records apply to, if it is not there yet.
+   *
+   * @throws FileReadException when the target feed declares no schema
+   */
+  static void ensureTarget(SparkSession spark, Feed target, String key) {
+    FeedTables.ensure(
+        spark,
+        target,
+        target
+            .schema()
+            .orElseThrow(
+                () ->
+                    new FileReadException(
+                        "Cannot apply %s: feed %s needs a declared schema"
+                            .formatted(key, target.name()))));
   }
 
   /** Snapshot-summary property of snapshot feeds: the generation the table holds. */

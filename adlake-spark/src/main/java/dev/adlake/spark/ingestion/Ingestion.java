@@ -225,81 +225,71 @@ public final class Ingestion {
    * merged into the table they apply to, whose commit marks the load as done.
    */
   private FileLoader.Outcome loadInTasks(Feed feed, Load load) {
-    BatchLoader loader = new BatchLoader(spark, config, landing, progress);
     try {
-      if (feed.mode() != LoadMode.CHANGE_RECORDS) {
+      Optional<Feed> target = feed.appliesTo().map(config::feed);
+      Optional<FileLoader.Generation> generation = Optional.empty();
+      BatchLoader.Publication publication;
+      if (target.isPresent()) {
+        FileLoader.ensureTarget(spark, target.get(), load.objectKey());
+        publication =
+            new BatchLoader.Publication(BatchLoader.Write.REPLACE_LOADS, java.util.Map.of());
+      } else {
         FeedTables.ensure(spark, feed, feed.schema().orElseThrow());
-        FileLoader.Generation generation = FileLoader.Generation.of(spark, feed, load);
-        BatchLoader.Write write =
-            generation.starts() ? BatchLoader.Write.REPLACE_ALL : BatchLoader.Write.APPEND;
-        FileLoader.Outcome outcome =
-            loader
-                .load(
-                    feed,
-                    List.of(load),
-                    java.util.Set.of(),
-                    new BatchLoader.Publication(
-                        write, java.util.Map.of(FileLoader.GENERATION_PROPERTY, generation.id())))
-                .get(load.id());
-        if (outcome.error().isPresent() || outcome.counts().snapshotId() == null) {
-          return outcome;
-        }
-        generation.recordWithTable(spark, feed);
-        return outcome.withMessage(generation.message());
+        generation = Optional.of(FileLoader.Generation.of(spark, feed, load));
+        publication =
+            new BatchLoader.Publication(
+                generation.get().starts()
+                    ? BatchLoader.Write.REPLACE_ALL
+                    : BatchLoader.Write.APPEND,
+                java.util.Map.of(FileLoader.GENERATION_PROPERTY, generation.get().id()));
       }
-      Feed target = config.feed(feed.appliesTo().orElseThrow());
-      FeedTables.ensure(
-          spark,
-          target,
-          target
-              .schema()
-              .orElseThrow(
-                  () ->
-                      new dev.adlake.core.feed.FileReadException(
-                          "Cannot apply %s: feed %s needs a declared schema"
-                              .formatted(load.objectKey(), target.name()))));
       FileLoader.Outcome outcome =
-          loader
-              .load(
-                  feed,
-                  List.of(load),
-                  java.util.Set.of(),
-                  new BatchLoader.Publication(BatchLoader.Write.REPLACE_LOADS, java.util.Map.of()))
+          new BatchLoader(spark, config, landing, progress)
+              .load(feed, List.of(load), java.util.Set.of(), publication)
               .get(load.id());
       if (outcome.error().isPresent() || outcome.counts().snapshotId() == null) {
         return outcome;
       }
-      LoadCounts counts = outcome.counts();
-      java.util.Map<String, String> summary = new java.util.LinkedHashMap<>();
-      summary.put(FeedTables.LOAD_PROPERTY, String.valueOf(load.id()));
-      summary.put("adlake.rows-read", String.valueOf(counts.rowsRead()));
-      summary.put("adlake.rows-written", String.valueOf(counts.rowsWritten()));
-      summary.put("adlake.rows-rejected", String.valueOf(counts.rowsRejected()));
-      FileLoader.merge(
-          spark,
-          feed,
-          target,
-          spark.table(feed.table()).where(col(FeedTables.LOAD_ID).equalTo(load.id())),
-          load.id(),
-          summary);
-      long snapshotId =
-          IcebergCommits.snapshotOf(spark, target.table(), load.id())
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "The merge of load " + load.id() + " is not in " + target.table()));
-      return new FileLoader.Outcome(
-          outcome.checksum(),
-          new LoadCounts(
-              counts.rowsRead(), counts.rowsWritten(), counts.rowsRejected(), snapshotId),
-          Optional.of("applied to " + target.table()),
-          Optional.empty());
+      if (generation.isPresent()) {
+        generation.get().recordWithTable(spark, feed);
+        return outcome.withMessage(generation.get().message());
+      }
+      return merge(feed, target.get(), load, outcome);
     } catch (AdlakeException e) {
       return FileLoader.failure("", e.getMessage());
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException(
           "A table vanished while loading %s".formatted(load.objectKey()), e);
     }
+  }
+
+  /** Merges a loaded file of change records into their target, whose commit marks the load. */
+  private FileLoader.Outcome merge(Feed feed, Feed target, Load load, FileLoader.Outcome outcome)
+      throws org.apache.spark.sql.catalyst.analysis.NoSuchTableException {
+    LoadCounts counts = outcome.counts();
+    java.util.Map<String, String> summary = new java.util.LinkedHashMap<>();
+    summary.put(FeedTables.LOAD_PROPERTY, String.valueOf(load.id()));
+    summary.put("adlake.rows-read", String.valueOf(counts.rowsRead()));
+    summary.put("adlake.rows-written", String.valueOf(counts.rowsWritten()));
+    summary.put("adlake.rows-rejected", String.valueOf(counts.rowsRejected()));
+    FileLoader.merge(
+        spark,
+        feed,
+        target,
+        spark.table(feed.table()).where(col(FeedTables.LOAD_ID).equalTo(load.id())),
+        load.id(),
+        summary);
+    long snapshotId =
+        IcebergCommits.snapshotOf(spark, target.table(), load.id())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "The merge of load " + load.id() + " is not in " + target.table()));
+    return new FileLoader.Outcome(
+        outcome.checksum(),
+        new LoadCounts(counts.rowsRead(), counts.rowsWritten(), counts.rowsRejected(), snapshotId),
+        Optional.of("applied to " + target.table()),
+        Optional.empty());
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.adlake.core.feed.LineParser;
 import dev.adlake.core.feed.RowSink;
+import dev.adlake.core.feed.TextFeedReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,10 +24,11 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * In a Spark task: the rows of the task's file splits, parsed line by line as they are asked for
- * (memory is one line and one row, whatever the file's size). Rejected lines go to a JSON-lines
- * file of the task in the batch's staging folder; what each split held (lines, rows, rejects, its
- * checksum, or the error that stopped it) goes to an accumulator when the task has read them all.
+ * In a Spark task: the rows of the task's file splits, parsed line by line (or record by record,
+ * for Avro and Parquet) as they are asked for (memory is one line and one row, whatever the file's
+ * size). Rejected lines go to a JSON-lines file of the task in the batch's staging folder; what
+ * each split held (lines, rows, rejects, its checksum, or the error that stopped it) goes to an
+ * accumulator when the task has read them all.
  */
 final class SplitRows implements Iterator<Row>, RowSink {
   /** What one split gave. */
@@ -52,6 +55,7 @@ final class SplitRows implements Iterator<Row>, RowSink {
 
   private FileSplit split;
   private LineSource source;
+  private RecordSource records;
   private long lineNumber;
   private long rows;
   private long rejected;
@@ -93,6 +97,20 @@ final class SplitRows implements Iterator<Row>, RowSink {
 
   /** Reads one line (or opens the next split, or ends); a row it gives becomes {@code next}. */
   private void advance() {
+    if (records != null) {
+      try {
+        Map<String, Object> record = records.next();
+        if (record == null) {
+          endSplit(null);
+          return;
+        }
+        lineNumber++;
+        TextFeedReader.readRecord(split.schema(), lineNumber, record, this);
+      } catch (IOException | RuntimeException e) {
+        endSplit(e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+      return;
+    }
     if (source == null) {
       if (!splits.hasNext()) {
         finish();
@@ -127,10 +145,16 @@ final class SplitRows implements Iterator<Row>, RowSink {
     firstRejectLine = 0;
     firstRejectReason = null;
     try {
+      if (split.binary()) {
+        records = RecordSource.open(split, hadoop);
+        lineNumber = 0;
+        return;
+      }
       source = LineSource.open(split, hadoop);
       lineNumber = split.firstLine() + (source.partialSkipped() ? 1 : 0);
     } catch (IOException | RuntimeException e) {
       source = null;
+      records = null;
       results.add(result(e.getMessage() == null ? e.toString() : e.getMessage(), 0));
     }
   }
@@ -138,15 +162,24 @@ final class SplitRows implements Iterator<Row>, RowSink {
   private void endSplit(String error) {
     int checksum = 0;
     try {
-      if (error == null) {
-        source.finishChecksum();
-        checksum = source.checksum();
+      if (records != null) {
+        try (RecordSource done = records) {
+          if (error == null) {
+            checksum = done.checksum();
+          }
+        }
+      } else {
+        if (error == null) {
+          source.finishChecksum();
+          checksum = source.checksum();
+        }
+        source.close();
       }
-      source.close();
     } catch (IOException e) {
       error = error == null ? e.getMessage() : error;
     }
     source = null;
+    records = null;
     results.add(result(error, checksum));
   }
 

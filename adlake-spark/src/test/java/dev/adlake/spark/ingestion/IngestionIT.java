@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,13 +57,17 @@ class IngestionIT {
   }
 
   private static Ingestion ingestion(AdlakeConfig config) {
+    return ingestion(config, line -> {});
+  }
+
+  private static Ingestion ingestion(AdlakeConfig config, Consumer<String> progress) {
     Platform platform = TestPlatform.get();
     return new Ingestion(
         platform.spark(),
         config,
         ledger(),
         new LocalLandingStore(config.landing().path()),
-        line -> {});
+        progress);
   }
 
   private static LoadLedger ledger() {
@@ -597,15 +602,7 @@ class IngestionIT {
     ReferenceDataGenerator.generate(5L, config.landing().path(), expected, 60);
 
     List<String> lines = new ArrayList<>();
-    Platform platform = TestPlatform.get();
-    Ingestion.Report report =
-        new Ingestion(
-                platform.spark(),
-                config,
-                ledger(),
-                new LocalLandingStore(config.landing().path()),
-                lines::add)
-            .run(config.feeds());
+    Ingestion.Report report = ingestion(config, lines::add).run(config.feeds());
 
     assertThat(report.errored()).isZero();
     // Every mode's files are parsed in Spark tasks, a file at a time for snapshots and changes.
@@ -615,7 +612,7 @@ class IngestionIT {
     assertThat(lines)
         .anyMatch(line -> line.contains("started snapshot_dt=2025-10-22"))
         .anyMatch(line -> line.contains("applied to raw.cubic__ods_qlik__edw_sample"));
-    SparkSession spark = platform.spark();
+    SparkSession spark = TestPlatform.get().spark();
     // Full snapshot, then change records applied in order: the true final state.
     List<String> actual =
         spark
@@ -722,7 +719,8 @@ class IngestionIT {
                     "format",
                     "parquet",
                     "schema",
-                    "id int not null, name string")));
+                    "id int not null, name string, price decimal(10,2), seen timestamp,"
+                        + " day date")));
     Path landing = binary.landing().path();
     org.apache.avro.Schema schema =
         new org.apache.avro.Schema.Parser()
@@ -747,7 +745,11 @@ class IngestionIT {
     SparkSession spark = TestPlatform.get().spark();
     Path parquetFolder = landing.resolveSibling("parquet-out");
     spark
-        .sql("SELECT CAST(id AS INT) AS id, concat('p', id) AS name FROM range(1, 6)")
+        .sql(
+            "SELECT CAST(id AS INT) AS id, concat('p', id) AS name,"
+                + " CAST(id * 1.25 AS DECIMAL(10,2)) AS price,"
+                + " timestamp_seconds(1762000000 + id) AS seen,"
+                + " date_add(DATE'2025-11-01', CAST(id AS INT)) AS day FROM range(1, 6)")
         .coalesce(1)
         .write()
         .parquet(parquetFolder.toString());
@@ -758,11 +760,26 @@ class IngestionIT {
       Files.copy(part, landing.resolve("partner/parquet/p.parquet"));
     }
 
-    Ingestion.Report report = ingestion(binary).run(binary.feeds());
+    List<String> lines = new ArrayList<>();
+    Ingestion.Report report = ingestion(binary, lines::add).run(binary.feeds());
 
     assertThat(report.errored()).isZero();
     assertThat(report.archived()).isEqualTo(2);
-    assertThat(spark.table("it_binary.partner__parquet").count()).isEqualTo(5);
+    // Read by record in Spark tasks, as text files are by line.
+    assertThat(lines)
+        .anyMatch(line -> line.startsWith("avro: parsing 1 file(s)"))
+        .anyMatch(line -> line.startsWith("parquet: parsing 1 file(s)"));
+    // Parquet's own types (Spark's INT96 timestamps, decimals, dates) keep their values.
+    assertThat(
+            spark
+                .sql(
+                    "SELECT id, name, price, CAST(seen AS STRING), day"
+                        + " FROM it_binary.partner__parquet ORDER BY id")
+                .collectAsList())
+        .extracting(Row::toString)
+        .hasSize(5)
+        .startsWith("[1,p1,1.25,2025-11-01 12:26:41,2025-11-02]")
+        .endsWith("[5,p5,6.25,2025-11-01 12:26:45,2025-11-06]");
     assertThat(
             spark
                 .sql(
