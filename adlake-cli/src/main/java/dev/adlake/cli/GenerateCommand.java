@@ -6,6 +6,8 @@ import dev.adlake.generator.AdDataGenerator;
 import dev.adlake.generator.GenerationReport;
 import dev.adlake.generator.GeneratorOptions;
 import dev.adlake.generator.ReferenceDataGenerator;
+import dev.adlake.generator.browsing.BrowsingGenerator;
+import dev.adlake.generator.browsing.BrowsingOptions;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +28,12 @@ import picocli.CommandLine.Spec;
       "",
       "Feeds: adserver/events (TSV: impressions and clicks), tracker/clicks and",
       "tracker/conversions (CSV), adtracker/impressions (JSON lines). Faults on purpose:",
-      "late and duplicated rows, malformed lines, an empty file."
+      "late and duplicated rows, malformed lines, an empty file.",
+      "",
+      "Partners' browsing: ShareThis page views in its own bucket (<home>/partners),",
+      "33Across page views and Xandr log-level files in the landing zone, the partner's",
+      "and a vendor's domain categories (some wrong), and every domain's true IAB",
+      "category and every person's partner ids in <home>/expected/browsing."
     },
     footer = {
       "",
@@ -66,6 +73,18 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Worker threads (default: the number of cores)")
   Integer threads;
 
+  @Option(
+      names = "--domains",
+      defaultValue = "2000",
+      description = "Website domains the partners see (default: ${DEFAULT-VALUE})")
+  int domains;
+
+  @Option(
+      names = "--page-views",
+      defaultValue = "240000",
+      description = "Partners' page views over 6 hours (default: ${DEFAULT-VALUE})")
+  long pageViews;
+
   @Override
   public Integer call() {
     AdlakeConfig config = root.loadConfig();
@@ -80,7 +99,44 @@ final class GenerateCommand implements Callable<Integer> {
             config.expectedDirectory(),
             threads == null ? Runtime.getRuntime().availableProcessors() : threads);
     generate(options, console);
+    BrowsingOptions defaults =
+        BrowsingOptions.defaults(
+            seed,
+            startDate,
+            config.landing().path(),
+            config.partnerBucketsDirectory().resolve(BrowsingGenerator.SHARETHIS),
+            config.expectedDirectory());
+    generateBrowsing(
+        defaults.withSize(
+            domains,
+            (int) Math.max(1, Math.min(Integer.MAX_VALUE, pageViews / 30)),
+            pageViews,
+            pageViews / 6),
+        console);
     return 0;
+  }
+
+  /** Lands the partners' browsing data and prints what it wrote. */
+  static BrowsingGenerator.Report generateBrowsing(BrowsingOptions options, Console console) {
+    Console.Progress progress = console.progress("hours of browsing");
+    BrowsingGenerator.Report report =
+        BrowsingGenerator.generate(options, hour -> progress.update(hour, options.hours()));
+    console.line(
+        "  partners' browsing: %s ShareThis page views (in %s), %s 33Across page views,"
+            + " %s Xandr impressions",
+        Console.count(report.sharethisViews()),
+        options.partnerBucket(),
+        Console.count(report.thirtyThreeAcrossViews()),
+        Console.count(report.xandrImpressions()));
+    console.line(
+        "  %s domains in %d IAB Tier 2 categories; %s labelled by the partner, %s by the"
+            + " vendor (some wrongly); %s partner ids of people in the truth",
+        Console.count(report.domains()),
+        report.categories(),
+        Console.count(report.partnerLabels()),
+        Console.count(report.vendorLabels()),
+        Console.count(report.mappings()));
+    return report;
   }
 
   static GenerationReport generate(GeneratorOptions options, Console console) {

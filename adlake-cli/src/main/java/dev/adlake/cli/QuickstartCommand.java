@@ -11,8 +11,11 @@ import dev.adlake.core.table.TableDefinition;
 import dev.adlake.core.table.TableStore;
 import dev.adlake.generator.GeneratedFeeds;
 import dev.adlake.generator.GeneratorOptions;
+import dev.adlake.generator.browsing.BrowsingGenerator;
+import dev.adlake.generator.browsing.BrowsingOptions;
 import dev.adlake.generator.identity.MappingGraph;
 import dev.adlake.generator.truth.HourlyTruthCheck;
+import dev.adlake.generator.truth.PartnerTruthCheck;
 import dev.adlake.generator.truth.ServingTruthCheck;
 import dev.adlake.generator.truth.StreamTruthCheck;
 import dev.adlake.kafka.archive.ArchiveJob;
@@ -142,6 +145,14 @@ final class QuickstartCommand implements Callable<Integer> {
               config.expectedDirectory(),
               Runtime.getRuntime().availableProcessors()),
           console);
+      GenerateCommand.generateBrowsing(
+          BrowsingOptions.defaults(
+              seed,
+              LocalDate.of(2026, 11, 1),
+              config.landing().path(),
+              config.partnerBucketsDirectory().resolve(BrowsingGenerator.SHARETHIS),
+              config.expectedDirectory()),
+          console);
       console.blank();
 
       console.line("  streams for the pipeline's enricher:");
@@ -231,6 +242,25 @@ final class QuickstartCommand implements Callable<Integer> {
               served.exact() ? "" : "; first differences: " + served.mismatches());
         }
       }
+      Optional<String> xandr = feedTable(config, "xandr-standard-feed");
+      Optional<String> partnerCategories = feedTable(config, "domain-categories-partner");
+      Optional<String> vendorCategories = feedTable(config, "domain-categories-vendor");
+      if (xandr.isPresent() && partnerCategories.isPresent() && vendorCategories.isPresent()) {
+        PartnerTruthCheck.Comparison partners =
+            PartnerTruthCheck.compare(
+                platform.spark(),
+                xandr.get(),
+                partnerCategories.get(),
+                vendorCategories.get(),
+                config.expectedDirectory());
+        exact &= partners.exact();
+        console.line(
+            "  Xandr log-level impressions, clicks and cost per advertiser, category labels: %d of"
+                + " %d figures equal%s",
+            partners.figures().size() - partners.differences().size(),
+            partners.figures().size(),
+            partners.exact() ? "" : "; differences: " + partners.differences());
+      }
       console.line(
           "  stream events, once each, failed by stage, robots and countries, per source: %d of %d"
               + " figures equal%s",
@@ -272,6 +302,14 @@ final class QuickstartCommand implements Callable<Integer> {
       }
       return exact ? 0 : 1;
     }
+  }
+
+  /** The table of a configured feed. */
+  private static Optional<String> feedTable(AdlakeConfig config, String feed) {
+    return config.feeds().stream()
+        .filter(candidate -> candidate.name().equals(feed))
+        .map(Feed::table)
+        .findFirst();
   }
 
   /** What a job of the quickstart's pipeline did, after its name. */

@@ -84,6 +84,10 @@ class AdlakeCommandIT {
         .contains("raw.adserver__events ")
         .containsPattern("loads by status: archived \\d+")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
+        .containsPattern("partners' browsing: [\\d,]+ ShareThis page views")
+        .containsPattern(
+            "Xandr log-level impressions, clicks and cost per advertiser, category labels: (\\d+)"
+                + " of \\1 figures equal")
         .containsPattern("ingested-tracker +\\d+ partition\\(s\\): [\\d,]+ record\\(s\\)")
         .containsPattern(
             "identity graph: ([\\d,]+) of \\1 true users found as one component each, (\\d+) of"
@@ -100,13 +104,16 @@ class AdlakeCommandIT {
             "raw.tracker__clicks",
             "raw.cubic__ods_qlik__edw_sample",
             "raw.cubic__dmap__agg_sample",
-            "raw.omc__infobase_attributes");
+            "raw.omc__infobase_attributes",
+            "raw.xandr_standard_feed",
+            "raw.domain_categories_partner",
+            "raw.domain_categories_vendor");
     assertThat(firstTables.get("raw.adserver__events")).isGreaterThan(20_000);
 
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 14 recorded runs: reusing it")
+        .contains("This home already holds 17 recorded runs: reusing it")
         .contains("file(s) left in place: already loaded")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
         .containsPattern("identity graph: ([\\d,]+) of \\1 true users found as one component each");
@@ -147,7 +154,7 @@ class AdlakeCommandIT {
     assertThat(runs.exitCode()).isZero();
     // One run per feed, the ad metrics, the enricher, the user-ids mapper, the mapping
     // publisher and the archive per quickstart (two of them), and the retry's ingest.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(29);
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(35);
     // The table catalog's listing, and Spark SQL on the lake, agree with the quickstart's counts.
     String events = Console.count(firstTables.get("raw.adserver__events"));
     Result tables = adlake("--home", home.toString(), "--set", "spark.master=local[2]", "tables");
@@ -235,8 +242,8 @@ class AdlakeCommandIT {
 
     Result pipelines = adlake("--home", home.toString(), "runs", "--pipelines");
     assertThat(pipelines.out())
-        .containsPattern("(?m)^1 +succeeded .* 14 +14 +0 +0  quickstart / all jobs$")
-        .containsPattern("(?m)^2 +succeeded .* 14 +14 +0 +0  quickstart / all jobs$");
+        .containsPattern("(?m)^1 +succeeded .* 17 +17 +0 +0  quickstart / all jobs$")
+        .containsPattern("(?m)^2 +succeeded .* 17 +17 +0 +0  quickstart / all jobs$");
 
     // Upkeep of the change records' table (loaded in Spark tasks, so its data files are few and
     // its manifests many): what it did is recorded in the history.
@@ -299,7 +306,7 @@ class AdlakeCommandIT {
             .filter(line -> line.matches(" +\\d+\\. .*"))
             .map(line -> line.trim().split(" +")[1])
             .toList();
-    assertThat(order).hasSize(14);
+    assertThat(order).hasSize(17);
     // Registered after the ingest jobs but before the enricher, ad-metrics runs after what it
     // reads.
     assertThat(order.indexOf("ad-metrics"))

@@ -152,6 +152,14 @@ public record AdlakeConfig(
     return home.resolve("work");
   }
 
+  /**
+   * Where the generator keeps the partners' own buckets (ShareThis delivers there, not into our
+   * landing zone), one folder per partner.
+   */
+  public Path partnerBucketsDirectory() {
+    return home.resolve("partners");
+  }
+
   /** Where the generator writes the true answers for the data it lands. */
   public Path expectedDirectory() {
     return home.resolve("expected");

@@ -38,6 +38,15 @@ public final class BuiltInFeeds {
   /** Dated snapshot folders (snapshot_dt=...), of which the latest is the table. */
   public static final String SNAPSHOTS_PREFIX = "omc/infobase_attributes/raw_input/";
 
+  /** Xandr's log-level impressions (its standard feed), hourly CSV files with header. */
+  public static final String XANDR_STANDARD_FEED = "xandr/standard_feed/";
+
+  /** The partner's categories of domains, dated snapshots of CSV with header. */
+  public static final String PARTNER_CATEGORIES = "partner/domain_categories/";
+
+  /** The commercial categoriser's categories of domains, dated snapshots of CSV with header. */
+  public static final String VENDOR_CATEGORIES = "webshrinker/domain_categories/";
+
   private BuiltInFeeds() {}
 
   public static List<Feed> all(double maxRejectRatio) {
@@ -189,6 +198,57 @@ public final class BuiltInFeeds {
                 FeedSchema.parse("customer_user_id string not null, segment string, score int")),
             SchemaEvolution.FAIL,
             "raw.omc__infobase_attributes",
+            Optional.empty(),
+            LoadMode.DATED_SNAPSHOT,
+            true,
+            List.of(),
+            Optional.empty(),
+            maxRejectRatio,
+            Optional.empty()),
+        new Feed(
+            "xandr-standard-feed",
+            XANDR_STANDARD_FEED,
+            FileFormat.CSV,
+            Optional.of(
+                FeedSchema.parse(
+                    "auction_id_64 bigint not null, date_time timestamp not null,"
+                        + " user_id_64 bigint, site_domain string, placement_id int,"
+                        + " creative_id int, advertiser_id int not null, line_item_id int,"
+                        + " media_cost_dollars_cpm decimal(18,6), clicks int")),
+            SchemaEvolution.FAIL,
+            "raw.xandr_standard_feed",
+            Optional.of("date_time"),
+            LoadMode.APPEND,
+            true,
+            List.of(),
+            Optional.empty(),
+            maxRejectRatio,
+            Optional.empty()),
+        new Feed(
+            "domain-categories-partner",
+            PARTNER_CATEGORIES,
+            FileFormat.CSV,
+            Optional.of(
+                FeedSchema.parse(
+                    "domain string not null, iab_tier1_id string, iab_tier2_id string")),
+            SchemaEvolution.FAIL,
+            "raw.domain_categories_partner",
+            Optional.empty(),
+            LoadMode.DATED_SNAPSHOT,
+            true,
+            List.of(),
+            Optional.empty(),
+            maxRejectRatio,
+            Optional.empty()),
+        new Feed(
+            "domain-categories-vendor",
+            VENDOR_CATEGORIES,
+            FileFormat.CSV,
+            Optional.of(
+                FeedSchema.parse(
+                    "domain string not null, category_id string not null, confidence double")),
+            SchemaEvolution.FAIL,
+            "raw.domain_categories_vendor",
             Optional.empty(),
             LoadMode.DATED_SNAPSHOT,
             true,

@@ -261,7 +261,10 @@ class ConfigLoaderTest {
             "ods-sample",
             "ods-sample-changes",
             "dmap-agg-sample",
-            "infobase-attributes");
+            "infobase-attributes",
+            "xandr-standard-feed",
+            "domain-categories-partner",
+            "domain-categories-vendor");
   }
 
   @Test

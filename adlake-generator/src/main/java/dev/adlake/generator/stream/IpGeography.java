@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * Draws client addresses the way the enricher will place them: most from the ranges of the shipped
  * sample geography (so each has a known country), the rest from public IPv4 space outside it.
  */
-final class IpGeography {
+public final class IpGeography {
   static final String RESOURCE = "/dev/adlake/geo/ip-ranges.csv";
 
   /** Share of addresses drawn from the geography's ranges; the rest have no country. */
@@ -30,7 +30,7 @@ final class IpGeography {
   private static final int[] PUBLIC_FIRST_OCTETS = publicFirstOctets();
 
   /** An address literal and the country its range maps to, null outside the geography. */
-  record Address(String literal, String country) {}
+  public record Address(String literal, String country) {}
 
   /** One row of the CSV; bounds inclusive. */
   record Range(BigInteger start, BigInteger end, boolean ipv6, String country) {
@@ -52,7 +52,7 @@ final class IpGeography {
   }
 
   /** The sample geography shipped in adlake-core. */
-  static IpGeography sample() {
+  public static IpGeography sample() {
     try (InputStream in = IpGeography.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("Missing resource " + RESOURCE);
@@ -95,7 +95,7 @@ final class IpGeography {
   }
 
   /** Draws an address: in a range of the geography or, for the rest, outside every range. */
-  Address draw(SplittableRandom random) {
+  public Address draw(SplittableRandom random) {
     if (random.nextDouble() < IN_RANGES_SHARE) {
       boolean isIpv6 = random.nextDouble() < IPV6_SHARE;
       List<Range> ranges = isIpv6 ? ipv6 : ipv4;

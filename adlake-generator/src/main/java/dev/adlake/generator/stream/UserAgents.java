@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
  * robot count is what a user-agent parser finds. (Googlebot's smartphone agent, class {@code Robot
  * Mobile}, is left out: a check for {@code Robot} alone would miss it.)
  */
-final class UserAgents {
+public final class UserAgents {
   /** A user agent string, its share within its pool, and whether it is a robot's. */
-  record Agent(String text, double share, boolean robot) {}
+  public record Agent(String text, double share, boolean robot) {}
 
   /** Browsers, by share of people. */
   static final List<Agent> BROWSERS =
@@ -88,7 +88,7 @@ final class UserAgents {
   private final double[] robotCumulative = cumulative(ROBOTS);
 
   /** The browser a person always uses, from a hash of the person. */
-  Agent browserOf(long userHash) {
+  public Agent browserOf(long userHash) {
     double u = (userHash >>> 11) * 0x1.0p-53;
     return BROWSERS.get(pick(browserCumulative, u));
   }

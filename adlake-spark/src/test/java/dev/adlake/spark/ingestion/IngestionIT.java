@@ -11,12 +11,16 @@ import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadLedger;
 import dev.adlake.core.ledger.LoadStatus;
+import dev.adlake.core.taxonomy.ContentTaxonomy;
 import dev.adlake.generator.AdDataGenerator;
 import dev.adlake.generator.GeneratedFeeds;
 import dev.adlake.generator.GenerationReport;
 import dev.adlake.generator.GeneratorOptions;
 import dev.adlake.generator.ReferenceDataGenerator;
+import dev.adlake.generator.browsing.BrowsingGenerator;
+import dev.adlake.generator.browsing.BrowsingOptions;
 import dev.adlake.generator.truth.HourlyTruthCheck;
+import dev.adlake.generator.truth.PartnerTruthCheck;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
 import java.io.IOException;
@@ -593,6 +597,55 @@ class IngestionIT {
     assertThat(rejects.get(1).getString(3))
         .startsWith("field seen_at: 'yesterday' is not a timestamp");
     assertThat(config.ingest().archivePath().resolve(key)).exists();
+  }
+
+  @Test
+  void partnersBatchFeedsEqualTheTruth() throws Exception {
+    AdlakeConfig config = config("partners", Map.of());
+    Path expected = config.landing().path().resolveSibling("expected");
+    BrowsingGenerator.generate(
+        BrowsingOptions.defaults(
+                9L,
+                LocalDate.of(2026, 11, 1),
+                config.landing().path(),
+                config.landing().path().resolveSibling("sharethis-bucket"),
+                expected)
+            .withSize(300, 600, 3_000, 4_000),
+        hour -> {});
+    List<Feed> partners =
+        config.feeds().stream()
+            .filter(
+                feed ->
+                    feed.name().equals("xandr-standard-feed")
+                        || feed.name().startsWith("domain-categories-"))
+            .toList();
+    assertThat(partners).hasSize(3);
+
+    Ingestion.Report report = ingestion(config).run(partners);
+
+    assertThat(report.errored()).isZero();
+    PartnerTruthCheck.Comparison comparison =
+        PartnerTruthCheck.compare(
+            TestPlatform.get().spark(),
+            "raw.xandr_standard_feed",
+            "raw.domain_categories_partner",
+            "raw.domain_categories_vendor",
+            expected);
+    assertThat(comparison.differences()).isEmpty();
+    assertThat(comparison.figures()).hasSize(12 + 2).allMatch(figure -> !figure.contains("none"));
+    // Every label names a category of the Content Taxonomy.
+    List<String> unknown =
+        TestPlatform.get()
+            .spark()
+            .sql(
+                "SELECT category_id FROM raw.domain_categories_vendor UNION ALL"
+                    + " SELECT iab_tier2_id FROM raw.domain_categories_partner")
+            .collectAsList()
+            .stream()
+            .map(row -> row.getString(0))
+            .filter(id -> ContentTaxonomy.shipped().category(id).isEmpty())
+            .toList();
+    assertThat(unknown).isEmpty();
   }
 
   @Test
