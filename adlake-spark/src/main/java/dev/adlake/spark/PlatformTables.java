@@ -4,6 +4,7 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.table.Retention;
 import dev.adlake.core.table.ServingTables;
 import dev.adlake.core.table.TableCatalog;
+import dev.adlake.spark.classification.ClassificationTables;
 import dev.adlake.spark.cookiemapping.IdentityTables;
 import dev.adlake.spark.ingestion.FeedTables;
 import dev.adlake.spark.ingestion.enrich.EventsTables;
@@ -23,6 +24,9 @@ public final class PlatformTables {
     catalog.addAll(EventsTables.DEFAULT.definitions());
     catalog.addAll(IdentityTables.DEFAULT.definitions());
     catalog.addAll(ReportingTables.definitions());
+    if (SparkJobs.labelSources(config).isPresent()) {
+      catalog.addAll(ClassificationTables.all(config.classification()));
+    }
     catalog.addAll(ServingTables.all());
     config
         .maintenance()

@@ -3,6 +3,9 @@ package dev.adlake.spark;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.job.Job;
+import dev.adlake.spark.classification.DomainCategoryJob;
+import dev.adlake.spark.classification.DomainClustersJob;
+import dev.adlake.spark.classification.LabelSources;
 import dev.adlake.spark.cookiemapping.IdentityTables;
 import dev.adlake.spark.cookiemapping.UserIdsMapperJob;
 import dev.adlake.spark.ingestion.IngestJob;
@@ -24,6 +27,12 @@ import java.util.Optional;
  * maintenance jobs (retention, table upkeep) always.
  */
 public final class SparkJobs {
+  /** The partner's domain categories, one of the domain classification's label sources. */
+  public static final String PARTNER_CATEGORIES_FEED = "domain-categories-partner";
+
+  /** The commercial categoriser's domain categories, the other label source. */
+  public static final String VENDOR_CATEGORIES_FEED = "domain-categories-vendor";
+
   /** The feed of partners' mapping files, read by the identity graph when configured. */
   public static final String PARTNER_MAPPINGS_FEED = "partner-mappings";
 
@@ -45,6 +54,14 @@ public final class SparkJobs {
     registry.add(new EnricherJob());
     registry.add(userIdsMapper(config));
     registry.add(new MappingPublisherJob());
+    labelSources(config)
+        .ifPresent(
+            labels -> {
+              registry.add(
+                  new DomainClustersJob(
+                      EventsTables.DEFAULT.events(), config.classification(), labels));
+              registry.add(new DomainCategoryJob(config.classification(), labels));
+            });
     registry.add(new RetentionJob());
     registry.add(new TableUpkeepJob());
     registry.add(new EraseJob());
@@ -61,6 +78,19 @@ public final class SparkJobs {
     feed(config, PARTNER_MAPPINGS_FEED)
         .ifPresent(feed -> inputs.add(UserIdsMapperJob.MappingInput.asSent(feed.table())));
     return new UserIdsMapperJob(inputs, IdentityTables.DEFAULT);
+  }
+
+  /**
+   * The domain classification's label tables, when both category feeds are configured (as they are
+   * by default); without them there is nothing to label clusters with.
+   */
+  public static Optional<LabelSources> labelSources(AdlakeConfig config) {
+    Optional<Feed> partner = feed(config, PARTNER_CATEGORIES_FEED);
+    Optional<Feed> vendor = feed(config, VENDOR_CATEGORIES_FEED);
+    if (partner.isEmpty() || vendor.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new LabelSources(partner.get().table(), vendor.get().table()));
   }
 
   private static Optional<Feed> feed(AdlakeConfig config, String name) {

@@ -26,6 +26,7 @@ public record AdlakeConfig(
     ArchiveConfig archive,
     ServerConfig server,
     MapperConfig mapper,
+    ClassificationConfig classification,
     List<Feed> feeds,
     SchedulerConfig scheduler,
     MaintenanceConfig maintenance,
@@ -67,6 +68,7 @@ public record AdlakeConfig(
         archive,
         server,
         mapper,
+        classification,
         feeds,
         scheduler,
         maintenance,
@@ -85,6 +87,7 @@ public record AdlakeConfig(
     keys.addAll(ArchiveConfig.keys());
     keys.addAll(ServerConfig.keys());
     keys.addAll(MapperConfig.keys());
+    keys.addAll(ClassificationConfig.keys());
     keys.addAll(SchedulerConfig.keys());
     keys.addAll(MaintenanceConfig.keys());
     keys.addAll(KafkaConfig.keys());
@@ -113,6 +116,7 @@ public record AdlakeConfig(
         ArchiveConfig.from(values),
         ServerConfig.from(values),
         MapperConfig.from(values),
+        ClassificationConfig.from(values),
         List.copyOf(feeds),
         scheduler,
         maintenance,

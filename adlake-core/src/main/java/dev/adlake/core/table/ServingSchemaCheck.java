@@ -31,7 +31,8 @@ public final class ServingSchemaCheck {
           "TIMESTAMPTZ", "timestamp with time zone",
           "BYTEA", "bytea",
           "DATE", "date",
-          "BOOLEAN", "boolean");
+          "BOOLEAN", "boolean",
+          "DOUBLE PRECISION", "double precision");
 
   private ServingSchemaCheck() {}
 

@@ -17,6 +17,7 @@ public final class ServingTables {
   public static final String REFRESHES = "serving.refreshes";
   public static final String MAPPING_INDEX = "serving.mapping_tables";
   public static final String MAPPINGS = "serving.map_*";
+  public static final String DOMAIN_CATEGORIES = "serving.domain_categories";
 
   private ServingTables() {}
 
@@ -31,6 +32,19 @@ public final class ServingTables {
   /** Every table of the serving store. */
   public static List<TableDefinition> all() {
     return List.of(
+        TableDefinition.serving(
+            DOMAIN_CATEGORIES,
+            Domain.DOMAIN_CLASSIFICATION,
+            "One IAB Content Taxonomy 3.1 category per domain and region, with its confidence and"
+                + " the source that decided (domain-iab-category)",
+            List.of(
+                column("region", "TEXT"),
+                column("domain", "TEXT"),
+                column("iab_tier1_id", "TEXT"),
+                column("iab_tier2_id", "TEXT"),
+                column("confidence", "DOUBLE PRECISION"),
+                column("source", "TEXT"),
+                column("classified_at", "TIMESTAMPTZ"))),
         TableDefinition.serving(
                 AD_METRICS,
                 Domain.REPORTING,

@@ -8,6 +8,7 @@ import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.feed.BuiltInFeeds;
 import dev.adlake.core.taxonomy.ContentTaxonomy.Category;
 import dev.adlake.generator.browsing.BrowsingUniverse.Domain;
+import dev.adlake.generator.browsing.BrowsingUniverse.PageView;
 import dev.adlake.generator.browsing.BrowsingUniverse.Person;
 import dev.adlake.generator.stream.IpGeography;
 import dev.adlake.generator.stream.UserAgents;
@@ -105,11 +106,6 @@ public final class BrowsingGenerator {
       DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter XANDR_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-  private static final String[] REFERRERS = {
-    "https://www.google.com/", "https://www.bing.com/", "https://duckduckgo.com/",
-    "https://www.facebook.com/", "https://t.co/", "https://www.reddit.com/"
-  };
-
   private final BrowsingOptions options;
   private final BrowsingUniverse universe;
   private final UserAgents agents = new UserAgents();
@@ -130,11 +126,17 @@ public final class BrowsingGenerator {
     this.universe = new BrowsingUniverse(options);
     this.pageViewsOf = new long[options.domains()];
     this.impressionsOf = new long[options.domains()];
-    SplittableRandom addresses = new SplittableRandom(options.seed() ^ 0xADD_2E55L);
-    this.addressOf = new String[options.users()];
-    for (int p = 0; p < addressOf.length; p++) {
-      addressOf[p] = geography.draw(addresses).literal();
+    this.addressOf = addresses(options, geography);
+  }
+
+  /** Each person's IP address, by person index: the same for the same seed. */
+  static String[] addresses(BrowsingOptions options, IpGeography geography) {
+    SplittableRandom random = new SplittableRandom(options.seed() ^ 0xADD_2E55L);
+    String[] addresses = new String[options.users()];
+    for (int p = 0; p < addresses.length; p++) {
+      addresses[p] = geography.draw(random).literal();
     }
+    return addresses;
   }
 
   /** What was landed. */
@@ -221,15 +223,14 @@ public final class BrowsingGenerator {
     ttJson.setRootValueSeparator(null);
     try {
       for (long v = 0; v < views; v++) {
-        Person person = universe.person(random);
-        boolean toSharethis =
-            person.seenBySharethis() && (!person.seenByThirtyThreeAcross() || random.nextBoolean());
-        Domain site = universe.site(person, random);
-        int page = universe.page(random);
-        String[] words = universe.pageWords(site, page);
-        String url = universe.url(site, page, words);
-        String referrer = referrer(site, random);
-        long at = from.toEpochMilli() + random.nextLong(3_600_000L);
+        PageView view = universe.pageView(random, from.toEpochMilli());
+        Person person = view.person();
+        boolean toSharethis = view.sharethis();
+        Domain site = view.site();
+        String[] words = view.words();
+        String url = view.url();
+        String referrer = view.referrer();
+        long at = view.epochMillis();
         String agent = agents.browserOf(person.agentHash()).text();
         pageViewsOf[site.index()]++;
         if (toSharethis) {
@@ -277,17 +278,6 @@ public final class BrowsingGenerator {
     }
     filesOf.merge(SHARETHIS, (long) sharethis.length, Long::sum);
     filesOf.merge(THIRTYTHREEACROSS, 1L, Long::sum);
-  }
-
-  private String referrer(Domain site, SplittableRandom random) {
-    double u = random.nextDouble();
-    if (u < 0.35) {
-      return REFERRERS[random.nextInt(REFERRERS.length)];
-    }
-    if (u < 0.75) {
-      return "https://www." + site.name() + "/";
-    }
-    return "";
   }
 
   private void writeXandr(Instant from, long impressions, SplittableRandom random)

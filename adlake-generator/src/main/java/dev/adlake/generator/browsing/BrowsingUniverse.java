@@ -56,6 +56,26 @@ public final class BrowsingUniverse {
       boolean seenByThirtyThreeAcross,
       long agentHash) {}
 
+  /**
+   * One page view: who, at which partner, where and when.
+   *
+   * @param sharethis whether ShareThis saw it (else 33Across)
+   * @param referrer the referring page, empty when none
+   */
+  public record PageView(
+      Person person,
+      boolean sharethis,
+      Domain site,
+      String[] words,
+      String url,
+      String referrer,
+      long epochMillis) {}
+
+  private static final String[] REFERRERS = {
+    "https://www.google.com/", "https://www.bing.com/", "https://duckduckgo.com/",
+    "https://www.facebook.com/", "https://t.co/", "https://www.reddit.com/"
+  };
+
   private final List<Category> classes;
   private final List<Domain> domains;
   private final int[][] domainsOfClass;
@@ -208,6 +228,31 @@ public final class BrowsingUniverse {
       words[w] = pool[random.nextInt(pool.length)];
     }
     return words;
+  }
+
+  /** The next page view in the hour from {@code hourMillis}: person, partner, site, page, time. */
+  public PageView pageView(SplittableRandom random, long hourMillis) {
+    Person person = person(random);
+    boolean sharethis =
+        person.seenBySharethis() && (!person.seenByThirtyThreeAcross() || random.nextBoolean());
+    Domain site = site(person, random);
+    int page = page(random);
+    String[] words = pageWords(site, page);
+    String url = url(site, page, words);
+    String referrer = referrer(site, random);
+    long at = hourMillis + random.nextLong(3_600_000L);
+    return new PageView(person, sharethis, site, words, url, referrer, at);
+  }
+
+  private static String referrer(Domain site, SplittableRandom random) {
+    double u = random.nextDouble();
+    if (u < 0.35) {
+      return REFERRERS[random.nextInt(REFERRERS.length)];
+    }
+    if (u < 0.75) {
+      return "https://www." + site.name() + "/";
+    }
+    return "";
   }
 
   /** A page of the site, its number drawn so that a few pages take most views. */
