@@ -7,6 +7,7 @@ import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.Pipeline;
 import dev.adlake.core.run.JobRunner;
 import dev.adlake.core.run.PipelineExecutor;
+import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.core.table.TableDefinition;
 import dev.adlake.core.table.TableStore;
 import dev.adlake.generator.GeneratedFeeds;
@@ -14,19 +15,25 @@ import dev.adlake.generator.GeneratorOptions;
 import dev.adlake.generator.browsing.BrowsingGenerator;
 import dev.adlake.generator.browsing.BrowsingOptions;
 import dev.adlake.generator.identity.MappingGraph;
+import dev.adlake.generator.truth.ClassificationTruthCheck;
 import dev.adlake.generator.truth.HourlyTruthCheck;
 import dev.adlake.generator.truth.PartnerTruthCheck;
 import dev.adlake.generator.truth.ServingTruthCheck;
 import dev.adlake.generator.truth.StreamTruthCheck;
 import dev.adlake.kafka.archive.ArchiveJob;
 import dev.adlake.spark.Platform;
+import dev.adlake.spark.classification.ClassificationTables;
 import dev.adlake.spark.cookiemapping.UserIdsMapperJob;
 import dev.adlake.spark.ingestion.enrich.EnricherJob;
+import dev.adlake.spark.ingestion.enrich.EventsTables;
+import dev.adlake.spark.ingestion.partner.PartnerEventsJob;
 import dev.adlake.spark.reporting.AdMetricsJob;
 import dev.adlake.spark.reportingenablement.MappingPublisherJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -261,6 +268,28 @@ final class QuickstartCommand implements Callable<Integer> {
             partners.figures().size(),
             partners.exact() ? "" : "; differences: " + partners.differences());
       }
+      if (platform.jobs().find(PartnerEventsJob.NAME).isPresent()) {
+        PartnerTruthCheck.Comparison partnerEvents =
+            PartnerTruthCheck.events(
+                platform.spark(),
+                EventsTables.DEFAULT.events(),
+                Map.of(
+                    BrowsingGenerator.SHARETHIS,
+                    StreamTopics.SHARETHIS,
+                    BrowsingGenerator.THIRTYTHREEACROSS,
+                    StreamTopics.THIRTYTHREEACROSS),
+                config.expectedDirectory());
+        exact &= partnerEvents.exact();
+        console.line(
+            "  partner page views landed, streamed and enriched once each: %d of %d figures"
+                + " equal%s",
+            partnerEvents.figures().size() - partnerEvents.differences().size(),
+            partnerEvents.figures().size(),
+            partnerEvents.exact() ? "" : "; differences: " + partnerEvents.differences());
+      }
+      for (String region : config.classification().regions().keySet()) {
+        printCategories(console, platform, new ClassificationTables(region));
+      }
       console.line(
           "  stream events, once each, failed by stage, robots and countries, per source: %d of %d"
               + " figures equal%s",
@@ -305,6 +334,43 @@ final class QuickstartCommand implements Callable<Integer> {
   }
 
   /** The table of a configured feed. */
+  /** The classification's answer of a region: domains per deciding source, top categories. */
+  private static void printCategories(
+      Console console, Platform platform, ClassificationTables tables) {
+    if (!platform.spark().catalog().tableExists(tables.categories())) {
+      return;
+    }
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> answer =
+        platform.spark().table(tables.categories());
+    List<String> bySource = new ArrayList<>();
+    long domains = 0;
+    for (org.apache.spark.sql.Row row :
+        answer.groupBy("source").count().orderBy("source").collectAsList()) {
+      bySource.add(row.getString(0) + " " + Console.count(row.getLong(1)));
+      domains += row.getLong(1);
+    }
+    List<String> top = new ArrayList<>();
+    for (org.apache.spark.sql.Row row :
+        answer
+            .groupBy("iab_tier1_name")
+            .count()
+            .orderBy(org.apache.spark.sql.functions.desc("count"))
+            .limit(3)
+            .collectAsList()) {
+      top.add("%s (%s)".formatted(row.getString(0), Console.count(row.getLong(1))));
+    }
+    ClassificationTruthCheck.compare(
+            platform.spark(), tables.categories(), platform.config().expectedDirectory())
+        .lines()
+        .forEach(line -> console.line("  " + line));
+    console.line(
+        "  domain categories (%s): %s domains, decided by %s; top Tier 1: %s",
+        tables.region(),
+        Console.count(domains),
+        bySource.isEmpty() ? "none" : String.join(", ", bySource),
+        top.isEmpty() ? "none" : String.join(", ", top));
+  }
+
   private static Optional<String> feedTable(AdlakeConfig config, String feed) {
     return config.feeds().stream()
         .filter(candidate -> candidate.name().equals(feed))

@@ -90,7 +90,7 @@ final class StreamsStep {
 
     console.line("  records per topic:");
     List<String> topics = new ArrayList<>();
-    for (String source : StreamTopics.SOURCES) {
+    for (String source : StreamTopics.ENRICHED_SOURCES) {
       topics.add(StreamTopics.ingested(source));
       topics.add(StreamTopics.enriched(source));
     }

@@ -113,9 +113,10 @@ class AdlakeCommandIT {
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 17 recorded runs: reusing it")
+        .contains("This home already holds 19 recorded runs: reusing it")
         .contains("file(s) left in place: already loaded")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
+        .containsPattern("domain categories \\(global\\): [\\d,]+ domains, decided by partner")
         .containsPattern("identity graph: ([\\d,]+) of \\1 true users found as one component each");
     // Files are loaded once; the second run sends new stream events, which add to the first's.
     Map<String, Long> secondTables = tableCounts(second.out());
@@ -153,8 +154,9 @@ class AdlakeCommandIT {
     Result runs = adlake("--home", home.toString(), "runs", "--limit", "100");
     assertThat(runs.exitCode()).isZero();
     // One run per feed, the ad metrics, the enricher, the user-ids mapper, the mapping
-    // publisher and the archive per quickstart (two of them), and the retry's ingest.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(35);
+    // publisher, the archive and the two classification jobs per quickstart (two of them), and the
+    // retry's ingest.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(39);
     // The table catalog's listing, and Spark SQL on the lake, agree with the quickstart's counts.
     String events = Console.count(firstTables.get("raw.adserver__events"));
     Result tables = adlake("--home", home.toString(), "--set", "spark.master=local[2]", "tables");
@@ -242,8 +244,8 @@ class AdlakeCommandIT {
 
     Result pipelines = adlake("--home", home.toString(), "runs", "--pipelines");
     assertThat(pipelines.out())
-        .containsPattern("(?m)^1 +succeeded .* 17 +17 +0 +0  quickstart / all jobs$")
-        .containsPattern("(?m)^2 +succeeded .* 17 +17 +0 +0  quickstart / all jobs$");
+        .containsPattern("(?m)^1 +succeeded .* 19 +19 +0 +0  quickstart / all jobs$")
+        .containsPattern("(?m)^2 +succeeded .* 19 +19 +0 +0  quickstart / all jobs$");
 
     // Upkeep of the change records' table (loaded in Spark tasks, so its data files are few and
     // its manifests many): what it did is recorded in the history.
@@ -306,7 +308,12 @@ class AdlakeCommandIT {
             .filter(line -> line.matches(" +\\d+\\. .*"))
             .map(line -> line.trim().split(" +")[1])
             .toList();
-    assertThat(order).hasSize(17);
+    assertThat(order).hasSize(19);
+    assertThat(order.indexOf("domain-clusters"))
+        .isGreaterThan(order.indexOf("enricher"))
+        .isGreaterThan(order.indexOf("ingest-domain-categories-vendor"));
+    assertThat(order.indexOf("domain-iab-category"))
+        .isGreaterThan(order.indexOf("domain-clusters"));
     // Registered after the ingest jobs but before the enricher, ad-metrics runs after what it
     // reads.
     assertThat(order.indexOf("ad-metrics"))

@@ -11,6 +11,8 @@ import dev.adlake.spark.cookiemapping.UserIdsMapperJob;
 import dev.adlake.spark.ingestion.IngestJob;
 import dev.adlake.spark.ingestion.enrich.EnricherJob;
 import dev.adlake.spark.ingestion.enrich.EventsTables;
+import dev.adlake.spark.ingestion.partner.PartnerEventsJob;
+import dev.adlake.spark.ingestion.partner.RawCopyJob;
 import dev.adlake.spark.maintenance.EraseJob;
 import dev.adlake.spark.maintenance.RetentionJob;
 import dev.adlake.spark.maintenance.TableUpkeepJob;
@@ -51,6 +53,8 @@ public final class SparkJobs {
     if (events.isPresent() && conversions.isPresent()) {
       registry.add(new AdMetricsJob(events.get(), conversions.get()));
     }
+    registry.add(new RawCopyJob(config.partners().sharethisBucket()));
+    registry.add(new PartnerEventsJob(PartnerEventsJob.SOURCES));
     registry.add(new EnricherJob());
     registry.add(userIdsMapper(config));
     registry.add(new MappingPublisherJob());

@@ -27,6 +27,7 @@ public record AdlakeConfig(
     ServerConfig server,
     MapperConfig mapper,
     ClassificationConfig classification,
+    PartnersConfig partners,
     List<Feed> feeds,
     SchedulerConfig scheduler,
     MaintenanceConfig maintenance,
@@ -69,6 +70,7 @@ public record AdlakeConfig(
         server,
         mapper,
         classification,
+        partners,
         feeds,
         scheduler,
         maintenance,
@@ -88,6 +90,7 @@ public record AdlakeConfig(
     keys.addAll(ServerConfig.keys());
     keys.addAll(MapperConfig.keys());
     keys.addAll(ClassificationConfig.keys());
+    keys.addAll(PartnersConfig.keys());
     keys.addAll(SchedulerConfig.keys());
     keys.addAll(MaintenanceConfig.keys());
     keys.addAll(KafkaConfig.keys());
@@ -117,6 +120,7 @@ public record AdlakeConfig(
         ServerConfig.from(values),
         MapperConfig.from(values),
         ClassificationConfig.from(values),
+        PartnersConfig.from(values, home),
         List.copyOf(feeds),
         scheduler,
         maintenance,

@@ -46,4 +46,12 @@ public interface LandingStore {
 
   /** Moves a stored file back to its key, as when a load is retried. */
   void restore(String stored, String key);
+
+  /**
+   * Writes an object whole, replacing one of that key: readers see all of it or nothing (a hidden
+   * file renamed into place, or one S3 PUT).
+   *
+   * @param size the number of bytes {@code bytes} holds
+   */
+  void put(String key, InputStream bytes, long size);
 }

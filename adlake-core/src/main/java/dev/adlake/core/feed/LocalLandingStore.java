@@ -56,6 +56,36 @@ public final class LocalLandingStore implements LandingStore {
   }
 
   @Override
+  public void put(String key, InputStream bytes, long size) {
+    Path target = root.resolve(key).normalize();
+    if (!target.startsWith(root)) {
+      throw new IllegalArgumentException("Key " + key + " is outside the landing zone " + root);
+    }
+    // Hidden while written, so listing skips it; a copy cut short leaves only this name behind,
+    // which the next put of the key replaces.
+    Path partial = target.resolveSibling("." + target.getFileName() + ".copying");
+    try {
+      Files.createDirectories(target.getParent());
+      Files.copy(bytes, partial, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      try (java.nio.channels.FileChannel channel =
+          java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      if (Files.size(partial) != size) {
+        throw new IOException("wrote %d bytes, expected %d".formatted(Files.size(partial), size));
+      }
+      Files.move(
+          partial,
+          target,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new ExternalFailureException(
+          "Cannot write %s in the landing zone %s: %s".formatted(key, root, e.getMessage()), e);
+    }
+  }
+
+  @Override
   public InputStream open(String key) {
     try {
       return Files.newInputStream(root.resolve(key));

@@ -38,8 +38,21 @@ public final class StreamTopics {
   /** Events the enricher could not parse or enrich, with the stage and the reason. */
   public static final String FAILED_EVENTS = "failed-events";
 
-  /** Every source the platform produces and enriches out of the box. */
+  /** ShareThis's page views, sent by the partner event ingester in the tracker's JSON. */
+  public static final String SHARETHIS = "st";
+
+  /** 33Across's page views, sent by the partner event ingester in the tracker's JSON. */
+  public static final String THIRTYTHREEACROSS = "tt";
+
+  /** Every source the platform's generator produces. */
   public static final List<String> SOURCES = List.of(TRACKER, BIDS);
+
+  /** The partners' page-view sources, sent by the partner event ingester. */
+  public static final List<String> PARTNER_SOURCES = List.of(SHARETHIS, THIRTYTHREEACROSS);
+
+  /** Every source the enricher takes out of the box: the generator's and the partners'. */
+  public static final List<String> ENRICHED_SOURCES =
+      List.of(TRACKER, BIDS, SHARETHIS, THIRTYTHREEACROSS);
 
   /** The topics the enricher subscribes to. */
   public static final Pattern INGESTED = Pattern.compile("ingested-[a-z0-9][a-z0-9_.-]*");

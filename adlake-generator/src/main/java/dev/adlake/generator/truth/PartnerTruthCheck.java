@@ -97,6 +97,38 @@ public final class PartnerTruthCheck {
     return new Comparison(figures, differences);
   }
 
+  /**
+   * Compares the partners' page views in the events table with the truth: per partner, the events
+   * of its source and the distinct event ids among them (every page view once).
+   *
+   * @param sources the events table's source of each partner, as {@code sharethis -> st}
+   */
+  public static Comparison events(
+      SparkSession spark, String eventsTable, Map<String, String> sources, Path expected) {
+    JsonNode views =
+        read(expected.resolve("browsing").resolve(BrowsingGenerator.SUMMARY_FILE))
+            .path("page_views");
+    List<String> figures = new ArrayList<>();
+    List<String> differences = new ArrayList<>();
+    for (Map.Entry<String, String> partner : sources.entrySet()) {
+      long truth = views.path(partner.getKey()).asLong();
+      Row row =
+          spark
+              .sql(
+                  "SELECT count(*), count(DISTINCT event_id) FROM %s WHERE source = '%s'"
+                      .formatted(eventsTable, partner.getValue()))
+              .first();
+      String figure =
+          "%s page views: %d events (%d distinct) vs %d"
+              .formatted(partner.getKey(), row.getLong(0), row.getLong(1), truth);
+      figures.add(figure);
+      if (row.getLong(0) != truth || row.getLong(1) != truth) {
+        differences.add(figure);
+      }
+    }
+    return new Comparison(figures, differences);
+  }
+
   private static JsonNode read(Path file) {
     try {
       return new ObjectMapper().readTree(file.toFile());

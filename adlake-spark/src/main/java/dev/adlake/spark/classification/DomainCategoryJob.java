@@ -209,7 +209,16 @@ public final class DomainCategoryJob implements SparkJob {
         .withColumn("page_views", coalesce(col("page_views"), lit(0L)));
   }
 
-  /** The reliability of each voter, by expectation-maximisation over the domains with 2+ votes. */
+  /**
+   * Votes of domains with more than one, at most this many, are what the reliability learns from.
+   */
+  static final long MAX_LEARNING_VOTES = 4_000_000;
+
+  /**
+   * The reliability of each voter, by expectation-maximisation over the domains with 2+ votes (a
+   * sample of whole domains when they have more than {@value #MAX_LEARNING_VOTES} votes), computed
+   * on the driver: its input is small beside the votes.
+   */
   static Map<String, Double> learn(Dataset<Row> votes, long categories) {
     Dataset<Row> shared =
         votes
@@ -217,32 +226,69 @@ public final class DomainCategoryJob implements SparkJob {
             .where(col("n").geq(2))
             .select("domain", "voter", "iab_tier2_id")
             .persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, Double> reliability = new TreeMap<>();
-    for (Row row : votes.select("voter").distinct().collectAsList()) {
-      reliability.put(row.getString(0), PRIOR);
+    List<String> voters = new ArrayList<>();
+    for (Row row : votes.select("voter").distinct().orderBy("voter").collectAsList()) {
+      voters.add(row.getString(0));
     }
+    Map<String, List<int[]>> byDomain = new java.util.HashMap<>();
+    Map<String, Integer> labels = new java.util.HashMap<>();
     try {
-      for (int iteration = 0; iteration < EM_ITERATIONS; iteration++) {
-        Dataset<Row> posterior = posterior(shared, reliability, categories);
-        Map<String, Double> next = new TreeMap<>();
-        Map<String, double[]> sums = new TreeMap<>();
-        for (Row row :
-            shared
-                .join(posterior, new String[] {"domain", "iab_tier2_id"})
-                .groupBy("voter")
-                .agg(sum("p").as("right"), count(lit(1)).as("votes"))
-                .collectAsList()) {
-          sums.put(row.getString(0), new double[] {row.getDouble(1), row.getLong(2)});
-        }
-        for (String voter : reliability.keySet()) {
-          double[] s = sums.getOrDefault(voter, new double[2]);
-          double r = (s[0] + PRIOR * PRIOR_WEIGHT) / (s[1] + PRIOR_WEIGHT);
-          next.put(voter, Math.max(MIN_RELIABILITY, Math.min(MAX_RELIABILITY, r)));
-        }
-        reliability = next;
+      long total = shared.count();
+      Dataset<Row> sample = shared;
+      if (total > MAX_LEARNING_VOTES) {
+        long keep = Math.max(1, total / MAX_LEARNING_VOTES + 1);
+        sample =
+            shared.where(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .pmod(org.apache.spark.sql.functions.hash(col("domain")), lit(keep))
+                    .equalTo(0));
+      }
+      java.util.Iterator<Row> rows = sample.toLocalIterator();
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        int label = labels.computeIfAbsent(row.getString(2), l -> labels.size());
+        byDomain
+            .computeIfAbsent(row.getString(0), d -> new ArrayList<>(3))
+            .add(new int[] {voters.indexOf(row.getString(1)), label});
       }
     } finally {
       shared.unpersist();
+    }
+    double[] r = new double[voters.size()];
+    java.util.Arrays.fill(r, PRIOR);
+    for (int iteration = 0; iteration < EM_ITERATIONS; iteration++) {
+      double[] weight = new double[r.length];
+      for (int v = 0; v < r.length; v++) {
+        weight[v] = Math.log(r[v] * (categories - 1) / (1 - r[v]));
+      }
+      double[] right = new double[r.length];
+      double[] cast = new double[r.length];
+      for (List<int[]> domainVotes : byDomain.values()) {
+        Map<Integer, Double> scores = new java.util.HashMap<>();
+        for (int[] vote : domainVotes) {
+          scores.merge(vote[1], weight[vote[0]], Double::sum);
+        }
+        double top = java.util.Collections.max(scores.values());
+        double z = (categories - scores.size()) * Math.exp(-top);
+        for (double score : scores.values()) {
+          z += Math.exp(score - top);
+        }
+        for (int[] vote : domainVotes) {
+          right[vote[0]] += Math.exp(scores.get(vote[1]) - top) / z;
+          cast[vote[0]]++;
+        }
+      }
+      for (int v = 0; v < r.length; v++) {
+        double estimate = (right[v] + PRIOR * PRIOR_WEIGHT) / (cast[v] + PRIOR_WEIGHT);
+        r[v] = Math.max(MIN_RELIABILITY, Math.min(MAX_RELIABILITY, estimate));
+      }
+    }
+    Map<String, Double> reliability = new TreeMap<>();
+    for (int v = 0; v < r.length; v++) {
+      reliability.put(voters.get(v), r[v]);
     }
     return reliability;
   }

@@ -198,8 +198,11 @@ public final class DomainClustersJob implements SparkJob {
       Set<String> countries,
       int iterations,
       double audienceWeight,
-      Consumer<String> progress) {
+      Consumer<String> out) {
     tables.ensure(spark);
+    long started = System.nanoTime();
+    Consumer<String> progress =
+        line -> out.accept("%s (%.1f s)".formatted(line, (System.nanoTime() - started) / 1e9));
     Dataset<Row> views = pageViews(spark, countries).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> traffic =
@@ -209,6 +212,14 @@ public final class DomainClustersJob implements SparkJob {
               .persist(StorageLevel.MEMORY_AND_DISK());
       long pageViews = views.count();
       long domains = traffic.count();
+      if (pageViews == 0) {
+        // Nothing to cluster yet: the tables keep what the last run with page views made.
+        progress.accept(
+            "%s: no page views of sources %s in %s: nothing to cluster"
+                .formatted(tables.region(), String.join(", ", config.sources()), eventsTable));
+        traffic.unpersist();
+        return new Outcome(0, 0, 0, 0);
+      }
       progress.accept(
           "%s: %,d page views of %,d domains".formatted(tables.region(), pageViews, domains));
       Vocabulary vocabulary = Vocabulary.of(views);
@@ -229,7 +240,8 @@ public final class DomainClustersJob implements SparkJob {
           features
               .select("features")
               .javaRDD()
-              .map(row -> org.apache.spark.mllib.linalg.Vectors.fromML(row.getAs(0)));
+              .map(row -> org.apache.spark.mllib.linalg.Vectors.fromML(row.getAs(0)))
+              .persist(StorageLevel.MEMORY_AND_DISK());
       KMeansModel model =
           new KMeans()
               .setK(seeds.classes().size())
@@ -240,13 +252,19 @@ public final class DomainClustersJob implements SparkJob {
       for (int c = 0; c < centres.length; c++) {
         centres[c] = model.clusterCenters()[c].toArray();
       }
+      points.unpersist();
+      progress.accept("%s: k-means done".formatted(tables.region()));
       Broadcast<double[][]> shared =
           new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).broadcast(centres);
       Dataset<Row> byWords =
           wordCandidates(features, shared).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> audience = audiences(views, byWords);
+      progress.accept(
+          "%s: %,d candidate clusters by words".formatted(tables.region(), byWords.count()));
+      Dataset<Row> audience = audiences(views, byWords).persist(StorageLevel.MEMORY_AND_DISK());
+      progress.accept("%s: %,d audience shares".formatted(tables.region(), audience.count()));
       Dataset<Row> mapping = choose(byWords, audience, audienceWeight, traffic);
       ClassificationTables.replace(mapping, tables.mapping());
+      progress.accept("%s: domains placed by words and audiences".formatted(tables.region()));
       Dataset<Row> mapped = spark.table(tables.mapping()).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> clusterLabels = clusterLabels(mapped, labelled);
       ClassificationTables.replace(clusterLabels, tables.labels());
@@ -348,10 +366,14 @@ public final class DomainClustersJob implements SparkJob {
         .select(col("domain"), col("c.cluster_id"), col("c.word_score"));
   }
 
+  /** A visitor's profile keeps their most visited clusters, this many. */
+  static final int PROFILE_CLUSTERS = 4;
+
   /**
-   * Each domain's audience: per cluster, the share of its visitors' other page views that fall in
-   * the cluster (each domain in its best cluster by words), weighted by the visitors' views of the
-   * domain. Columns: domain, cluster_id, audience_share.
+   * Each domain's audience: per cluster, the share of its visitors' page views that fall in the
+   * cluster (each domain in its best cluster by words; a visitor's profile is their {@value
+   * #PROFILE_CLUSTERS} most visited clusters), weighted by the visitors' views of the domain.
+   * Columns: domain, cluster_id, audience_share.
    */
   private static Dataset<Row> audiences(Dataset<Row> views, Dataset<Row> byWords) {
     Dataset<Row> first =
@@ -359,40 +381,35 @@ public final class DomainClustersJob implements SparkJob {
             .withColumn(
                 "rank", row_number().over(Window.partitionBy("domain").orderBy(desc("word_score"))))
             .where(col("rank").equalTo(1))
-            .select(col("domain"), col("cluster_id").as("own"));
+            .select(col("domain"), col("cluster_id"));
     Dataset<Row> visits =
         views
             .where(col("visitor").isNotNull())
             .groupBy("visitor", "domain")
-            .agg(count(lit(1)).as("n"))
-            .join(first, "domain")
-            .persist(StorageLevel.MEMORY_AND_DISK());
+            .agg(count(lit(1)).as("n"));
     Dataset<Row> profile =
         visits
-            .groupBy("visitor", "own")
+            .join(first, "domain")
+            .groupBy("visitor", "cluster_id")
             .agg(sum("n").as("m"))
-            .withColumnRenamed("own", "cluster_id");
-    Dataset<Row> total = visits.groupBy("visitor").agg(sum("n").as("t"));
-    Dataset<Row> others =
+            .withColumn(
+                "rank",
+                row_number()
+                    .over(Window.partitionBy("visitor").orderBy(desc("m"), col("cluster_id"))))
+            .where(col("rank").leq(PROFILE_CLUSTERS))
+            .withColumn("share", col("m").divide(sum("m").over(Window.partitionBy("visitor"))))
+            .select("visitor", "cluster_id", "share");
+    Dataset<Row> sums =
         visits
-            .join(total, "visitor")
-            .where(col("t").gt(col("n")))
             .join(profile, "visitor")
+            .groupBy("domain", "cluster_id")
+            .agg(sum(col("n").multiply(col("share"))).as("w"));
+    Dataset<Row> shares =
+        sums.withColumn("all", sum("w").over(Window.partitionBy("domain")))
+            .where(col("all").gt(0))
             .select(
-                col("domain"),
-                col("cluster_id"),
-                col("n")
-                    .multiply(
-                        col("m")
-                            .minus(
-                                when(col("cluster_id").equalTo(col("own")), col("n")).otherwise(0)))
-                    .divide(col("t").minus(col("n")))
-                    .as("w"));
-    Dataset<Row> sums = others.groupBy("domain", "cluster_id").agg(sum("w").as("w"));
-    Dataset<Row> perDomain = sums.groupBy("domain").agg(sum("w").as("all"));
-    return sums.join(perDomain, "domain")
-        .where(col("all").gt(0))
-        .select(col("domain"), col("cluster_id"), col("w").divide(col("all")).as("audience_share"));
+                col("domain"), col("cluster_id"), col("w").divide(col("all")).as("audience_share"));
+    return shares;
   }
 
   /** Each domain's cluster: the best word score plus weighted audience share. */

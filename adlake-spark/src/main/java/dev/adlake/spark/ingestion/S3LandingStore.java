@@ -195,6 +195,19 @@ public final class S3LandingStore implements LandingStore, AutoCloseable {
     }
   }
 
+  @Override
+  public void put(String key, InputStream bytes, long size) {
+    try {
+      // One PUT: S3 shows the object whole or not at all.
+      client.putObject(
+          request -> request.bucket(bucket).key(prefix + key),
+          RequestBody.fromInputStream(bytes, size));
+    } catch (SdkException e) {
+      throw new ExternalFailureException(
+          "Cannot write s3a://%s/%s%s: %s".formatted(bucket, prefix, key, e.getMessage()), e);
+    }
+  }
+
   private boolean exists(Place place) {
     try {
       client.headObject(request -> request.bucket(place.bucket()).key(place.key()));

@@ -6,6 +6,7 @@ import dev.adlake.core.table.TableDefinition;
 import dev.adlake.core.table.TableStore;
 import dev.adlake.core.table.UserColumn;
 import dev.adlake.spark.LakeTables;
+import dev.adlake.spark.common.CrashPoints;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

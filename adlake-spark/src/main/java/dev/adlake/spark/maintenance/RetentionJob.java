@@ -15,6 +15,7 @@ import dev.adlake.core.metadata.JdbcMaintenanceLog;
 import dev.adlake.core.metadata.MaintenanceAction;
 import dev.adlake.spark.SparkJob;
 import dev.adlake.spark.SparkJobContext;
+import dev.adlake.spark.common.CrashPoints;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -47,12 +47,13 @@ public final class EnricherJob implements SparkJob {
     writes.add(Dataset.table(EventsTables.DEFAULT.events()));
     writes.add(Dataset.table(EventsTables.DEFAULT.mappings()));
     writes.add(Dataset.table(EventsTables.DEFAULT.failedEvents()));
-    StreamTopics.SOURCES.forEach(
+    StreamTopics.ENRICHED_SOURCES.forEach(
         source -> writes.add(Dataset.topic(StreamTopics.enriched(source))));
     writes.add(Dataset.topic(StreamTopics.enriched(StreamTopics.MAPPING)));
     writes.add(Dataset.topic(StreamTopics.FAILED_EVENTS));
     List<Dataset> reads = new ArrayList<>();
-    StreamTopics.SOURCES.forEach(source -> reads.add(Dataset.topic(StreamTopics.ingested(source))));
+    StreamTopics.ENRICHED_SOURCES.forEach(
+        source -> reads.add(Dataset.topic(StreamTopics.ingested(source))));
     reads.add(Dataset.topic(StreamTopics.ingested(StreamTopics.MAPPING)));
     this.definition =
         new JobDefinition(
@@ -125,7 +126,7 @@ public final class EnricherJob implements SparkJob {
     String bootstrapServers = context.kafkaBootstrapServers().get();
     KafkaTopics.ensure(
         bootstrapServers,
-        StreamTopics.SOURCES.stream()
+        StreamTopics.ENRICHED_SOURCES.stream()
             .flatMap(
                 source ->
                     List.of(StreamTopics.ingested(source), StreamTopics.enriched(source)).stream())

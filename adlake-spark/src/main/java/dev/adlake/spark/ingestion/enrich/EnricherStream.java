@@ -157,6 +157,9 @@ public final class EnricherStream {
             .option("kafka.bootstrap.servers", settings.bootstrapServers())
             .option("subscribePattern", settings.ingestedPattern())
             .option("startingOffsets", "earliest")
+            // Sources that send in transactions (the partner event ingester): an aborted file's
+            // events are never enriched.
+            .option("kafka.isolation.level", "read_committed")
             .option("failOnDataLoss", "true")
             .option("maxOffsetsPerTrigger", settings.maxEventsPerBatch())
             .load()
