@@ -73,14 +73,14 @@ public final class ClassifyBenchmark {
     spark
         .read()
         .option("header", true)
-        .csv(landing.resolve(BuiltInFeeds.PARTNER_CATEGORIES) + "/*/*.csv")
+        .csv(PageViewEvents.labelFile(landing, BuiltInFeeds.PARTNER_CATEGORIES))
         .writeTo(NAMESPACE + ".partner")
         .createOrReplace();
     spark
         .read()
         .option("header", true)
         .option("inferSchema", true)
-        .csv(landing.resolve(BuiltInFeeds.VENDOR_CATEGORIES) + "/*/*.csv")
+        .csv(PageViewEvents.labelFile(landing, BuiltInFeeds.VENDOR_CATEGORIES))
         .writeTo(NAMESPACE + ".vendor")
         .createOrReplace();
     double generated = (System.nanoTime() - began) / 1e9;

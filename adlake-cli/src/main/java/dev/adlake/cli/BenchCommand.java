@@ -531,14 +531,15 @@ final class BenchCommand implements Runnable {
                     config.home().resolve("bench").resolve("classify")),
                 console::line);
         double total = result.clusterSeconds() + result.categorySeconds();
+        boolean targetSize = domains >= 1_000_000 && pageViews >= 100_000_000;
         console.line(
             "domain-clusters %.1f s + domain-iab-category %.1f s = %.1f s on %d cores; target"
-                + " under 900 s: %s",
+                + " under 900 s for 1,000,000 domains and 100,000,000 page views: %s",
             result.clusterSeconds(),
             result.categorySeconds(),
             total,
             cores,
-            total < 900 ? "met" : "NOT met");
+            !targetSize ? "not this size" : total < 900 ? "met" : "NOT met");
         result.accuracy().lines().forEach(console::line);
         console.line(
             "targets on unlabelled opaque domains: Tier 1 >= %.2f, Tier 2 >= %.2f, combined beats"

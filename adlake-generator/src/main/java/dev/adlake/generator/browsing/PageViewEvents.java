@@ -115,6 +115,21 @@ public final class PageViewEvents {
     return spark.range(0, tasks, 1, tasks).mapPartitions(rows, Encoders.row(SCHEMA));
   }
 
+  /**
+   * The generated label file of a category feed's prefix under the landing zone (its one dated
+   * snapshot), for reading it without the feed.
+   */
+  public static String labelFile(Path landing, String prefix) {
+    try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(landing.resolve(prefix))) {
+      return walk.filter(path -> path.toString().endsWith(".csv"))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("No label file under " + prefix))
+          .toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static synchronized Built built(Web web) {
     if (last == null || !last.web().equals(web)) {
       BrowsingOptions options = web.options();

@@ -222,9 +222,12 @@ public final class DomainClustersJob implements SparkJob {
       }
       progress.accept(
           "%s: %,d page views of %,d domains".formatted(tables.region(), pageViews, domains));
-      Vocabulary vocabulary = Vocabulary.of(views);
+      Dataset<Row> words = domainWords(views).persist(StorageLevel.MEMORY_AND_DISK());
+      Vocabulary vocabulary = Vocabulary.of(words);
       Dataset<Row> features =
-          vocabulary.features(spark, views).persist(StorageLevel.MEMORY_AND_DISK());
+          vocabulary.features(spark, words).persist(StorageLevel.MEMORY_AND_DISK());
+      features.count();
+      words.unpersist();
       Dataset<Row> labelled = labels.votes(spark).persist(StorageLevel.MEMORY_AND_DISK());
       Seeds seeds = Seeds.of(features, labelled);
       if (seeds.classes().isEmpty()) {
@@ -307,19 +310,25 @@ public final class DomainClustersJob implements SparkJob {
         .select(
             when(
                     col("user_id").isNotNull(),
-                    org.apache.spark.sql.functions.concat_ws(":", col("source"), col("user_id")))
+                    org.apache.spark.sql.functions.xxhash64(col("source"), col("user_id")))
                 .as("visitor"),
             lower(col("page_domain")).as("domain"),
             coalesce(col("page_path"), lit("")).as("path"));
   }
 
-  /** The words of the domains' pages, with their counts per domain. */
+  /**
+   * The words of the domains' pages, with their counts per domain: domain, word, n. Each distinct
+   * page is split once (a site's pages repeat across its views).
+   */
   static Dataset<Row> domainWords(Dataset<Row> views) {
     return views
-        .select(col("domain"), explode(split(lower(col("path")), "[^a-z]+")).as("word"))
+        .groupBy("domain", "path")
+        .agg(count(lit(1)).as("views"))
+        .select(
+            col("domain"), col("views"), explode(split(lower(col("path")), "[^a-z]+")).as("word"))
         .where(length(col("word")).geq(MIN_WORD_LENGTH))
         .groupBy("domain", "word")
-        .agg(count(lit(1)).as("n"));
+        .agg(sum("views").as("n"));
   }
 
   /** Each domain's best clusters by word similarity: domain, cluster_id, word_score. */
@@ -366,6 +375,9 @@ public final class DomainClustersJob implements SparkJob {
         .select(col("domain"), col("c.cluster_id"), col("c.word_score"));
   }
 
+  /** Audience shares below this are dropped. */
+  static final double MIN_AUDIENCE_SHARE = 0.05;
+
   /** A visitor's profile keeps their most visited clusters, this many. */
   static final int PROFILE_CLUSTERS = 4;
 
@@ -404,12 +416,11 @@ public final class DomainClustersJob implements SparkJob {
             .join(profile, "visitor")
             .groupBy("domain", "cluster_id")
             .agg(sum(col("n").multiply(col("share"))).as("w"));
-    Dataset<Row> shares =
-        sums.withColumn("all", sum("w").over(Window.partitionBy("domain")))
-            .where(col("all").gt(0))
-            .select(
-                col("domain"), col("cluster_id"), col("w").divide(col("all")).as("audience_share"));
-    return shares;
+    // Clusters with a small share change no choice: they are left out.
+    return sums.withColumn("all", sum("w").over(Window.partitionBy("domain")))
+        .where(col("all").gt(0))
+        .select(col("domain"), col("cluster_id"), col("w").divide(col("all")).as("audience_share"))
+        .where(col("audience_share").geq(MIN_AUDIENCE_SHARE));
   }
 
   /** Each domain's cluster: the best word score plus weighted audience share. */
@@ -501,9 +512,9 @@ public final class DomainClustersJob implements SparkJob {
 
   /** The words kept, each with its position in the vectors. */
   record Vocabulary(List<String> words) {
-    static Vocabulary of(Dataset<Row> views) {
+    static Vocabulary of(Dataset<Row> domainWords) {
       List<String> words =
-          domainWords(views)
+          domainWords
               .groupBy("word")
               .agg(count(lit(1)).as("df"))
               .where(col("df").geq(2))
@@ -520,7 +531,7 @@ public final class DomainClustersJob implements SparkJob {
     }
 
     /** Each domain's TF-IDF vector, normalised: domain, features. */
-    Dataset<Row> features(SparkSession spark, Dataset<Row> views) {
+    Dataset<Row> features(SparkSession spark, Dataset<Row> domainWords) {
       List<Row> indexed = new ArrayList<>(words.size());
       for (int i = 0; i < words.size(); i++) {
         indexed.add(RowFactory.create(words.get(i), i));
@@ -550,7 +561,7 @@ public final class DomainClustersJob implements SparkJob {
             return Vectors.sparse(size, indices, values);
           };
       Dataset<Row> tf =
-          domainWords(views)
+          domainWords
               .join(broadcast(index), "word")
               .groupBy("domain")
               .agg(collect_list(struct(col("index"), col("n"))).as("terms"))

@@ -50,14 +50,14 @@ class DomainClassificationIT {
     spark
         .read()
         .option("header", true)
-        .csv(snapshot.resolve(BuiltInFeeds.PARTNER_CATEGORIES).toString() + "/*/*.csv")
+        .csv(PageViewEvents.labelFile(snapshot, BuiltInFeeds.PARTNER_CATEGORIES))
         .writeTo("it_classify.partner")
         .createOrReplace();
     spark
         .read()
         .option("header", true)
         .option("inferSchema", true)
-        .csv(snapshot.resolve(BuiltInFeeds.VENDOR_CATEGORIES).toString() + "/*/*.csv")
+        .csv(PageViewEvents.labelFile(snapshot, BuiltInFeeds.VENDOR_CATEGORIES))
         .writeTo("it_classify.vendor")
         .createOrReplace();
     ClassificationConfig config =
