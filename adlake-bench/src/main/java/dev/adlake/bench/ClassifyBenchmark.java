@@ -66,7 +66,7 @@ public final class ClassifyBenchmark {
     out.accept(
         "generating %,d page views in %d tasks into %s.events"
             .formatted(options.pageViews(), tasks, NAMESPACE));
-    PageViewEvents.generate(spark, browsing, options.pageViews(), tasks)
+    GeneratedPageViews.generate(spark, browsing, options.pageViews(), tasks)
         .writeTo(NAMESPACE + ".events")
         .createOrReplace();
     Path landing = browsing.landing();

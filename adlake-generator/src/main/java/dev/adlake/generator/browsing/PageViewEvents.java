@@ -9,23 +9,17 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * Page views of the partners as the enricher would have written them, generated in Spark tasks
- * straight into a DataFrame: for the classification benchmark and tests, at sizes that landing
- * files and streaming them would take too long for. The web is the same {@link BrowsingUniverse} as
- * the files' (same seed, same domains, categories and people), so the truth of {@link
- * BrowsingGenerator} for the same options holds for these views too.
+ * Page views of the partners as the enricher would have written them, as rows generated in parallel
+ * tasks (the benchmark runs them in Spark tasks straight into an events table): for the
+ * classification benchmark and tests, at sizes that landing files and streaming them would take too
+ * long for. The web is the same {@link BrowsingUniverse} as the files' (same seed, same domains,
+ * categories and people), so the truth of {@link BrowsingGenerator} for the same options holds for
+ * these views too.
  *
  * <p>The columns are those of the events table the classification reads: source ({@value
  * #SHARETHIS_SOURCE} or {@value #THIRTYTHREEACROSS_SOURCE}), event id, type, time, the partner's
@@ -38,23 +32,24 @@ public final class PageViewEvents {
   /** The stream source of 33Across page views: its topic is {@code ingested-tt}. */
   public static final String THIRTYTHREEACROSS_SOURCE = "tt";
 
-  public static final StructType SCHEMA =
-      new StructType()
-          .add("source", DataTypes.StringType, false)
-          .add("event_id", DataTypes.StringType, false)
-          .add("event_type", DataTypes.StringType, false)
-          .add("event_time", DataTypes.TimestampType, false)
-          .add("user_id", DataTypes.StringType, true)
-          .add("ip", DataTypes.StringType, false)
-          .add("user_agent", DataTypes.StringType, true)
-          .add("page_url", DataTypes.StringType, true)
-          .add("page_host", DataTypes.StringType, true)
-          .add("page_domain", DataTypes.StringType, true)
-          .add("page_path", DataTypes.StringType, true)
-          .add("referrer_url", DataTypes.StringType, true);
+  /** The columns of a row, in order; the time is a {@link Timestamp}, the rest text. */
+  public static final List<String> COLUMNS =
+      List.of(
+          "source",
+          "event_id",
+          "event_type",
+          "event_time",
+          "user_id",
+          "ip",
+          "user_agent",
+          "page_url",
+          "page_host",
+          "page_domain",
+          "page_path",
+          "referrer_url");
 
   /** What a task needs to build the web again: the options without their folders. */
-  private record Web(
+  public record Web(
       long seed, long startEpochDay, int hours, int domains, int users, int tier1Categories)
       implements Serializable {
     BrowsingOptions options() {
@@ -87,32 +82,24 @@ public final class PageViewEvents {
 
   private PageViewEvents() {}
 
+  /** What tasks need to generate the views of these options. */
+  public static Web web(BrowsingOptions options) {
+    return new Web(
+        options.seed(),
+        options.startDate().toEpochDay(),
+        options.hours(),
+        options.domains(),
+        options.users(),
+        options.tier1Categories());
+  }
+
   /**
-   * {@code views} page views over the options' hours, in {@code tasks} tasks, each with its own
+   * The rows of one task of {@code tasks} sharing {@code views} page views, each task with its own
    * random stream: the same arguments give the same rows.
    */
-  public static Dataset<Row> generate(
-      SparkSession spark, BrowsingOptions options, long views, int tasks) {
-    Web web =
-        new Web(
-            options.seed(),
-            options.startDate().toEpochDay(),
-            options.hours(),
-            options.domains(),
-            options.users(),
-            options.tier1Categories());
-    long perTask = views / tasks;
-    long remainder = views % tasks;
-    MapPartitionsFunction<Long, Row> rows =
-        indexes -> {
-          if (!indexes.hasNext()) {
-            return java.util.Collections.emptyIterator();
-          }
-          int task = (int) (long) indexes.next();
-          long count = perTask + (task < remainder ? 1 : 0);
-          return new TaskViews(built(web), web, task, count);
-        };
-    return spark.range(0, tasks, 1, tasks).mapPartitions(rows, Encoders.row(SCHEMA));
+  public static Iterator<Object[]> task(Web web, int task, int tasks, long views) {
+    long count = views / tasks + (task < views % tasks ? 1 : 0);
+    return new TaskViews(built(web), web, task, count);
   }
 
   /**
@@ -143,7 +130,7 @@ public final class PageViewEvents {
   }
 
   /** The page views of one task. */
-  private static final class TaskViews implements Iterator<Row> {
+  private static final class TaskViews implements Iterator<Object[]> {
     private final Built built;
     private final Web web;
     private final int task;
@@ -170,7 +157,7 @@ public final class PageViewEvents {
     }
 
     @Override
-    public Row next() {
+    public Object[] next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
@@ -179,19 +166,20 @@ public final class PageViewEvents {
       String url = view.url();
       int hostStart = url.indexOf("://") + 3;
       int pathStart = url.indexOf('/', hostStart);
-      return RowFactory.create(
-          view.sharethis() ? SHARETHIS_SOURCE : THIRTYTHREEACROSS_SOURCE,
-          "gen-" + task + "-" + next++,
-          "page_view",
-          new Timestamp(view.epochMillis()),
-          view.sharethis() ? view.person().sharethisId() : view.person().thirtyThreeAcrossId(),
-          built.addresses()[view.person().index()],
-          agents.browserOf(view.person().agentHash()).text(),
-          url,
-          url.substring(hostStart, pathStart),
-          view.site().name(),
-          url.substring(pathStart),
-          view.referrer().isEmpty() ? null : view.referrer());
+      return new Object[] {
+        view.sharethis() ? SHARETHIS_SOURCE : THIRTYTHREEACROSS_SOURCE,
+        "gen-" + task + "-" + next++,
+        "page_view",
+        new Timestamp(view.epochMillis()),
+        view.sharethis() ? view.person().sharethisId() : view.person().thirtyThreeAcrossId(),
+        built.addresses()[view.person().index()],
+        agents.browserOf(view.person().agentHash()).text(),
+        url,
+        url.substring(hostStart, pathStart),
+        view.site().name(),
+        url.substring(pathStart),
+        view.referrer().isEmpty() ? null : view.referrer()
+      };
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.adlake.spark.classification;
+package dev.adlake.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,10 @@ import dev.adlake.generator.truth.ClassificationTruthCheck;
 import dev.adlake.spark.LakeNamespaces;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
+import dev.adlake.spark.classification.ClassificationTables;
+import dev.adlake.spark.classification.DomainCategoryJob;
+import dev.adlake.spark.classification.DomainClustersJob;
+import dev.adlake.spark.classification.LabelSources;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -43,7 +47,7 @@ class DomainClassificationIT {
             .withSize(2_000, 8_000, 0, 40_000);
     BrowsingGenerator.generate(options, hour -> {});
     LakeNamespaces.ensure(spark, "it_classify");
-    PageViewEvents.generate(spark, options, 240_000, 4)
+    GeneratedPageViews.generate(spark, options, 240_000, 4)
         .writeTo("it_classify.events")
         .createOrReplace();
     Path snapshot = root.resolve("landing");
