@@ -113,10 +113,11 @@ class AdlakeCommandIT {
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 19 recorded runs: reusing it")
+        .contains("This home already holds 21 recorded runs: reusing it")
         .contains("file(s) left in place: already loaded")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
-        .containsPattern("domain categories \\(global\\): [\\d,]+ domains, decided by partner")
+        .containsPattern("partner page views landed, .*: (\\d+) of \\1 figures equal")
+        .containsPattern("domain categories \\(global\\): 2,000 domains, decided by clusters")
         .containsPattern("identity graph: ([\\d,]+) of \\1 true users found as one component each");
     // Files are loaded once; the second run sends new stream events, which add to the first's.
     Map<String, Long> secondTables = tableCounts(second.out());
@@ -154,9 +155,9 @@ class AdlakeCommandIT {
     Result runs = adlake("--home", home.toString(), "runs", "--limit", "100");
     assertThat(runs.exitCode()).isZero();
     // One run per feed, the ad metrics, the enricher, the user-ids mapper, the mapping
-    // publisher, the archive and the two classification jobs per quickstart (two of them), and the
-    // retry's ingest.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(39);
+    // publisher, the archive, the two partner ingesters and the two classification jobs per
+    // quickstart (two of them), and the retry's ingest.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(43);
     // The table catalog's listing, and Spark SQL on the lake, agree with the quickstart's counts.
     String events = Console.count(firstTables.get("raw.adserver__events"));
     Result tables = adlake("--home", home.toString(), "--set", "spark.master=local[2]", "tables");
@@ -244,8 +245,8 @@ class AdlakeCommandIT {
 
     Result pipelines = adlake("--home", home.toString(), "runs", "--pipelines");
     assertThat(pipelines.out())
-        .containsPattern("(?m)^1 +succeeded .* 19 +19 +0 +0  quickstart / all jobs$")
-        .containsPattern("(?m)^2 +succeeded .* 19 +19 +0 +0  quickstart / all jobs$");
+        .containsPattern("(?m)^1 +succeeded .* 21 +21 +0 +0  quickstart / all jobs$")
+        .containsPattern("(?m)^2 +succeeded .* 21 +21 +0 +0  quickstart / all jobs$");
 
     // Upkeep of the change records' table (loaded in Spark tasks, so its data files are few and
     // its manifests many): what it did is recorded in the history.
@@ -308,7 +309,10 @@ class AdlakeCommandIT {
             .filter(line -> line.matches(" +\\d+\\. .*"))
             .map(line -> line.trim().split(" +")[1])
             .toList();
-    assertThat(order).hasSize(19);
+    assertThat(order).hasSize(21);
+    assertThat(order.indexOf("partner-events"))
+        .isGreaterThan(order.indexOf("raw-ingest-sharethis"))
+        .isLessThan(order.indexOf("enricher"));
     assertThat(order.indexOf("domain-clusters"))
         .isGreaterThan(order.indexOf("enricher"))
         .isGreaterThan(order.indexOf("ingest-domain-categories-vendor"));
