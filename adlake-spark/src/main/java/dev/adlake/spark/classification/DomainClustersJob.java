@@ -43,7 +43,6 @@ import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.mllib.clustering.KMeans;
 import org.apache.spark.mllib.clustering.KMeansModel;
 import org.apache.spark.sql.Column;
@@ -589,20 +588,41 @@ public final class DomainClustersJob implements SparkJob {
 
   /** The seeded centres: one per category the labels name, at its labelled domains' mean. */
   record Seeds(List<String> classes, org.apache.spark.mllib.linalg.Vector[] centres) {
+    /**
+     * Summed on the driver, label by label: the labelled domains' vectors are streamed to it once
+     * (a k-by-vocabulary array), which needs no MLlib aggregation buffer on the executors.
+     */
     static Seeds of(Dataset<Row> features, Dataset<Row> labelled) {
-      List<Row> means =
+      java.util.TreeMap<String, double[]> sums = new java.util.TreeMap<>();
+      java.util.Map<String, Double> weights = new java.util.HashMap<>();
+      java.util.Iterator<Row> rows =
           features
               .join(labelled, "domain")
-              .groupBy("iab_tier2_id")
-              .agg(Summarizer.mean(col("features"), col("weight")).as("mean"))
-              .orderBy("iab_tier2_id")
-              .collectAsList();
-      List<String> classes = new ArrayList<>();
+              .select("iab_tier2_id", "weight", "features")
+              .toLocalIterator();
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        Vector vector = row.getAs(2);
+        double weight = row.getDouble(1);
+        double[] sum = sums.computeIfAbsent(row.getString(0), c -> new double[vector.size()]);
+        SparseVector sparse = vector.toSparse();
+        int[] indices = sparse.indices();
+        double[] values = sparse.values();
+        for (int i = 0; i < indices.length; i++) {
+          sum[indices[i]] += weight * values[i];
+        }
+        weights.merge(row.getString(0), weight, Double::sum);
+      }
+      List<String> classes = new ArrayList<>(sums.keySet());
       org.apache.spark.mllib.linalg.Vector[] centres =
-          new org.apache.spark.mllib.linalg.Vector[means.size()];
-      for (int i = 0; i < means.size(); i++) {
-        classes.add(means.get(i).getString(0));
-        centres[i] = org.apache.spark.mllib.linalg.Vectors.fromML(means.get(i).getAs(1));
+          new org.apache.spark.mllib.linalg.Vector[classes.size()];
+      for (int i = 0; i < classes.size(); i++) {
+        double[] sum = sums.get(classes.get(i));
+        double total = weights.get(classes.get(i));
+        for (int d = 0; d < sum.length; d++) {
+          sum[d] /= total;
+        }
+        centres[i] = org.apache.spark.mllib.linalg.Vectors.dense(sum);
       }
       return new Seeds(List.copyOf(classes), centres);
     }
