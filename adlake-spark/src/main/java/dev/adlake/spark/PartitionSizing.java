@@ -17,6 +17,10 @@ import org.apache.spark.network.util.JavaUtils;
  */
 public final class PartitionSizing {
   static final int INITIAL_PARTITIONS = 200;
+
+  /** Shuffles of at most this many partitions write a file per partition (Spark's: 200). */
+  static final int BYPASS_MERGE_THRESHOLD = 16;
+
   private static final long MIN_ADVISORY = 16L << 20;
   private static final long MAX_ADVISORY = 128L << 20;
   private static final double MEMORY_FRACTION = 0.6;
@@ -40,6 +44,13 @@ public final class PartitionSizing {
     properties.put("spark.sql.adaptive.advisoryPartitionSizeInBytes", String.valueOf(advisory));
     // Coalesce by the advisory size rather than spreading small data over every core.
     properties.put("spark.sql.adaptive.coalescePartitions.parallelismFirst", "false");
+    // Spark writes a shuffle of up to 200 partitions without map-side combining one file per
+    // partition per task ("bypass merge"), then concatenates them: with the 200 initial
+    // partitions, that is 200 files for every task of every join and window, however little it
+    // writes. The sort-based writer writes one. Measured by bench classify: 30% off the
+    // clustering and 55% off the category job at 10 million page views.
+    properties.put(
+        "spark.shuffle.sort.bypassMergeThreshold", String.valueOf(BYPASS_MERGE_THRESHOLD));
     return properties;
   }
 

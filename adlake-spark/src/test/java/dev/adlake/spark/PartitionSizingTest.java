@@ -31,6 +31,16 @@ class PartitionSizingTest {
   }
 
   @Test
+  void shufflesOfTheInitialWidthWriteOneFilePerTask() {
+    int bypass =
+        Integer.parseInt(
+            PartitionSizing.properties(1L << 30, 1, 8)
+                .get("spark.shuffle.sort.bypassMergeThreshold"));
+
+    assertThat(bypass).isLessThan(PartitionSizing.INITIAL_PARTITIONS);
+  }
+
+  @Test
   void localMastersCountTheirCoresAndClustersReadTheExecutorSettings() {
     assertThat(PartitionSizing.localCores("local")).isEqualTo(1);
     assertThat(PartitionSizing.localCores("local[3]")).isEqualTo(3);

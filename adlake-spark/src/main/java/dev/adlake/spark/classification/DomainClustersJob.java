@@ -11,12 +11,14 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.config.ClassificationConfig;
@@ -202,15 +204,38 @@ public final class DomainClustersJob implements SparkJob {
     long started = System.nanoTime();
     Consumer<String> progress =
         line -> out.accept("%s (%.1f s)".formatted(line, (System.nanoTime() - started) / 1e9));
-    Dataset<Row> views = pageViews(spark, countries).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> scan = pageViews(spark, countries);
+    // Two aggregates of one scan each, instead of the page views themselves: the pages of each
+    // domain, and each visitor's visits to each domain (keyed by the domain's 64-bit hash, a
+    // fixed-width key that shuffles and aggregates fast).
+    Dataset<Row> pages =
+        scan.groupBy("domain", "path")
+            .agg(count(lit(1)).as("views"))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> visits =
+        scan.where(col("visitor").isNotNull())
+            .groupBy(col("visitor"), xxhash64(col("domain")).as("dkey"))
+            .agg(count(lit(1)).as("n"))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> traffic =
-          views
+          pages
               .groupBy("domain")
-              .agg(count(lit(1)).as("page_views"), countDistinct("visitor").as("visitors"))
+              .agg(sum("views").as("page_views"))
+              .withColumn("dkey", xxhash64(col("domain")))
+              .join(
+                  visits.groupBy("dkey").agg(count(lit(1)).as("visitors")),
+                  new String[] {"dkey"},
+                  "left")
+              .select(
+                  col("dkey"),
+                  col("domain"),
+                  col("page_views"),
+                  coalesce(col("visitors"), lit(0L)).as("visitors"))
               .persist(StorageLevel.MEMORY_AND_DISK());
-      long pageViews = views.count();
-      long domains = traffic.count();
+      Row totals = traffic.agg(count(lit(1)), sum("page_views")).first();
+      long domains = totals.getLong(0);
+      long pageViews = totals.isNullAt(1) ? 0 : totals.getLong(1);
       if (pageViews == 0) {
         // Nothing to cluster yet: the tables keep what the last run with page views made.
         progress.accept(
@@ -221,12 +246,14 @@ public final class DomainClustersJob implements SparkJob {
       }
       progress.accept(
           "%s: %,d page views of %,d domains".formatted(tables.region(), pageViews, domains));
-      Dataset<Row> words = domainWords(views).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> words = domainWords(pages).persist(StorageLevel.MEMORY_AND_DISK());
       Vocabulary vocabulary = Vocabulary.of(words);
-      Dataset<Row> features =
-          vocabulary.features(spark, words).persist(StorageLevel.MEMORY_AND_DISK());
-      features.count();
+      Dataset<Row> features = vocabulary.features(spark, words);
+      progress.accept(
+          "%s: %,d domains with words of a %,d-word vocabulary"
+              .formatted(tables.region(), features.count(), vocabulary.size()));
       words.unpersist();
+      pages.unpersist();
       Dataset<Row> labelled = labels.votes(spark).persist(StorageLevel.MEMORY_AND_DISK());
       Seeds seeds = Seeds.of(features, labelled);
       if (seeds.classes().isEmpty()) {
@@ -262,7 +289,8 @@ public final class DomainClustersJob implements SparkJob {
           wordCandidates(features, shared).persist(StorageLevel.MEMORY_AND_DISK());
       progress.accept(
           "%s: %,d candidate clusters by words".formatted(tables.region(), byWords.count()));
-      Dataset<Row> audience = audiences(views, byWords).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> audience =
+          audiences(visits, byWords, centres.length).persist(StorageLevel.MEMORY_AND_DISK());
       progress.accept("%s: %,d audience shares".formatted(tables.region(), audience.count()));
       Dataset<Row> mapping = choose(byWords, audience, audienceWeight, traffic);
       ClassificationTables.replace(mapping, tables.mapping());
@@ -282,6 +310,7 @@ public final class DomainClustersJob implements SparkJob {
                   labelledClusters,
                   labelledDomains));
       mapped.unpersist();
+      audience.unpersist();
       byWords.unpersist();
       features.unpersist();
       labelled.unpersist();
@@ -289,7 +318,8 @@ public final class DomainClustersJob implements SparkJob {
       shared.destroy();
       return new Outcome(pageViews, domains, centres.length, labelledDomains);
     } finally {
-      views.unpersist();
+      pages.unpersist();
+      visits.unpersist();
     }
   }
 
@@ -317,12 +347,10 @@ public final class DomainClustersJob implements SparkJob {
 
   /**
    * The words of the domains' pages, with their counts per domain: domain, word, n. Each distinct
-   * page is split once (a site's pages repeat across its views).
+   * page (domain, path, views) is split once: a site's pages repeat across its views.
    */
-  static Dataset<Row> domainWords(Dataset<Row> views) {
-    return views
-        .groupBy("domain", "path")
-        .agg(count(lit(1)).as("views"))
+  static Dataset<Row> domainWords(Dataset<Row> pages) {
+    return pages
         .select(
             col("domain"), col("views"), explode(split(lower(col("path")), "[^a-z]+")).as("word"))
         .where(length(col("word")).geq(MIN_WORD_LENGTH))
@@ -370,8 +398,12 @@ public final class DomainClustersJob implements SparkJob {
         };
     Column candidates = udf(best, new ArrayType(candidate, false)).apply(col("features"));
     return features
-        .select(col("domain"), explode(candidates).as("c"))
-        .select(col("domain"), col("c.cluster_id"), col("c.word_score"));
+        .select(col("domain"), posexplode(candidates).as(new String[] {"rank", "c"}))
+        .select(
+            xxhash64(col("domain")).as("dkey"),
+            col("rank"),
+            col("c.cluster_id"),
+            col("c.word_score"));
   }
 
   /** Audience shares below this are dropped. */
@@ -384,42 +416,87 @@ public final class DomainClustersJob implements SparkJob {
    * Each domain's audience: per cluster, the share of its visitors' page views that fall in the
    * cluster (each domain in its best cluster by words; a visitor's profile is their {@value
    * #PROFILE_CLUSTERS} most visited clusters), weighted by the visitors' views of the domain.
-   * Columns: domain, cluster_id, audience_share.
+   *
+   * <p>One shuffle gathers each visitor's visits (with the visited domains' clusters, a broadcast
+   * join), a function turns them into the visitor's profile and its weight on each visited domain,
+   * and one aggregation sums those per domain and cluster. Columns: dkey, cluster_id,
+   * audience_share.
+   *
+   * @param visits visitor, dkey, n (their page views of the domain)
+   * @param byWords dkey, rank, cluster_id, word_score
    */
-  private static Dataset<Row> audiences(Dataset<Row> views, Dataset<Row> byWords) {
+  private static Dataset<Row> audiences(Dataset<Row> visits, Dataset<Row> byWords, int clusters) {
     Dataset<Row> first =
-        byWords
-            .withColumn(
-                "rank", row_number().over(Window.partitionBy("domain").orderBy(desc("word_score"))))
-            .where(col("rank").equalTo(1))
-            .select(col("domain"), col("cluster_id"));
-    Dataset<Row> visits =
-        views
-            .where(col("visitor").isNotNull())
-            .groupBy("visitor", "domain")
-            .agg(count(lit(1)).as("n"));
-    Dataset<Row> profile =
-        visits
-            .join(first, "domain")
-            .groupBy("visitor", "cluster_id")
-            .agg(sum("n").as("m"))
-            .withColumn(
-                "rank",
-                row_number()
-                    .over(Window.partitionBy("visitor").orderBy(desc("m"), col("cluster_id"))))
-            .where(col("rank").leq(PROFILE_CLUSTERS))
-            .withColumn("share", col("m").divide(sum("m").over(Window.partitionBy("visitor"))))
-            .select("visitor", "cluster_id", "share");
+        byWords.where(col("rank").equalTo(0)).select(col("dkey"), col("cluster_id"));
+    StructType weight =
+        new StructType()
+            .add("dkey", DataTypes.LongType, false)
+            .add("cluster_id", DataTypes.IntegerType, false)
+            .add("w", DataTypes.DoubleType, false);
+    UDF1<scala.collection.Seq<Row>, Row[]> spread =
+        visited -> {
+          long[] perCluster = new long[clusters];
+          scala.collection.Iterator<Row> it = visited.iterator();
+          while (it.hasNext()) {
+            Row visit = it.next();
+            if (!visit.isNullAt(2)) {
+              perCluster[visit.getInt(2)] += visit.getLong(1);
+            }
+          }
+          int[] top = topClusters(perCluster, PROFILE_CLUSTERS);
+          double total = 0;
+          for (int c : top) {
+            total += perCluster[c];
+          }
+          List<Row> rows = new ArrayList<>();
+          it = visited.iterator();
+          while (it.hasNext()) {
+            Row visit = it.next();
+            for (int c : top) {
+              rows.add(
+                  RowFactory.create(visit.getLong(0), c, visit.getLong(1) * perCluster[c] / total));
+            }
+          }
+          return rows.toArray(new Row[0]);
+        };
     Dataset<Row> sums =
         visits
-            .join(profile, "visitor")
-            .groupBy("domain", "cluster_id")
-            .agg(sum(col("n").multiply(col("share"))).as("w"));
+            .join(broadcast(first), new String[] {"dkey"}, "left")
+            .groupBy("visitor")
+            .agg(collect_list(struct(col("dkey"), col("n"), col("cluster_id"))).as("visited"))
+            .select(
+                explode(udf(spread, new ArrayType(weight, false)).apply(col("visited"))).as("s"))
+            .groupBy(col("s.dkey").as("dkey"), col("s.cluster_id").as("cluster_id"))
+            .agg(sum("s.w").as("w"));
     // Clusters with a small share change no choice: they are left out.
-    return sums.withColumn("all", sum("w").over(Window.partitionBy("domain")))
+    return sums.withColumn("all", sum("w").over(Window.partitionBy("dkey")))
         .where(col("all").gt(0))
-        .select(col("domain"), col("cluster_id"), col("w").divide(col("all")).as("audience_share"))
+        .select(col("dkey"), col("cluster_id"), col("w").divide(col("all")).as("audience_share"))
         .where(col("audience_share").geq(MIN_AUDIENCE_SHARE));
+  }
+
+  /**
+   * The {@code count} clusters with the most views, most first (ties: the lower id); none empty.
+   */
+  static int[] topClusters(long[] perCluster, int count) {
+    int[] top = new int[count];
+    int found = 0;
+    for (int c = 0; c < perCluster.length; c++) {
+      if (perCluster[c] == 0) {
+        continue;
+      }
+      int at = Math.min(found, count - 1);
+      if (found == count && perCluster[c] <= perCluster[top[at]]) {
+        continue;
+      }
+      while (at > 0 && perCluster[c] > perCluster[top[at - 1]]) {
+        top[at] = top[at - 1];
+        at--;
+      }
+      top[at] = c;
+      found = Math.min(count, found + 1);
+    }
+    return java.util.Arrays.copyOf(top, found);
   }
 
   /** Each domain's cluster: the best word score plus weighted audience share. */
@@ -427,9 +504,10 @@ public final class DomainClustersJob implements SparkJob {
       Dataset<Row> byWords, Dataset<Row> audience, double audienceWeight, Dataset<Row> traffic) {
     Dataset<Row> candidates =
         byWords
-            .join(audience, new String[] {"domain", "cluster_id"}, "full_outer")
+            .select("dkey", "cluster_id", "word_score")
+            .join(audience, new String[] {"dkey", "cluster_id"}, "full_outer")
             .select(
-                col("domain"),
+                col("dkey"),
                 col("cluster_id"),
                 coalesce(col("word_score"), lit(0.0)).as("word_score"),
                 coalesce(col("audience_share"), lit(0.0)).as("audience_share"));
@@ -437,10 +515,9 @@ public final class DomainClustersJob implements SparkJob {
         .withColumn("score", col("word_score").plus(col("audience_share").multiply(audienceWeight)))
         .withColumn(
             "rank",
-            row_number()
-                .over(Window.partitionBy("domain").orderBy(desc("score"), col("cluster_id"))))
+            row_number().over(Window.partitionBy("dkey").orderBy(desc("score"), col("cluster_id"))))
         .where(col("rank").equalTo(1))
-        .join(traffic, "domain")
+        .join(traffic, "dkey")
         .select(
             col("domain"),
             col("cluster_id"),
@@ -529,7 +606,7 @@ public final class DomainClustersJob implements SparkJob {
       return words.size();
     }
 
-    /** Each domain's TF-IDF vector, normalised: domain, features. */
+    /** Each domain's TF-IDF vector, normalised: domain, features (persisted, counted). */
     Dataset<Row> features(SparkSession spark, Dataset<Row> domainWords) {
       List<Row> indexed = new ArrayList<>(words.size());
       for (int i = 0; i < words.size(); i++) {
@@ -565,14 +642,23 @@ public final class DomainClustersJob implements SparkJob {
               .groupBy("domain")
               .agg(collect_list(struct(col("index"), col("n"))).as("terms"))
               .select(col("domain"), udf(toVector, new VectorUDT()).apply(col("terms")).as("tf"));
-      Dataset<Row> weighted =
-          new IDF().setInputCol("tf").setOutputCol("tfidf").fit(tf).transform(tf);
-      return new Normalizer()
-          .setInputCol("tfidf")
-          .setOutputCol("features")
-          .setP(2.0)
-          .transform(weighted)
-          .select("domain", "features");
+      tf.persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Dataset<Row> weighted =
+            new IDF().setInputCol("tf").setOutputCol("tfidf").fit(tf).transform(tf);
+        Dataset<Row> features =
+            new Normalizer()
+                .setInputCol("tfidf")
+                .setOutputCol("features")
+                .setP(2.0)
+                .transform(weighted)
+                .select("domain", "features")
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        features.count();
+        return features;
+      } finally {
+        tf.unpersist();
+      }
     }
 
     /** The words that weigh most in a centre. */
