@@ -138,8 +138,11 @@ public final class BrowsingUniverse {
       int c = d < classes.size() ? d : classOfClassRank[classPopularity.sample(random)];
       boolean opaque = random.nextDouble() >= NAMED_SHARE;
       String name;
+      int attempt = 0;
       do {
-        name = domainName(opaque ? null : classes.get(c), random);
+        // Names taken grow a syllable every few tries: two or three syllables make some 500,000
+        // names, and a web of millions needs more.
+        name = domainName(opaque ? null : classes.get(c), attempt++ / 3, random);
       } while (!names.add(name));
       domains.add(new Domain(d, name, classes.get(c), c, opaque));
       perClass[c]++;
@@ -299,8 +302,8 @@ public final class BrowsingUniverse {
     return words;
   }
 
-  private static String domainName(Category named, SplittableRandom random) {
-    String stem = syllables(2 + random.nextInt(2), random);
+  private static String domainName(Category named, int extraSyllables, SplittableRandom random) {
+    String stem = syllables(2 + random.nextInt(2) + extraSyllables, random);
     if (named != null) {
       String word = named.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z ]", "").strip();
       word = word.contains(" ") ? word.substring(0, word.indexOf(' ')) : word;

@@ -98,6 +98,15 @@ class BrowsingGeneratorTest {
   }
 
   @Test
+  void aWebOfAMillionDomainsHasAMillionNames() {
+    // Two or three syllables and a suffix make some 500,000 names: a bench-sized web needs more.
+    BrowsingUniverse web = new BrowsingUniverse(options.withSize(1_000_000, 1_000, 0, 0));
+
+    assertThat(web.domains().stream().map(BrowsingUniverse.Domain::name).distinct().count())
+        .isEqualTo(1_000_000);
+  }
+
+  @Test
   void labelsCoverTheirShareAndAreSometimesWrong() {
     long partner = domains.stream().filter(d -> !d[6].isEmpty()).count();
     long partnerWrong = domains.stream().filter(d -> !d[6].isEmpty() && !d[6].equals(d[2])).count();
