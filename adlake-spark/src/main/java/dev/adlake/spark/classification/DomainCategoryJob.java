@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.config.ClassificationConfig;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
@@ -21,13 +20,12 @@ import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
+import dev.adlake.core.metadata.Transactions;
 import dev.adlake.core.table.ServingTables;
 import dev.adlake.spark.SparkJob;
 import dev.adlake.spark.SparkJobContext;
 import dev.adlake.spark.common.CopyRows;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -406,53 +404,46 @@ public final class DomainCategoryJob implements SparkJob {
       Dataset<Row> answer,
       long expected,
       Consumer<String> progress) {
-    try (Connection connection = serving.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        try (PreparedStatement delete =
-            connection.prepareStatement(
-                "DELETE FROM " + ServingTables.DOMAIN_CATEGORIES + " WHERE region = ?")) {
-          delete.setString(1, region);
-          delete.executeUpdate();
-        }
-        long copied =
-            CopyRows.copy(
-                progress,
-                connection,
-                ServingTables.DOMAIN_CATEGORIES,
-                "region, domain, iab_tier1_id, iab_tier2_id, confidence, source, classified_at",
-                answer
-                    .select(
-                        "domain",
-                        "iab_tier1_id",
-                        "iab_tier2_id",
-                        "confidence",
-                        "source",
-                        "classified_at")
-                    .toLocalIterator(),
-                CopyRows.constant(region),
-                CopyRows.text("domain"),
-                CopyRows.text("iab_tier1_id"),
-                CopyRows.text("iab_tier2_id"),
-                CopyRows.number("confidence"),
-                CopyRows.text("source"),
-                CopyRows.utc("classified_at"));
-        if (copied != expected) {
-          throw new IllegalStateException(
-              "Copied %d domain categories of region %s, but the lake table has %d"
-                  .formatted(copied, region, expected));
-        }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new ExternalFailureException(
-          "Cannot publish the domain categories of region %s to %s: %s"
-              .formatted(region, ServingTables.DOMAIN_CATEGORIES, e.getMessage()),
-          e);
-    }
+    Transactions.inTransaction(
+        serving,
+        "publish the domain categories of region %s to %s"
+            .formatted(region, ServingTables.DOMAIN_CATEGORIES),
+        connection -> {
+          try (PreparedStatement delete =
+              connection.prepareStatement(
+                  "DELETE FROM " + ServingTables.DOMAIN_CATEGORIES + " WHERE region = ?")) {
+            delete.setString(1, region);
+            delete.executeUpdate();
+          }
+          long copied =
+              CopyRows.copy(
+                  progress,
+                  connection,
+                  ServingTables.DOMAIN_CATEGORIES,
+                  "region, domain, iab_tier1_id, iab_tier2_id, confidence, source, classified_at",
+                  answer
+                      .select(
+                          "domain",
+                          "iab_tier1_id",
+                          "iab_tier2_id",
+                          "confidence",
+                          "source",
+                          "classified_at")
+                      .toLocalIterator(),
+                  CopyRows.constant(region),
+                  CopyRows.text("domain"),
+                  CopyRows.text("iab_tier1_id"),
+                  CopyRows.text("iab_tier2_id"),
+                  CopyRows.number("confidence"),
+                  CopyRows.text("source"),
+                  CopyRows.utc("classified_at"));
+          if (copied != expected) {
+            throw new IllegalStateException(
+                "Copied %d domain categories of region %s, but the lake table has %d"
+                    .formatted(copied, region, expected));
+          }
+          return copied;
+        });
   }
 
   static String describe(Map<String, Double> reliability) {

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
-import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.config.ValueType;
 import dev.adlake.core.feed.Feed;
@@ -17,6 +16,7 @@ import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobParameters;
 import dev.adlake.core.job.JobResult;
+import dev.adlake.core.metadata.Transactions;
 import dev.adlake.core.sketch.HllSketches;
 import dev.adlake.core.table.ServingTables;
 import dev.adlake.spark.SparkJob;
@@ -338,37 +338,29 @@ public final class AdMetricsJob implements SparkJob {
       List<Long> loads,
       Map<String, Long> figures) {
     SparkSession spark = context.spark();
-    try (Connection connection = context.metadata().dataSource().getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        if (!hours.isEmpty()) {
-          copyHours(
-              connection, spark, hours, days, figures, context.config().metrics().servingUsers());
-        }
-        try (PreparedStatement refresh =
-            connection.prepareStatement(
-                "INSERT INTO "
-                    + ServingTables.REFRESHES
-                    + " (run_id, hours_replaced, first_hour, last_hour)"
-                    + " VALUES (?, ?, ?, ?)")) {
-          refresh.setLong(1, context.runId());
-          refresh.setInt(2, hours.size());
-          refresh.setObject(3, hours.isEmpty() ? null : utc(hours.first()));
-          refresh.setObject(4, hours.isEmpty() ? null : utc(hours.last()));
-          refresh.executeUpdate();
-        }
-        MetricsLoads.markProcessed(connection, loads, context.runId());
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new ExternalFailureException(
-          "Cannot replace %d hour(s) in the serving store: %s"
-              .formatted(hours.size(), e.getMessage()),
-          e);
-    }
+    Transactions.inTransaction(
+        context.metadata().dataSource(),
+        "replace %d hour(s) in the serving store".formatted(hours.size()),
+        connection -> {
+          if (!hours.isEmpty()) {
+            copyHours(
+                connection, spark, hours, days, figures, context.config().metrics().servingUsers());
+          }
+          try (PreparedStatement refresh =
+              connection.prepareStatement(
+                  "INSERT INTO "
+                      + ServingTables.REFRESHES
+                      + " (run_id, hours_replaced, first_hour, last_hour)"
+                      + " VALUES (?, ?, ?, ?)")) {
+            refresh.setLong(1, context.runId());
+            refresh.setInt(2, hours.size());
+            refresh.setObject(3, hours.isEmpty() ? null : utc(hours.first()));
+            refresh.setObject(4, hours.isEmpty() ? null : utc(hours.last()));
+            refresh.executeUpdate();
+          }
+          MetricsLoads.markProcessed(connection, loads, context.runId());
+          return null;
+        });
     progress.accept(
         "serving store: %d hour(s) and %d day(s) replaced".formatted(hours.size(), days.size()));
   }

@@ -1,5 +1,6 @@
 package dev.adlake.spark.ingestion.partner;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.feed.LandingStore;
 import dev.adlake.core.feed.LandingStore.StoredObject;
@@ -253,9 +254,7 @@ public final class PartnerEventsJob implements SparkJob {
           new ProducerRecord<>(
               MARKERS,
               markerKey(load),
-              "{\"events\":%d,\"unreadable\":%d}"
-                  .formatted(events, unreadable)
-                  .getBytes(StandardCharsets.UTF_8)));
+              Marker.JSON.writeValueAsBytes(new Marker(events, unreadable))));
       producer.commitTransaction();
     } catch (IOException | RuntimeException e) {
       producer.abortTransaction();
@@ -350,23 +349,25 @@ public final class PartnerEventsJob implements SparkJob {
               "Cannot read the markers of topic " + MARKERS + " to its end in 2 minutes", null);
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          String value = new String(record.value(), StandardCharsets.UTF_8);
-          markers.put(
-              record.key(), new long[] {number(value, "events"), number(value, "unreadable")});
+          Marker marker;
+          try {
+            marker = Marker.JSON.readValue(record.value(), Marker.class);
+          } catch (IOException e) {
+            throw new ExternalFailureException(
+                "The marker of %s on topic %s (offset %d) is not a marker: %s"
+                    .formatted(record.key(), MARKERS, record.offset(), e.getMessage()),
+                e);
+          }
+          markers.put(record.key(), new long[] {marker.events(), marker.unreadable()});
         }
       }
     }
     return markers;
   }
 
-  private static long number(String json, String field) {
-    int at = json.indexOf("\"" + field + "\":");
-    int start = at + field.length() + 3;
-    int end = start;
-    while (end < json.length() && Character.isDigit(json.charAt(end))) {
-      end++;
-    }
-    return Long.parseLong(json.substring(start, end));
+  /** A marker's value: the file's events sent and its unreadable lines, as JSON. */
+  record Marker(long events, long unreadable) {
+    static final ObjectMapper JSON = new ObjectMapper();
   }
 
   private void ensureTopics(String bootstrapServers) {
