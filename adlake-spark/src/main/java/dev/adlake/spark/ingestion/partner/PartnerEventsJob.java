@@ -151,13 +151,7 @@ public final class PartnerEventsJob implements SparkJob {
       figures.put("files_failed", (long) report.failed());
       return new JobResult(report.events() + report.unreadable(), report.events(), figures);
     } finally {
-      if (landing instanceof AutoCloseable closeable) {
-        try {
-          closeable.close();
-        } catch (Exception e) {
-          throw new ExternalFailureException("Cannot close the landing zone: " + e.getMessage(), e);
-        }
-      }
+      LandingStores.close(landing);
     }
   }
 

@@ -1,10 +1,8 @@
 package dev.adlake.spark.ingestion.partner;
 
-import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.feed.LandingStore;
 import dev.adlake.core.feed.LandingStore.StoredObject;
-import dev.adlake.core.feed.LocalLandingStore;
 import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.Domain;
 import dev.adlake.core.job.JobDefinition;
@@ -20,12 +18,10 @@ import dev.adlake.spark.SparkJob;
 import dev.adlake.spark.SparkJobContext;
 import dev.adlake.spark.common.CrashPoints;
 import dev.adlake.spark.ingestion.LandingStores;
-import dev.adlake.spark.ingestion.S3LandingStore;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -88,7 +84,7 @@ public final class RawCopyJob implements SparkJob {
   @Override
   public JobResult run(SparkJobContext context, JobParameters parameters) {
     AdlakeConfig config = context.config();
-    LandingStore bucket = open(config.partners().sharethisBucket(), config);
+    LandingStore bucket = LandingStores.open(config.partners().sharethisBucket(), config.lake());
     LandingStore landing = LandingStores.open(config);
     try {
       Report report =
@@ -104,8 +100,8 @@ public final class RawCopyJob implements SparkJob {
       figures.put("bytes_copied", report.bytes());
       return new JobResult(report.copied(), report.copied(), figures);
     } finally {
-      close(bucket);
-      close(landing);
+      LandingStores.close(bucket);
+      LandingStores.close(landing);
     }
   }
 
@@ -113,13 +109,6 @@ public final class RawCopyJob implements SparkJob {
   public record Report(int copied, int recovered, int failed, long bytes) {}
 
   /** Opens a bucket given as a folder or an {@code s3a://} prefix. */
-  static LandingStore open(URI location, AdlakeConfig config) {
-    if ("s3a".equals(location.getScheme())) {
-      return new S3LandingStore(location, config.lake());
-    }
-    return new LocalLandingStore(Path.of(location));
-  }
-
   /** Recovers what a dead run left, discovers the bucket's new objects and copies them. */
   public static Report copy(
       LoadLedger ledger, LandingStore bucket, LandingStore landing, Consumer<String> progress) {
@@ -219,16 +208,6 @@ public final class RawCopyJob implements SparkJob {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void close(LandingStore store) {
-    if (store instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        throw new ExternalFailureException("Cannot close " + store + ": " + e.getMessage(), e);
-      }
     }
   }
 
