@@ -80,19 +80,10 @@ class EnrichProcessIT {
   }
 
   private static Process enrich(Path home, Path config, String... options) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
-    command.add("-Xmx2g");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(AdlakeCommand.class.getName());
-    command.addAll(List.of("--home", home.toString(), "--config", config.toString(), "enrich"));
-    command.addAll(List.of(options));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(
-            ProcessBuilder.Redirect.appendTo(home.resolve("enrich-output.log").toFile()))
-        .start();
+    List<String> args =
+        new ArrayList<>(
+            List.of("--home", home.toString(), "--config", config.toString(), "enrich"));
+    args.addAll(List.of(options));
+    return AdlakeProcess.start(home.resolve("enrich-output.log"), "2g", List.of(), args);
   }
 }

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -82,26 +81,16 @@ class IngestProcessesIT {
   }
 
   private static Process ingest(Scenario scenario, String... jvmFlags) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
-    command.add("-Xmx1g");
-    command.addAll(List.of(jvmFlags));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(AdlakeCommand.class.getName());
-    command.addAll(
+    return AdlakeProcess.start(
+        scenario.home().resolve("ingest-output.log"),
+        "1g",
+        List.of(jvmFlags),
         List.of(
             "--home",
             scenario.home().toString(),
             "--config",
             scenario.config().toString(),
             "ingest"));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(
-            ProcessBuilder.Redirect.appendTo(scenario.home().resolve("ingest-output.log").toFile()))
-        .start();
   }
 
   private static int await(Process process) throws InterruptedException {

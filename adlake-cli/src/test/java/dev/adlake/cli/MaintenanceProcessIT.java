@@ -268,20 +268,8 @@ class MaintenanceProcessIT {
 
   private static Process adlake(Path home, String logFile, List<String> jvmFlags, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
-    command.add("-Xmx1g");
-    command.addAll(jvmFlags);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(AdlakeCommand.class.getName());
-    command.add("--home");
-    command.add(home.toString());
+    List<String> command = new ArrayList<>(List.of("--home", home.toString()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(logFile).toFile()))
-        .start();
+    return AdlakeProcess.start(home.resolve(logFile), "1g", jvmFlags, command);
   }
 }

@@ -195,20 +195,10 @@ class PartnerIngestProcessIT {
 
   private static Process start(Path home, Path config, String job, String crashPoint)
       throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
-    command.add("-Xmx1g");
-    if (crashPoint != null) {
-      command.add("-Dadlake.test.crash-point=" + crashPoint);
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(AdlakeCommand.class.getName());
-    command.addAll(List.of("--home", home.toString(), "--config", config.toString(), "run", job));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("output.log").toFile()))
-        .start();
+    return AdlakeProcess.start(
+        home.resolve("output.log"),
+        "1g",
+        crashPoint == null ? List.of() : List.of("-Dadlake.test.crash-point=" + crashPoint),
+        List.of("--home", home.toString(), "--config", config.toString(), "run", job));
   }
 }

@@ -52,20 +52,13 @@ class SchedulerProcessIT {
             retries: 1
         """
             .formatted(platform.metadata().jdbcUrl()));
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
-    command.add("-Xmx1g");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(AdlakeCommand.class.getName());
-    command.addAll(List.of("--home", home.toString(), "--config", config.toString(), "scheduler"));
     Path output = home.resolve("scheduler-output.log");
     Process scheduler =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-            .start();
+        AdlakeProcess.start(
+            output,
+            "1g",
+            List.of(),
+            List.of("--home", home.toString(), "--config", config.toString(), "scheduler"));
     try {
       await()
           .atMost(Duration.ofMinutes(3))
