@@ -4,6 +4,7 @@ import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.identity.MappingEvent;
 import dev.adlake.core.run.JobRunner;
 import dev.adlake.core.stream.StreamTopics;
+import dev.adlake.generator.browsing.BrowsingGenerator;
 import dev.adlake.generator.identity.MappingGraph;
 import dev.adlake.generator.identity.MappingGraphOptions;
 import dev.adlake.kafka.EventProducer;
@@ -16,6 +17,12 @@ import dev.adlake.spark.cookiemapping.IdentityFigures;
 import dev.adlake.spark.cookiemapping.IdentityTables;
 import dev.adlake.spark.cookiemapping.UserIdsMapperJob;
 import dev.adlake.spark.reportingenablement.MappingPublisherJob;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -119,6 +126,12 @@ final class IdentityStep {
         userOf.put(node.partner() + "/" + id, u);
       }
     }
+    Map<Long, Integer> idsOfTrueUser = new HashMap<>();
+    for (long u = 0; u < USERS; u++) {
+      idsOfTrueUser.put(u, graph.user(u).nodes().size());
+    }
+    // The browsing people's partner ids, landed as a partner mapping file, are true users too.
+    long browsingPeople = browsingPeople(platform, pseudonyms, userOf, idsOfTrueUser);
     // A user is found when all its ids are in the table, in one component holding no one else's.
     Map<Long, Set<Long>> componentsOfUser = new HashMap<>();
     Map<Long, Set<Long>> usersOfComponent = new HashMap<>();
@@ -145,32 +158,75 @@ final class IdentityStep {
       idsOfUser.merge(user, 1, Integer::sum);
     }
     long found = 0;
-    for (long u = 0; u < USERS; u++) {
-      Set<Long> components = componentsOfUser.getOrDefault(u, Set.of());
+    for (Map.Entry<Long, Integer> user : idsOfTrueUser.entrySet()) {
+      Set<Long> components = componentsOfUser.getOrDefault(user.getKey(), Set.of());
       if (components.size() == 1
           && usersOfComponent.get(components.iterator().next()).size() == 1
-          && idsOfUser.get(u) == graph.user(u).nodes().size()) {
+          && idsOfUser.get(user.getKey()).equals(user.getValue())) {
         found++;
       }
     }
+    long trueUsers = idsOfTrueUser.size();
     long mapped = figures.ids() - figures.setAside();
     console.line(
         "  serving store: %s of %s mapped ids in the map_<partner>_<region> tables",
         Console.count(publishedRows), Console.count(mapped));
     boolean exact =
-        found == USERS
+        found == trueUsers
             && strangers == 0
             && hubsSetAside == graph.options().hubs()
             && publishedRows == mapped;
     console.line(
-        "  identity graph: %s of %s true users found as one component each, %d of %d hubs set"
-            + " aside%s",
+        "  identity graph: %s of %s true users (%s of them browsing people with partner ids)"
+            + " found as one component each, %d of %d hubs set aside%s",
         Console.count(found),
-        Console.count(USERS),
+        Console.count(trueUsers),
+        Console.count(browsingPeople),
         hubsSetAside,
         graph.options().hubs(),
         strangers == 0 ? "" : "; " + strangers + " ids of no true user");
     return exact;
+  }
+
+  /**
+   * Adds the people of the browsing generator's truth ({@value
+   * BrowsingGenerator#PEOPLE_TRUTH_FILE}: each partner id with our user id) as true users numbered
+   * after the graph's: their ids to {@code userOf}, their id counts to {@code idsOfTrueUser}.
+   * Returns how many; none without the file.
+   */
+  private static long browsingPeople(
+      Platform platform,
+      Pseudonymizer pseudonyms,
+      Map<String, Long> userOf,
+      Map<Long, Integer> idsOfTrueUser) {
+    Path truth =
+        platform
+            .config()
+            .expectedDirectory()
+            .resolve("browsing")
+            .resolve(BrowsingGenerator.PEOPLE_TRUTH_FILE);
+    if (!Files.exists(truth)) {
+      return 0;
+    }
+    Map<String, Long> personOf = new HashMap<>();
+    try (BufferedReader lines = Files.newBufferedReader(truth, StandardCharsets.UTF_8)) {
+      lines.readLine();
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        String[] fields = line.split(",", -1);
+        Long person = personOf.get(fields[2]);
+        if (person == null) {
+          person = (long) USERS + personOf.size();
+          personOf.put(fields[2], person);
+          userOf.put(MappingEvent.OUR_PARTNER + "/" + pseudonyms.pseudonymize(fields[2]), person);
+          idsOfTrueUser.put(person, 1);
+        }
+        userOf.put(fields[0] + "/" + fields[1], person);
+        idsOfTrueUser.merge(person, 1, Integer::sum);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + truth, e);
+    }
+    return personOf.size();
   }
 
   /** The rows the publisher's index says it put in the serving store's mapping tables. */

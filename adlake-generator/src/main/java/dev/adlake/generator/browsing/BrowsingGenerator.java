@@ -48,6 +48,8 @@ import java.util.zip.GZIPOutputStream;
  *   <li>the partner's domain categories ({@value #PARTNER_CATEGORIES}) and the vendor's ({@value
  *       #VENDOR_CATEGORIES}), dated snapshots ({@code snapshot_dt=YYYY-MM-DD/}), each labelling a
  *       share of the domains by the ids of the Content Taxonomy, some wrongly;
+ *   <li>the partners' ids of the people with our user id, a partner mapping file in {@value
+ *       #PARTNER_MAPPINGS}{@code /YYYY-MM-DD/}, for the identity graph to join.
  * </ul>
  *
  * <p>The truth, under {@code <expected>/browsing/}: {@value #DOMAINS_TRUTH_FILE} (every domain's
@@ -65,6 +67,7 @@ public final class BrowsingGenerator {
   public static final String THIRTYTHREEACROSS_PAGEVIEWS = "33across/pageviews/";
   public static final String XANDR_STANDARD_FEED = BuiltInFeeds.XANDR_STANDARD_FEED;
   public static final String PARTNER_CATEGORIES = BuiltInFeeds.PARTNER_CATEGORIES;
+  public static final String PARTNER_MAPPINGS = BuiltInFeeds.PARTNER_MAPPINGS;
   public static final String VENDOR_CATEGORIES = BuiltInFeeds.VENDOR_CATEGORIES;
 
   public static final List<String> SHARETHIS_COLUMNS =
@@ -183,7 +186,7 @@ public final class BrowsingGenerator {
       for (Path file : written) {
         Files.setLastModifiedTime(file, landed);
       }
-      int files = filesOf.values().stream().mapToInt(Long::intValue).sum() + 3;
+      int files = filesOf.values().stream().mapToInt(Long::intValue).sum() + 4;
       return new Report(
           viewsOf.getOrDefault(SHARETHIS, 0L),
           viewsOf.getOrDefault(THIRTYTHREEACROSS, 0L),
@@ -403,9 +406,9 @@ public final class BrowsingGenerator {
   }
 
   /**
-   * The partners' ids of each person, with our user id, in the truth: what the identity graph
-   * should join. (Landed as partner mapping files, they would join the quickstart's identity graph,
-   * whose truth does not have them yet.)
+   * The partners' ids of each person, with our user id: landed as a partner mapping file (the
+   * {@code partner-mappings} feed), which the identity graph joins, and kept in the truth as what
+   * it should join.
    */
   private long writeMappings(Instant day) throws IOException {
     Path file = options.expected().resolve("browsing").resolve(PEOPLE_TRUTH_FILE);
@@ -443,6 +446,15 @@ public final class BrowsingGenerator {
         lines++;
       }
     }
+    Path landed =
+        options
+            .landing()
+            .resolve(PARTNER_MAPPINGS)
+            .resolve(day.toString().substring(0, 10))
+            .resolve("browsing-" + PEOPLE_TRUTH_FILE);
+    Files.createDirectories(landed.getParent());
+    Files.copy(file, landed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    written.add(landed);
     return lines;
   }
 

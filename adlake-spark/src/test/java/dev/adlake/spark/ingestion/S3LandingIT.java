@@ -15,6 +15,7 @@ import dev.adlake.spark.LakeSession;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
 import dev.adlake.spark.common.S3Clients;
+import dev.adlake.spark.ingestion.partner.RawCopyJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -180,6 +181,54 @@ class S3LandingIT {
     landing.restore(failed.storedKey().get(), failed.objectKey());
     assertThat(landing.exists("partner/moved/bad.csv")).isTrue();
     assertThat(landing.isStored(failed.storedKey().get())).isFalse();
+  }
+
+  @Test
+  void aPartnersBucketOnS3IsCopiedToTheLandingZoneOnceAndLeftAsItWas() throws Exception {
+    Platform platform = TestPlatform.get();
+    Path root = platform.config().home().resolve("s3-partner-bucket-it");
+    AdlakeConfig config =
+        configFor(
+            platform,
+            root,
+            root.resolve("landing").toString(),
+            Map.of("partners.sharethis-bucket", "s3a://partner/sharethis"));
+    client.createBucket(request -> request.bucket("partner"));
+    String first = "sharethis/" + RawCopyJob.SOURCE_PREFIX + "2026/11/01/00/part-00000.tsv.gz";
+    String second = "sharethis/" + RawCopyJob.SOURCE_PREFIX + "2026/11/01/01/part-00000.tsv.gz";
+    client.putObject(
+        request -> request.bucket("partner").key(first), RequestBody.fromString("first"));
+    client.putObject(
+        request -> request.bucket("partner").key(second), RequestBody.fromString("second file"));
+    JdbcLoadLedger ledger = new JdbcLoadLedger(platform.metadata().dataSource());
+    LandingStore bucket = LandingStores.open(config.partners().sharethisBucket(), config.lake());
+    LandingStore landing = LandingStores.open(config);
+    try {
+      RawCopyJob.Report report = RawCopyJob.copy(ledger, bucket, landing, line -> {});
+      RawCopyJob.Report again = RawCopyJob.copy(ledger, bucket, landing, line -> {});
+
+      assertThat(report.copied()).isEqualTo(2);
+      assertThat(report.bytes()).isEqualTo("first".length() + "second file".length());
+      assertThat(again.copied()).isZero();
+      Path landed = root.resolve("landing").resolve(RawCopyJob.LANDING_PREFIX);
+      assertThat(
+              Files.readString(
+                  landed.resolve(RawCopyJob.SOURCE_PREFIX + "2026/11/01/00/part-00000.tsv.gz")))
+          .isEqualTo("first");
+      assertThat(
+              Files.readString(
+                  landed.resolve(RawCopyJob.SOURCE_PREFIX + "2026/11/01/01/part-00000.tsv.gz")))
+          .isEqualTo("second file");
+      assertThat(
+              client.listObjectsV2(request -> request.bucket("partner")).contents().stream()
+                  .map(object -> object.key())
+                  .sorted()
+                  .toList())
+          .containsExactly(first, second);
+    } finally {
+      LandingStores.close(bucket);
+      LandingStores.close(landing);
+    }
   }
 
   /**

@@ -108,7 +108,6 @@ public final class RawCopyJob implements SparkJob {
   /** What a run did. */
   public record Report(int copied, int recovered, int failed, long bytes) {}
 
-  /** Opens a bucket given as a folder or an {@code s3a://} prefix. */
   /** Recovers what a dead run left, discovers the bucket's new objects and copies them. */
   public static Report copy(
       LoadLedger ledger, LandingStore bucket, LandingStore landing, Consumer<String> progress) {
