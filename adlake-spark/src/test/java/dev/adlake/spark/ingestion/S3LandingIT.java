@@ -102,14 +102,7 @@ class S3LandingIT {
                     .containsExactlyInAnyOrderElementsOf(
                         loads.stream().map(load -> String.valueOf(load.id())).toList()));
     assertThat(Files.exists(root.resolve("archive/partner/bucket/a.csv"))).isTrue();
-    List<String> left =
-        client
-            .listObjectsV2(request -> request.bucket("incoming").prefix("landing/"))
-            .contents()
-            .stream()
-            .map(object -> object.key())
-            .toList();
-    assertThat(left).containsExactly("landing/elsewhere/c.csv");
+    assertThat(keys("incoming", "landing/")).containsExactly("landing/elsewhere/c.csv");
 
     Ingestion.Report again =
         new Ingestion(platform.spark(), config, ledger, LandingStores.open(config), line -> {})
@@ -156,20 +149,11 @@ class S3LandingIT {
     assertThat(report.errored()).isEqualTo(1);
     assertThat(second.archived()).isEqualTo(1);
     assertThat(platform.spark().table("it_s3.partner__moved").count()).isEqualTo(3);
-    List<String> kept =
-        client.listObjectsV2(request -> request.bucket("kept")).contents().stream()
-            .map(object -> object.key())
-            .sorted()
-            .toList();
-    assertThat(kept)
+    assertThat(keys("kept", ""))
         .hasSize(3)
         .contains("archive/partner/moved/good.csv", "error/partner/moved/bad.csv")
         .anyMatch(key -> key.startsWith("archive/partner/moved/good.csv.load-"));
-    assertThat(
-            client
-                .listObjectsV2(request -> request.bucket("incoming").prefix("moved-landing/"))
-                .contents())
-        .isEmpty();
+    assertThat(keys("incoming", "moved-landing/")).isEmpty();
     Load failed =
         ledger
             .list(Optional.of(LoadStatus.ERRORED), Optional.of("moved"), Optional.empty(), 10)
@@ -219,16 +203,22 @@ class S3LandingIT {
               Files.readString(
                   landed.resolve(RawCopyJob.SOURCE_PREFIX + "2026/11/01/01/part-00000.tsv.gz")))
           .isEqualTo("second file");
-      assertThat(
-              client.listObjectsV2(request -> request.bucket("partner")).contents().stream()
-                  .map(object -> object.key())
-                  .sorted()
-                  .toList())
-          .containsExactly(first, second);
+      assertThat(keys("partner", "")).containsExactly(first, second);
     } finally {
       LandingStores.close(bucket);
       LandingStores.close(landing);
     }
+  }
+
+  /** The keys under a prefix of a bucket of the test's server, sorted. */
+  private static List<String> keys(String bucket, String prefix) {
+    return client
+        .listObjectsV2(request -> request.bucket(bucket).prefix(prefix))
+        .contents()
+        .stream()
+        .map(object -> object.key())
+        .sorted()
+        .toList();
   }
 
   /**
