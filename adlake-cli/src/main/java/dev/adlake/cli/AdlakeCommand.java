@@ -47,7 +47,9 @@ import picocli.CommandLine.ScopeType;
       JobsCommand.class,
       TablesCommand.class,
       SqlCommand.class,
+      CleanroomCommand.class,
       RunsCommand.class,
+      MonitorCommand.class,
       LineageCommand.class,
       ConfigCommand.class,
       BenchCommand.class,
@@ -72,9 +74,11 @@ import picocli.CommandLine.ScopeType;
       "  adlake scheduler                    run the configured cron schedules",
       "  adlake backfill ad-metrics --from 2026-11-01 --to 2026-11-07",
       "  adlake --home /data/adlake runs     list recent runs of another home",
+      "  adlake monitor                      jobs, feeds and freshness at a glance",
       "  adlake tables                       every table, its size, rows and retention",
       "  adlake maintenance plan             what retention and upkeep would do next",
       "  adlake erase --user ID              erase a user's rows, with a proof",
+      "  adlake cleanroom rules              what the clean room's analysis rules allow",
       "  adlake sql \"SELECT count(*) FROM raw.adserver__events\"",
       "  adlake help generate                help of one subcommand",
       "",
@@ -121,9 +125,16 @@ public final class AdlakeCommand implements Runnable {
 
   /** Loads and validates the configuration from the flags, the environment and the file. */
   AdlakeConfig loadConfig() {
+    return loadConfig(Map.of());
+  }
+
+  /** Loads the configuration with {@code settings} beating every other source, as --set does. */
+  AdlakeConfig loadConfig(Map<String, String> settings) {
+    Map<String, String> all = new LinkedHashMap<>(overrides);
+    all.putAll(settings);
     return ConfigLoader.load(
         ConfigLoader.Request.fromProcess(
-            Optional.ofNullable(home), Optional.ofNullable(configFile), overrides));
+            Optional.ofNullable(home), Optional.ofNullable(configFile), all));
   }
 
   /** Builds the command line with error handling that maps error categories to exit codes. */

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.Classify.class,
       BenchSchedulerCommand.class,
       BenchMaintenanceCommand.class,
+      BenchFlywheelCommand.class,
       BenchScalingCommand.class
     })
 final class BenchCommand implements Runnable {

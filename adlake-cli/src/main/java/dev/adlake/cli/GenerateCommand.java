@@ -1,6 +1,7 @@
 package dev.adlake.cli;
 
 import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.FlywheelConfig;
 import dev.adlake.core.feed.BuiltInFeeds;
 import dev.adlake.generator.AdDataGenerator;
 import dev.adlake.generator.GenerationReport;
@@ -8,6 +9,7 @@ import dev.adlake.generator.GeneratorOptions;
 import dev.adlake.generator.ReferenceDataGenerator;
 import dev.adlake.generator.browsing.BrowsingGenerator;
 import dev.adlake.generator.browsing.BrowsingOptions;
+import dev.adlake.generator.flywheel.FlywheelGenerator;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,6 +47,9 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
   /** Rows of the ODS full load; the other reference feeds scale with it. */
   static final int REFERENCE_ROWS = 200;
+
+  /** Customers of the clean-room flywheel's generated snapshots. */
+  static final int FLYWHEEL_CUSTOMERS = 4_000;
 
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
@@ -172,6 +177,22 @@ final class GenerateCommand implements Callable<Integer> {
         "  reference feeds of every load mode: an ODS full load and its change files (%s),"
             + " daily DMAP files (%s), dated snapshots (%s)",
         BuiltInFeeds.ODS_PREFIX, BuiltInFeeds.DMAP_PREFIX, BuiltInFeeds.SNAPSHOTS_PREFIX);
+    FlywheelGenerator.Report flywheel =
+        FlywheelGenerator.generate(
+            options.seed(),
+            options.landing().resolve(FlywheelConfig.LANDING_FOLDER),
+            options.expected(),
+            FLYWHEEL_CUSTOMERS);
+    console.line(
+        "  clean-room flywheel: snapshots %s (older, left behind) and %s of %s, addressable ids"
+            + " (%s rows), the column mapping and the collaboration (%s)",
+        FlywheelGenerator.OLDER,
+        flywheel.latest(),
+        flywheel.rows().entrySet().stream()
+            .map(entry -> entry.getKey() + " " + Console.count(entry.getValue()) + " rows")
+            .collect(java.util.stream.Collectors.joining(", ")),
+        Console.count(flywheel.addressableRows()),
+        FlywheelConfig.LANDING_FOLDER);
     console.line("  landing zone: %s", options.landing());
     console.line("  true answers: %s", options.expected());
     return report;

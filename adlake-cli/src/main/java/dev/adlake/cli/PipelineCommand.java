@@ -75,7 +75,8 @@ final class PipelineCommand implements Runnable {
         paramLabel = "DOMAIN",
         description =
             "Only the jobs of this domain: ingestion, cookie-mapping, segment-building,"
-                + " domain-classification, reporting-enablement, reporting or maintenance")
+                + " domain-classification, reporting-enablement, reporting, clean-room or"
+                + " maintenance")
     String only;
 
     Pipeline select(Pipeline pipeline) {
@@ -155,7 +156,11 @@ final class PipelineCommand implements Runnable {
         "Examples:",
         "  adlake pipeline run",
         "  adlake pipeline run --from ad-metrics",
-        "  adlake pipeline run --only cookie-mapping -p user-ids-mapper.full=true"
+        "  adlake pipeline run --only cookie-mapping -p user-ids-mapper.full=true",
+        "  adlake pipeline run --only clean-room      the clean room runs apart, monthly",
+        "  adlake pipeline run --only clean-room \\",
+        "    -p infobase-split-and-bucket.snapshot-dt=2025-10-15 \\",
+        "    -p addressable-bucket.snapshot-dt=2025-10-15      reprocess one date"
       })
   static final class Run implements Callable<Integer> {
     @ParentCommand PipelineCommand parent;

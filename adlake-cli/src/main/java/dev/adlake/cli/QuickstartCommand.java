@@ -219,7 +219,11 @@ final class QuickstartCommand implements Callable<Integer> {
       MaintenanceCommand.print(platform, null, console);
       console.blank();
 
-      boolean exact = streams.exact() && identityExact;
+      CleanRoomStep.Outcome cleanRoom = CleanRoomStep.run(platform, console);
+      console.blank();
+
+      boolean exact =
+          streams.exact() && identityExact && cleanRoom.ok() && cleanRoom.differences().isEmpty();
       Optional<Feed> events =
           config.feeds().stream().filter(feed -> feed.name().equals("adserver-events")).findFirst();
       console.line("Checked against the generator's true answers");
@@ -291,6 +295,11 @@ final class QuickstartCommand implements Callable<Integer> {
         printCategories(console, platform, new ClassificationTables(region));
       }
       console.line(
+          "  clean-room bucketed tables, rows per table of the latest snapshot: %d of %d equal%s",
+          cleanRoom.tablesEqual(),
+          cleanRoom.tablesChecked(),
+          cleanRoom.differences().isEmpty() ? "" : "; differences: " + cleanRoom.differences());
+      console.line(
           "  stream events, once each, failed by stage, robots and countries, per source: %d of %d"
               + " figures equal%s",
           streams.figures().size() - streams.differences().size(),
@@ -317,6 +326,7 @@ final class QuickstartCommand implements Callable<Integer> {
       console.line("  logs           %s", config.logDirectory());
       console.line("  adlake loads       every file loaded, with counts and errors");
       console.line("  adlake runs        the runs just recorded");
+      console.line("  adlake monitor     jobs, feeds and freshness at a glance");
       console.line("  adlake pipeline    the jobs in the order their datasets imply");
       console.line("  adlake jobs        what each job reads and writes");
       console.line("  adlake tables      every table: owner, size, rows, retention");

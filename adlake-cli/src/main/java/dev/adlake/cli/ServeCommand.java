@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
       "Serve the HTTP API and the dashboard over the serving store, until Ctrl-C.",
       "",
       "The dashboard is at the printed URL, the API under /api, its OpenAPI description at",
-      "/openapi.json. Run 'adlake metrics' (or 'adlake metrics --watch') to fill and refresh it.",
+      "/openapi.json, Prometheus metrics at /metrics. Run 'adlake metrics' (or",
+      "'adlake metrics --watch') to fill and refresh it.",
       "",
       "With mapper.enabled (the default), the mapper service too: the cookie-sync call",
       "GET /mapping/sync?partner=P&partner_id=X and partners' files POST /mapping/bulk?partner=P,",
@@ -101,6 +102,9 @@ final class ServeCommand implements Callable<Integer> {
         "Runs:      %s/runs.html   (job runs, pipeline runs, alerts, the pipeline)", server.url());
     console.line(
         "API:       %s/api   (OpenAPI description: %s/openapi.json)", server.url(), server.url());
+    console.line(
+        "Metrics:   %s/metrics   (Prometheus: requests, job runs, serving freshness, pool, JVM)",
+        server.url());
     if (mapper.enabled()) {
       String partner = mapper.partners().get(0);
       console.line(

@@ -96,7 +96,11 @@ class AdlakeCommandIT {
         // Every feed is loaded in Spark tasks, a commit per batch or per ordered file: no table
         // of the quickstart has enough small files to be due for compaction (MaintenanceIT
         // covers compaction).
-        .containsPattern("serving\\.users +90d +retention +0 ");
+        .containsPattern("serving\\.users +90d +retention +0 ")
+        .containsPattern("clean-room bucketed tables, .*: (\\d+) of \\1 equal")
+        .containsPattern("cleanroom\\.bucketed_ibe_01 +[\\d,]+ rows  Bucketed table created from")
+        .containsPattern("\\d+ rows? shown; [1-9]\\d* groups? held back by the aggregation")
+        .contains("Query refused: ");
     Map<String, Long> firstTables = tableCounts(first.out());
     assertThat(firstTables)
         .containsKeys(
@@ -114,13 +118,14 @@ class AdlakeCommandIT {
     Result second = adlake(quickstart);
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out())
-        .contains("This home already holds 21 recorded runs: reusing it")
+        .contains("This home already holds 27 recorded runs: reusing it")
         .contains("file(s) left in place: already loaded")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
         .containsPattern("partner page views landed, .*: (\\d+) of \\1 figures equal")
         .containsPattern("domain categories \\(global\\): 2,000 domains, decided by clusters")
         .containsPattern(
-            "identity graph: ([\\d,]+) of \\1 true users .* found as one component each");
+            "identity graph: ([\\d,]+) of \\1 true users .* found as one component each")
+        .containsPattern("clean-room bucketed tables, .*: (\\d+) of \\1 equal");
     // Files are loaded once; the second run sends new stream events, which add to the first's.
     Map<String, Long> secondTables = tableCounts(second.out());
     assertThat(secondTables.get("streams.events")).isGreaterThan(firstTables.get("streams.events"));
@@ -157,9 +162,39 @@ class AdlakeCommandIT {
     Result runs = adlake("--home", home.toString(), "runs", "--limit", "100");
     assertThat(runs.exitCode()).isZero();
     // One run per feed, the ad metrics, the enricher, the user-ids mapper, the mapping
-    // publisher, the archive, the two partner ingesters and the two classification jobs per
-    // quickstart (two of them), and the retry's ingest.
-    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(43);
+    // publisher, the archive, the two partner ingesters, the two classification jobs and the six
+    // clean-room jobs per quickstart (two of them), and the retry's ingest.
+    assertThat(runs.out().lines().filter(line -> line.contains("succeeded")).count()).isEqualTo(55);
+
+    // The clean room's tables answer queries under the collaboration's rules, and refuse others.
+    Result allowed =
+        adlake(
+            "--home",
+            home.toString(),
+            "--set",
+            "spark.master=local[2]",
+            "cleanroom",
+            "query",
+            "SELECT gender, COUNT(DISTINCT customer_user_id) AS users FROM part_ibe_01"
+                + " GROUP BY gender ORDER BY gender");
+    assertThat(allowed.exitCode()).as(allowed.out() + allowed.err()).isZero();
+    assertThat(allowed.out())
+        .contains("gender | users\n")
+        .containsPattern("\\d+ rows? shown; \\d+ groups? held back by the aggregation threshold");
+    Result refused =
+        adlake(
+            "--home",
+            home.toString(),
+            "--set",
+            "spark.master=local[2]",
+            "cleanroom",
+            "query",
+            "SELECT gender, SUM(household_size) FROM part_ibe_01 GROUP BY gender");
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err())
+        .contains(
+            "Query refused: SUM(household_size): the aggregation rule of part_ibe_01 does not"
+                + " allow SUM of column household_size");
     // The table catalog's listing, and Spark SQL on the lake, agree with the quickstart's counts.
     String events = Console.count(firstTables.get("raw.adserver__events"));
     Result tables = adlake("--home", home.toString(), "--set", "spark.master=local[2]", "tables");
@@ -243,12 +278,15 @@ class AdlakeCommandIT {
     assertThat(reporting.out())
         .contains("Running the pipeline (only Reporting): 1 jobs")
         .containsPattern("\\[1/1\\] ad-metrics +run \\d+ .* 0 loads_rolled_up")
-        .containsPattern("Pipeline run 3 succeeded in [\\d.]+ s: 1 succeeded, 0 failed, 0 skipped");
+        // Pipeline runs 1 to 4: each quickstart's pipeline, then its clean room's.
+        .containsPattern("Pipeline run 5 succeeded in [\\d.]+ s: 1 succeeded, 0 failed, 0 skipped");
 
     Result pipelines = adlake("--home", home.toString(), "runs", "--pipelines");
     assertThat(pipelines.out())
         .containsPattern("(?m)^1 +succeeded .* 21 +21 +0 +0  quickstart / all jobs$")
-        .containsPattern("(?m)^2 +succeeded .* 21 +21 +0 +0  quickstart / all jobs$");
+        .containsPattern("(?m)^2 +succeeded .* 6 +6 +0 +0  quickstart / .*$")
+        .containsPattern("(?m)^3 +succeeded .* 21 +21 +0 +0  quickstart / all jobs$")
+        .containsPattern("(?m)^4 +succeeded .* 6 +6 +0 +0  quickstart / .*$");
 
     // Upkeep of the change records' table (loaded in Spark tasks, so its data files are few and
     // its manifests many): what it did is recorded in the history.

@@ -63,18 +63,21 @@ public final class AdlakeServer implements AutoCloseable {
   private final String url;
   private final ScheduledExecutorService indexer;
   private final AtomicReference<DailyUniquesIndex> uniquesIndex;
+  private final ServerMetrics metrics;
 
   private AdlakeServer(
       Javalin javalin,
       HikariDataSource ownPool,
       String url,
       ScheduledExecutorService indexer,
-      AtomicReference<DailyUniquesIndex> uniquesIndex) {
+      AtomicReference<DailyUniquesIndex> uniquesIndex,
+      ServerMetrics metrics) {
     this.javalin = javalin;
     this.ownPool = ownPool;
     this.url = url;
     this.indexer = indexer;
     this.uniquesIndex = uniquesIndex;
+    this.metrics = metrics;
   }
 
   /**
@@ -155,13 +158,21 @@ public final class AdlakeServer implements AutoCloseable {
     requireNonNull(dataSource, "dataSource is null");
     HikariDataSource ownPool = null;
     DataSource pool = dataSource;
-    if (!(dataSource instanceof HikariDataSource)) {
+    ServerMetrics serverMetrics = new ServerMetrics(Clock.systemUTC());
+    if (!(dataSource instanceof HikariDataSource given)) {
       HikariConfig hikari = new HikariConfig();
       hikari.setDataSource(dataSource);
       hikari.setMaximumPoolSize(POOL_SIZE);
       hikari.setPoolName("adlake-server");
+      hikari.setMetricRegistry(serverMetrics.registry());
       ownPool = new HikariDataSource(hikari);
       pool = ownPool;
+    } else if (given.getMetricRegistry() == null) {
+      try {
+        given.setMetricRegistry(serverMetrics.registry());
+      } catch (IllegalStateException e) {
+        LOG.debug("The given pool's metrics cannot be registered: {}", e.getMessage());
+      }
     }
     AtomicReference<DailyUniquesIndex> uniquesIndex = new AtomicReference<>();
     ScheduledExecutorService indexer = null;
@@ -181,13 +192,17 @@ public final class AdlakeServer implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
     ServingQueries queries = new ServingQueries(pool);
+    JdbcRunLedger ledger = new JdbcRunLedger(pool);
+    serverMetrics.watch(
+        new dev.adlake.core.metadata.JdbcHealth(pool, Clock.systemUTC()),
+        queries::newestHour,
+        () -> queries.latestRefresh().map(ServingQueries.Refresh::refreshedAt));
     MetricsEndpoint metrics = new MetricsEndpoint(config, queries, uniquesIndex::get);
     UniquesEndpoint uniques = new UniquesEndpoint(config, queries);
     TopAdsEndpoint topAds = new TopAdsEndpoint(config, queries);
     BreakdownEndpoint breakdown = new BreakdownEndpoint(config, queries);
     StatusEndpoint freshness = new StatusEndpoint(queries);
     EntitiesEndpoints entities = new EntitiesEndpoints(queries);
-    JdbcRunLedger ledger = new JdbcRunLedger(pool);
     RunsEndpoint runs = new RunsEndpoint(ledger, pipeline);
     PipelineRunsEndpoints pipelineRuns =
         new PipelineRunsEndpoints(new JdbcPipelineRuns(pool), ledger, pool);
@@ -201,6 +216,7 @@ public final class AdlakeServer implements AutoCloseable {
           Javalin.create(
               javalinConfig -> {
                 javalinConfig.showJavalinBanner = false;
+                javalinConfig.requestLogger.http(serverMetrics::request);
                 javalinConfig.staticFiles.enableWebjars();
                 javalinConfig.staticFiles.add(
                     files -> {
@@ -221,6 +237,12 @@ public final class AdlakeServer implements AutoCloseable {
       javalin.get("/api/pipeline-runs/{id}/runs", json(mapper, pipelineRuns::runsOfPipelineRun));
       javalin.get("/api/alerts", json(mapper, alerts::alerts));
       javalin.get("/api/pipeline", json(mapper, graph::pipeline));
+      javalin.get(
+          "/metrics",
+          context ->
+              context
+                  .contentType("text/plain; version=0.0.4; charset=utf-8")
+                  .result(serverMetrics.scrape()));
       javalin.get(
           "/openapi.json", context -> context.contentType("application/json").result(openApi));
       if (mapperEndpoints != null) {
@@ -275,6 +297,7 @@ public final class AdlakeServer implements AutoCloseable {
       if (ownPool != null) {
         ownPool.close();
       }
+      serverMetrics.close();
       throw new ExternalFailureException(
           "Cannot start the HTTP server on %s:%d: %s"
               .formatted(config.host(), config.port(), e.getMessage()),
@@ -283,7 +306,7 @@ public final class AdlakeServer implements AutoCloseable {
     String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
     String url = "http://%s:%d".formatted(host, javalin.port());
     LOG.info("Serving the API and dashboard at {}", url);
-    return new AdlakeServer(javalin, ownPool, url, indexer, uniquesIndex);
+    return new AdlakeServer(javalin, ownPool, url, indexer, uniquesIndex, serverMetrics);
   }
 
   /** A mapper request that failed because its sink (Kafka) did not take the events. */
@@ -341,6 +364,7 @@ public final class AdlakeServer implements AutoCloseable {
     if (ownPool != null) {
       ownPool.close();
     }
+    metrics.close();
   }
 
   static io.javalin.http.Handler json(ObjectMapper mapper, Function<Context, Object> handler) {

@@ -8,6 +8,11 @@ import dev.adlake.spark.classification.DomainClustersJob;
 import dev.adlake.spark.classification.LabelSources;
 import dev.adlake.spark.cookiemapping.IdentityTables;
 import dev.adlake.spark.cookiemapping.UserIdsMapperJob;
+import dev.adlake.spark.flywheel.BucketedTablesJob;
+import dev.adlake.spark.flywheel.CleanroomsReportJob;
+import dev.adlake.spark.flywheel.ErTablesJob;
+import dev.adlake.spark.flywheel.RegisterStagedTablesJob;
+import dev.adlake.spark.flywheel.SplitAndBucketJob;
 import dev.adlake.spark.ingestion.IngestJob;
 import dev.adlake.spark.ingestion.enrich.EnricherJob;
 import dev.adlake.spark.ingestion.enrich.EventsTables;
@@ -25,8 +30,8 @@ import java.util.Optional;
 /**
  * Every Spark job of the platform, for the platform's job catalog. Ingestion has a job per
  * configured feed; the ad metrics run when the ad-server events and conversions feeds are
- * configured (as they are by default); the stream enricher, the mapping publisher and the
- * maintenance jobs (retention, table upkeep) always.
+ * configured (as they are by default); the stream enricher, the mapping publisher, the clean room's
+ * flywheel and the maintenance jobs (retention, table upkeep) always.
  */
 public final class SparkJobs {
   /** The partner's domain categories, one of the domain classification's label sources. */
@@ -66,6 +71,12 @@ public final class SparkJobs {
                       EventsTables.DEFAULT.events(), config.classification(), labels));
               registry.add(new DomainCategoryJob(config.classification(), labels));
             });
+    registry.add(SplitAndBucketJob.infobase());
+    registry.add(SplitAndBucketJob.addressable());
+    registry.add(new RegisterStagedTablesJob());
+    registry.add(new BucketedTablesJob());
+    registry.add(new ErTablesJob());
+    registry.add(new CleanroomsReportJob());
     registry.add(new RetentionJob());
     registry.add(new TableUpkeepJob());
     registry.add(new EraseJob());

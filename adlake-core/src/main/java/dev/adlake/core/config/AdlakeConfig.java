@@ -91,6 +91,7 @@ public record AdlakeConfig(
     keys.addAll(MapperConfig.keys());
     keys.addAll(ClassificationConfig.keys());
     keys.addAll(PartnersConfig.keys());
+    keys.addAll(FlywheelConfig.keys());
     keys.addAll(SchedulerConfig.keys());
     keys.addAll(MaintenanceConfig.keys());
     keys.addAll(KafkaConfig.keys());

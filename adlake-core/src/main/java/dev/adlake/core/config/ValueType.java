@@ -132,6 +132,34 @@ public interface ValueType<T> {
     };
   }
 
+  /** A decimal number from {@code min} to {@code max}, such as a size in megabytes. */
+  static ValueType<Double> decimal(double min, double max) {
+    return new ValueType<>() {
+      @Override
+      public String rule() {
+        return "a decimal from %s to %s".formatted(plain(min), plain(max));
+      }
+
+      @Override
+      public Double parse(String text) {
+        double value;
+        try {
+          value = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException();
+        }
+        if (!(value >= min && value <= max)) {
+          throw new IllegalArgumentException();
+        }
+        return value;
+      }
+
+      private static String plain(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+      }
+    };
+  }
+
   static ValueType<java.time.LocalDate> date() {
     return new ValueType<>() {
       @Override

@@ -33,6 +33,11 @@ public record Dataset(DatasetKind kind, String name) {
     return new Dataset(DatasetKind.VIEW, name);
   }
 
+  /** A family of lake tables a job makes at run time, as {@code cleanroom.bucketed_*}. */
+  public static Dataset tables(String pattern) {
+    return new Dataset(DatasetKind.TABLES, pattern);
+  }
+
   public static Dataset files(String prefix) {
     return new Dataset(DatasetKind.FILES, prefix);
   }

@@ -18,6 +18,11 @@ public enum DatasetKind {
    * *} for the varying part ({@code reporting.mapping_*}); not a table Spark can read by that name.
    */
   VIEW("Iceberg lake"),
+  /**
+   * A family of Iceberg tables a job makes at run time from what it finds (the clean room's {@code
+   * staged.ext_*}), named with {@code *} for the varying part.
+   */
+  TABLES("Iceberg lake"),
   /** A table of the PostgreSQL serving store. */
   SERVING_TABLE("PostgreSQL serving store"),
   /** An API adlake serves or calls. */

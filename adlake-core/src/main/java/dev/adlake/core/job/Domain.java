@@ -11,6 +11,7 @@ public enum Domain {
   DOMAIN_CLASSIFICATION("Domain classification"),
   REPORTING_ENABLEMENT("Reporting enablement"),
   REPORTING("Reporting"),
+  CLEAN_ROOM("Clean room"),
   MAINTENANCE("Maintenance");
 
   private final String title;

@@ -103,6 +103,7 @@ public final class Lineage {
       case FILES, ARCHIVE -> id + "[/" + trimSlashes(label) + "/]";
       case TOPIC -> id + ">" + label + "]";
       case TABLE, SERVING_TABLE -> id + "[" + label + "]";
+      case TABLES -> id + "[" + label + "]";
       case VIEW -> id + "[[" + label + "]]";
       case API -> id + "[(" + label + ")]";
       case EXTERNAL -> id + "((" + label + "))";

@@ -20,9 +20,18 @@ import java.util.Set;
 public final class Pipeline {
   /** Kinds of datasets that only jobs make: reading one that no job writes is an error. */
   private static final Set<DatasetKind> MADE_BY_JOBS =
-      EnumSet.of(DatasetKind.TABLE, DatasetKind.VIEW, DatasetKind.SERVING_TABLE);
+      EnumSet.of(
+          DatasetKind.TABLE, DatasetKind.TABLES, DatasetKind.VIEW, DatasetKind.SERVING_TABLE);
+
+  /**
+   * Domains whose jobs run apart from the rest, on their own schedule ({@code --only clean-room},
+   * or from one of their jobs): the clean room's flywheel runs monthly on a new snapshot, not with
+   * every run of the pipeline.
+   */
+  public static final Set<Domain> APART = EnumSet.of(Domain.CLEAN_ROOM);
 
   private final List<JobDefinition> order;
+  private final List<JobDefinition> graph;
   private final Map<String, Set<String>> upstream;
   private final Map<String, Map<String, Dataset>> through;
   private final String selection;
@@ -30,11 +39,13 @@ public final class Pipeline {
 
   private Pipeline(
       List<JobDefinition> order,
+      List<JobDefinition> graph,
       Map<String, Set<String>> upstream,
       Map<String, Map<String, Dataset>> through,
       String selection,
       List<JobDefinition> standalone) {
     this.order = List.copyOf(order);
+    this.graph = List.copyOf(graph);
     this.upstream = upstream;
     this.through = through;
     this.selection = selection;
@@ -44,7 +55,8 @@ public final class Pipeline {
   /**
    * The pipeline of every job, in dependency order. The maintenance domain's jobs act on every
    * table of the catalog, not on datasets they declare: they stand apart, run on their own (a
-   * schedule of the job, {@code --only maintenance}), never as a step of the data's way.
+   * schedule of the job, {@code --only maintenance}), never as a step of the data's way. The jobs
+   * of the domains that run {@link #APART} are ordered with the rest but left out of "all jobs".
    *
    * @throws InvalidInputException on a cycle or a dataset no job writes, naming them
    */
@@ -87,8 +99,10 @@ public final class Pipeline {
     if (!unknown.isEmpty()) {
       throw new InvalidInputException("Cannot build the pipeline: " + String.join("; ", unknown));
     }
-    List<JobDefinition> order = sort(jobs, upstream, through);
-    return new Pipeline(order, upstream, through, "all jobs", standalone);
+    List<JobDefinition> graph = sort(jobs, upstream, through);
+    List<JobDefinition> order =
+        graph.stream().filter(job -> !APART.contains(job.domain())).toList();
+    return new Pipeline(order, graph, upstream, through, "all jobs", standalone);
   }
 
   /** Kahn's order, ties broken by the catalog's order; a cycle is refused with its path. */
@@ -160,10 +174,17 @@ public final class Pipeline {
     if (only.equals(Optional.of(Domain.MAINTENANCE)) && from.isEmpty()) {
       Map<String, Set<String>> none = new LinkedHashMap<>();
       standalone.forEach(job -> none.put(job.name(), Set.of()));
-      return new Pipeline(standalone, none, through, "only Maintenance", standalone);
+      return new Pipeline(standalone, standalone, none, through, "only Maintenance", standalone);
     }
+    boolean apart =
+        only.map(APART::contains).orElse(false)
+            || from.flatMap(
+                    name -> graph.stream().filter(job -> job.name().equals(name)).findFirst())
+                .map(job -> APART.contains(job.domain()))
+                .orElse(false);
+    List<JobDefinition> pool = apart ? graph : order;
     Set<String> chosen = new LinkedHashSet<>();
-    order.forEach(job -> chosen.add(job.name()));
+    pool.forEach(job -> chosen.add(job.name()));
     String text = "all jobs";
     if (from.isPresent()) {
       if (!upstream.containsKey(from.get())) {
@@ -175,26 +196,26 @@ public final class Pipeline {
       text = "from " + from.get();
     }
     if (only.isPresent()) {
-      order.stream()
+      pool.stream()
           .filter(job -> job.domain() != only.get())
           .forEach(job -> chosen.remove(job.name()));
       text = (from.isPresent() ? text + ", " : "") + "only " + only.get().title();
     }
     List<JobDefinition> selected =
-        order.stream().filter(job -> chosen.contains(job.name())).toList();
+        pool.stream().filter(job -> chosen.contains(job.name())).toList();
     Map<String, Set<String>> selectedUpstream = new LinkedHashMap<>();
     for (JobDefinition job : selected) {
       Set<String> before = new LinkedHashSet<>(upstream.get(job.name()));
       before.retainAll(chosen);
       selectedUpstream.put(job.name(), before);
     }
-    return new Pipeline(selected, selectedUpstream, through, text, standalone);
+    return new Pipeline(selected, selected, selectedUpstream, through, text, standalone);
   }
 
   /** One job on its own, as a pipeline: what a schedule of one job runs. */
   public Pipeline job(String name) {
     JobDefinition job =
-        java.util.stream.Stream.concat(order.stream(), standalone.stream())
+        java.util.stream.Stream.concat(graph.stream(), standalone.stream())
             .filter(candidate -> candidate.name().equals(name))
             .findFirst()
             .orElseThrow(
@@ -204,14 +225,14 @@ public final class Pipeline {
                             .formatted(name, String.join(", ", upstream.keySet()))));
     Map<String, Set<String>> none = new LinkedHashMap<>();
     none.put(name, Set.of());
-    return new Pipeline(List.of(job), none, through, "job " + name, standalone);
+    return new Pipeline(List.of(job), List.of(job), none, through, "job " + name, standalone);
   }
 
   /** The job and every job that depends on it, directly or not. */
   private Set<String> downstream(String job) {
     Set<String> found = new LinkedHashSet<>();
     found.add(job);
-    for (JobDefinition candidate : order) {
+    for (JobDefinition candidate : graph) {
       if (upstream.get(candidate.name()).stream().anyMatch(found::contains)) {
         found.add(candidate.name());
       }
@@ -280,6 +301,7 @@ public final class Pipeline {
   private static String kindText(DatasetKind kind) {
     return switch (kind) {
       case VIEW -> "view";
+      case TABLES -> "tables";
       case SERVING_TABLE -> "serving table";
       default -> "table";
     };

@@ -14,7 +14,9 @@ public enum Unit {
   ROWS,
   FILES,
   BYTES,
-  MILLISECONDS;
+  MILLISECONDS,
+  /** A calendar day, as days since 1970-01-01: the snapshot a run worked on. */
+  DATE;
 
   private static final String[] BYTE_UNITS = {"B", "KB", "MB", "GB", "TB", "PB"};
 
@@ -26,6 +28,7 @@ public enum Unit {
       case BYTES -> bytes(value);
       case MILLISECONDS ->
           value < 1_000 ? value + " ms" : String.format(Locale.ROOT, "%,.1f s", value / 1_000.0);
+      case DATE -> java.time.LocalDate.ofEpochDay(value).toString();
     };
   }
 

@@ -182,6 +182,26 @@ public final class JdbcRunLedger implements RunLedger {
   }
 
   @Override
+  public List<Run> latestFinishedOfEachJob() {
+    return latestOfEachJob("status <> 'running'");
+  }
+
+  @Override
+  public List<Run> latestSuccessOfEachJob() {
+    return latestOfEachJob("status = 'succeeded'");
+  }
+
+  private List<Run> latestOfEachJob(String condition) {
+    return query(
+        "SELECT DISTINCT ON (job_name) "
+            + COLUMNS
+            + " FROM adlake.job_runs WHERE "
+            + condition
+            + " ORDER BY job_name, started_at DESC, run_id DESC",
+        statement -> {});
+  }
+
+  @Override
   public List<Run> ofPipelineRun(long pipelineRunId) {
     return query(
         "SELECT " + COLUMNS + " FROM adlake.job_runs WHERE pipeline_run_id = ? ORDER BY run_id",

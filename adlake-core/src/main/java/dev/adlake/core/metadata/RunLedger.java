@@ -33,6 +33,12 @@ public interface RunLedger {
   /** The most recent runs first, optionally of one job. */
   List<Run> recent(Optional<String> jobName, int limit);
 
+  /** The latest finished run (succeeded or failed) of each job, by job name. */
+  List<Run> latestFinishedOfEachJob();
+
+  /** The latest run of each job that succeeded, by job name. */
+  List<Run> latestSuccessOfEachJob();
+
   /** The runs of a pipeline run or a backfill, in the order they started. */
   List<Run> ofPipelineRun(long pipelineRunId);
 
