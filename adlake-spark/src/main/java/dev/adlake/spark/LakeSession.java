@@ -122,8 +122,9 @@ public final class LakeSession {
 
   /**
    * The properties of an Iceberg Spark catalog on the JDBC catalog in PostgreSQL, to be set under
-   * {@code spark.sql.catalog.NAME.} beside {@link #CATALOG_IMPLEMENTATION}; with S3 file IO for an
-   * {@code s3a://} warehouse.
+   * {@code spark.sql.catalog.NAME.} beside {@link #CATALOG_IMPLEMENTATION}; for an {@code s3a://}
+   * warehouse, a file IO that picks S3 or Hadoop by each path's scheme, since a table on S3 can
+   * hold files added in place from a local landing zone (the clean room's staged tables).
    */
   public static Map<String, String> catalogProperties(LakeConfig lake, MetadataStore metadata) {
     Map<String, String> properties = new LinkedHashMap<>();
@@ -136,7 +137,7 @@ public final class LakeSession {
     properties.put("cache-enabled", "false");
     properties.put("warehouse", lake.warehouse().toString());
     if (lake.onS3()) {
-      properties.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+      properties.put("io-impl", "org.apache.iceberg.io.ResolvingFileIO");
       properties.put("client.region", lake.s3Region());
       properties.put("s3.path-style-access", String.valueOf(lake.s3PathStyleAccess()));
       lake.s3Endpoint().ifPresent(endpoint -> properties.put("s3.endpoint", endpoint.toString()));
