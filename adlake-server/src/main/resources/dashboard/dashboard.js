@@ -9,6 +9,11 @@ function day(date) { return date.toISOString().slice(0, 10); }
 
 async function api(path) {
   const response = await fetch(path);
+  if (response.status === 401) {
+    // No session or an expired one: the login page comes back here once a token is accepted.
+    window.location.assign('/login.html?next=' + encodeURIComponent(window.location.pathname));
+    throw new Error('Logging in…');
+  }
   const body = await response.json();
   if (!response.ok) {
     throw new Error(body.parameter ? `${body.parameter}: ${body.error}` : body.error);

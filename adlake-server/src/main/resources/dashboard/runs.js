@@ -8,6 +8,11 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 async function api(path) {
   const response = await fetch(path);
+  if (response.status === 401) {
+    // No session or an expired one: the login page comes back here once a token is accepted.
+    window.location.assign('/login.html?next=' + encodeURIComponent(window.location.pathname));
+    throw new Error('Logging in…');
+  }
   const body = await response.json();
   if (!response.ok) {
     const error = new Error(body.parameter ? `${body.parameter}: ${body.error}` : body.error);

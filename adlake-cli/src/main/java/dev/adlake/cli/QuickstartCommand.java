@@ -1,10 +1,13 @@
 package dev.adlake.cli;
 
+import dev.adlake.core.access.Scope;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.LakeConfig;
 import dev.adlake.core.feed.Feed;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.Pipeline;
+import dev.adlake.core.metadata.JdbcApiTokens;
+import dev.adlake.core.metadata.JdbcAudit;
 import dev.adlake.core.run.JobRunner;
 import dev.adlake.core.run.PipelineExecutor;
 import dev.adlake.core.stream.StreamTopics;
@@ -72,6 +75,9 @@ final class QuickstartCommand implements Callable<Integer> {
    */
   static final int STREAM_RATE = 500;
 
+  /** The name of the API token the quickstart makes. */
+  static final String TOKEN_NAME = "quickstart";
+
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
 
@@ -80,6 +86,14 @@ final class QuickstartCommand implements Callable<Integer> {
       defaultValue = "200000",
       description = "Impressions in the generated day (default: ${DEFAULT-VALUE})")
   long events;
+
+  @Option(
+      names = "--page-views",
+      defaultValue = "240000",
+      description =
+          "Partners' page views over 6 hours, for the domain classification (default:"
+              + " ${DEFAULT-VALUE})")
+  long pageViews;
 
   @Option(
       names = "--seed",
@@ -135,7 +149,15 @@ final class QuickstartCommand implements Callable<Integer> {
       int earlierRuns = platform.runs().recent(Optional.empty(), 1000).size();
       String kafka = platform.kafkaBootstrapServers();
       console.line("  Kafka ready at %s", kafka);
-      console.line("  PostgreSQL ready: %s", platform.metadata().jdbcUrl());
+      if (config.metadata().embedded()) {
+        console.line(
+            "  PostgreSQL ready: %s (user %s, password in %s)",
+            platform.metadata().jdbcUrl(),
+            platform.metadata().user(),
+            config.postgresPasswordFile());
+      } else {
+        console.line("  PostgreSQL ready: %s", platform.metadata().jdbcUrl());
+      }
       if (earlierRuns > 0) {
         console.line("  This home already holds %d recorded runs: reusing it", earlierRuns);
       }
@@ -152,13 +174,16 @@ final class QuickstartCommand implements Callable<Integer> {
               config.expectedDirectory(),
               Runtime.getRuntime().availableProcessors()),
           console);
-      GenerateCommand.generateBrowsing(
+      BrowsingOptions browsing =
           BrowsingOptions.defaults(
               seed,
               LocalDate.of(2026, 11, 1),
               config.landing().path(),
               config.partnerBucketsDirectory().resolve(BrowsingGenerator.SHARETHIS),
-              config.expectedDirectory()),
+              config.expectedDirectory());
+      GenerateCommand.generateBrowsing(
+          browsing.withSize(
+              browsing.domains(), (int) Math.max(1, pageViews / 30), pageViews, pageViews / 6),
           console);
       console.blank();
 
@@ -324,6 +349,18 @@ final class QuickstartCommand implements Callable<Integer> {
       console.line("  warehouse      %s", config.lake().warehouse());
       console.line("  Kafka archive  %s", config.archive().location());
       console.line("  logs           %s", config.logDirectory());
+      console.line(
+          "  metrics        http://%s:%d/metrics   (Prometheus, while 'adlake serve' runs)",
+          ServeCommand.reachableHost(config.server()), config.server().port());
+      if (config.server().auth()) {
+        JdbcApiTokens.Created token = quickstartToken(platform);
+        console.line(
+            "  API token      %s   (scope admin, named '%s'; the dashboard's login asks for it;"
+                + " 'adlake tokens' makes more)",
+            token.secret(), token.token().name());
+      } else {
+        console.line("  API token      none needed: server.auth is false");
+      }
       console.line("  adlake loads       every file loaded, with counts and errors");
       console.line("  adlake runs        the runs just recorded");
       console.line("  adlake monitor     jobs, feeds and freshness at a glance");
@@ -341,6 +378,19 @@ final class QuickstartCommand implements Callable<Integer> {
       }
       return exact ? 0 : 1;
     }
+  }
+
+  /**
+   * A fresh admin token named {@value #TOKEN_NAME}: the one made by an earlier quickstart on this
+   * home is revoked, since its secret was shown only then.
+   */
+  private static JdbcApiTokens.Created quickstartToken(Platform platform) {
+    JdbcApiTokens tokens = new JdbcApiTokens(platform.metadata().dataSource());
+    String actor = JdbcAudit.consoleUser();
+    if (tokens.find(TOKEN_NAME).isPresent()) {
+      tokens.revoke(TOKEN_NAME, actor);
+    }
+    return tokens.create(TOKEN_NAME, Scope.ADMIN, actor);
   }
 
   /** The table of a configured feed. */

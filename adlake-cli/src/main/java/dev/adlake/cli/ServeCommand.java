@@ -1,7 +1,10 @@
 package dev.adlake.cli;
 
+import dev.adlake.core.access.ApiToken;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.MapperConfig;
+import dev.adlake.core.config.ServerConfig;
+import dev.adlake.core.metadata.JdbcApiTokens;
 import dev.adlake.core.stream.StreamTopics;
 import dev.adlake.kafka.EventProducer;
 import dev.adlake.kafka.KafkaMappingSink;
@@ -105,6 +108,16 @@ final class ServeCommand implements Callable<Integer> {
     console.line(
         "Metrics:   %s/metrics   (Prometheus: requests, job runs, serving freshness, pool, JVM)",
         server.url());
+    if (config.server().auth()) {
+      long live =
+          new JdbcApiTokens(platform.metadata().dataSource())
+              .list().stream().filter(ApiToken::live).count();
+      console.line(
+          "Access:    a token for every API call and the dashboard's login; %d live token(s)%s",
+          live, live == 0 ? ": 'adlake tokens create NAME --scope read' makes one" : "");
+    } else {
+      console.line("Access:    open to anyone who reaches the port (server.auth is false)");
+    }
     if (mapper.enabled()) {
       String partner = mapper.partners().get(0);
       console.line(
@@ -119,5 +132,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     console.line("Press Ctrl-C to stop.");
     new CountDownLatch(1).await();
+  }
+
+  /** The host to print in a URL: the loopback address when the server binds every interface. */
+  static String reachableHost(ServerConfig server) {
+    return server.host().equals("0.0.0.0") ? "127.0.0.1" : server.host();
   }
 }

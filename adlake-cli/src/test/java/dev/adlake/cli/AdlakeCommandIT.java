@@ -28,6 +28,10 @@ class AdlakeCommandIT {
     return new Result(exitCode, out.toString(), err.toString());
   }
 
+  /** The quickstart's line with the token it made: the token in group 1. */
+  private static final String TOKEN_LINE =
+      "API token +(adl_[A-Za-z0-9_-]{43}) +\\(scope admin, named 'quickstart'";
+
   @Test
   void invalidConfigurationFailsBeforeAnythingStartsListingEveryProblem(@TempDir Path directory)
       throws IOException {
@@ -69,6 +73,10 @@ class AdlakeCommandIT {
       "20000",
       "--stream-minutes",
       "1",
+      // A quarter of the partners' browsing: the classification and the enricher's page views
+      // cost the most; 'adlake quickstart' itself runs the full size.
+      "--page-views",
+      "60000",
       "--no-serve"
     };
     Result first = adlake(quickstart);
@@ -84,7 +92,7 @@ class AdlakeCommandIT {
         .contains("raw.adserver__events ")
         .containsPattern("loads by status: archived \\d+")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
-        .containsPattern("partners' browsing: [\\d,]+ ShareThis page views")
+        .containsPattern("partners' browsing: 60,000 ShareThis page views")
         .containsPattern(
             "Xandr log-level impressions, clicks and cost per advertiser, category labels: (\\d+)"
                 + " of \\1 figures equal")
@@ -100,7 +108,12 @@ class AdlakeCommandIT {
         .containsPattern("clean-room bucketed tables, .*: (\\d+) of \\1 equal")
         .containsPattern("cleanroom\\.bucketed_ibe_01 +[\\d,]+ rows  Bucketed table created from")
         .containsPattern("\\d+ rows? shown; [1-9]\\d* groups? held back by the aggregation")
-        .contains("Query refused: ");
+        .contains("Query refused: ")
+        .containsPattern(
+            "PostgreSQL ready: jdbc:postgresql://127.0.0.1:\\d+/adlake \\(user postgres,"
+                + " password in .*postgres-password\\)")
+        .containsPattern("metrics +http://127.0.0.1:8420/metrics")
+        .containsPattern(TOKEN_LINE);
     Map<String, Long> firstTables = tableCounts(first.out());
     assertThat(firstTables)
         .containsKeys(
@@ -122,7 +135,8 @@ class AdlakeCommandIT {
         .contains("file(s) left in place: already loaded")
         .containsPattern("stream events, .* per source: (\\d+) of \\1 figures equal")
         .containsPattern("partner page views landed, .*: (\\d+) of \\1 figures equal")
-        .containsPattern("domain categories \\(global\\): 2,000 domains, decided by clusters")
+        .containsPattern(
+            "domain categories \\(global\\): 2,000 domains, decided by (\\w+ [\\d,]+, )*clusters")
         .containsPattern(
             "identity graph: ([\\d,]+) of \\1 true users .* found as one component each")
         .containsPattern("clean-room bucketed tables, .*: (\\d+) of \\1 equal");
@@ -133,6 +147,29 @@ class AdlakeCommandIT {
     firstTables.keySet().removeIf(table -> table.startsWith("streams."));
     assertThat(secondTables).isEqualTo(firstTables);
     assertThat(home.resolve("postgres").resolve("PG_VERSION")).exists();
+
+    // Each quickstart prints a new admin token and revokes the one before, whose secret was
+    // shown only then; 'adlake tokens' lists both and makes and revokes others.
+    Matcher firstToken = Pattern.compile(TOKEN_LINE).matcher(first.out());
+    Matcher secondToken = Pattern.compile(TOKEN_LINE).matcher(second.out());
+    assertThat(firstToken.find()).isTrue();
+    assertThat(secondToken.find()).isTrue();
+    assertThat(secondToken.group(1)).isNotEqualTo(firstToken.group(1));
+    Result created =
+        adlake("--home", home.toString(), "tokens", "create", "grafana", "--scope", "read");
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    assertThat(created.out()).containsPattern("Token 'grafana' \\(scope read\\):\\nadl_");
+    assertThat(adlake("--home", home.toString(), "tokens", "revoke", "grafana").out())
+        .contains("Revoked token 'grafana' (scope read).");
+    Result duplicate =
+        adlake("--home", home.toString(), "tokens", "create", "quickstart", "--scope", "read");
+    assertThat(duplicate.exitCode()).isNotZero();
+    assertThat(duplicate.err()).contains("A live token is named 'quickstart': revoke it first");
+    String listed = adlake("--home", home.toString(), "tokens", "list").out();
+    assertThat(listed.lines().filter(line -> line.startsWith("quickstart ")).toList())
+        .hasSize(2)
+        .anySatisfy(line -> assertThat(line).containsPattern("admin +adl_\\S{6}… .* - +\\S+"));
+    assertThat(listed).doesNotContain(secondToken.group(1));
 
     // An errored file is retried once its cause is fixed: here, a reject limit too strict for
     // the small click files of a 20,000-impression day.

@@ -37,6 +37,7 @@ class EnrichProcessIT {
         """
         metadata:
           jdbc-url: "%s"
+          password: "%s"
         kafka:
           bootstrap-servers: "%s"
         spark:
@@ -46,7 +47,10 @@ class EnrichProcessIT {
           trigger-seconds: 1
           max-events-per-batch: 5000
         """
-            .formatted(platform.metadata().jdbcUrl(), platform.kafkaBootstrapServers()));
+            .formatted(
+                platform.metadata().jdbcUrl(),
+                platform.metadata().password().orElseThrow(),
+                platform.kafkaBootstrapServers()));
     StreamEventGenerator generator =
         new StreamEventGenerator(StreamGeneratorOptions.defaults(60_000, Instant.now()));
     new EventProducer(platform.kafkaBootstrapServers(), 2).send(generator, 0, (sent, rate) -> {});

@@ -48,6 +48,7 @@ class IngestProcessesIT {
         """
         metadata:
           jdbc-url: "%s"
+          password: "%s"
         spark:
           master: local[1]
           shuffle-partitions: 2
@@ -61,7 +62,12 @@ class IngestProcessesIT {
             event-time: timestamp
             schema: "%s"
         """
-            .formatted(platform.metadata().jdbcUrl(), name, table, SCHEMA));
+            .formatted(
+                platform.metadata().jdbcUrl(),
+                platform.metadata().password().orElseThrow(),
+                name,
+                table,
+                SCHEMA));
     AdDataGenerator.generate(
         new GeneratorOptions(
             11L,

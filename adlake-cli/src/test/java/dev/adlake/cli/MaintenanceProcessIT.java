@@ -47,6 +47,7 @@ class MaintenanceProcessIT {
         """
         metadata:
           jdbc-url: "%s"
+          password: "%s"
         spark:
           master: local[1]
           shuffle-partitions: 2
@@ -56,7 +57,8 @@ class MaintenanceProcessIT {
           clicks: {prefix: clicks/, format: csv, table: erase_proc.clicks, schema: "user_id string not null, v int"}
           views: {prefix: views/, format: csv, table: erase_proc.views, schema: "user_id string not null, v int"}
         """
-            .formatted(platform.metadata().jdbcUrl()));
+            .formatted(
+                platform.metadata().jdbcUrl(), platform.metadata().password().orElseThrow()));
     AdlakeConfig config = load(home, configFile);
     // Two files per feed, two loads and snapshots per table; the user in both files.
     for (int file = 0; file < 2; file++) {
@@ -117,6 +119,7 @@ class MaintenanceProcessIT {
             """
             metadata:
               jdbc-url: "%s"
+              password: "%s"
             spark:
               master: local[1]
               shuffle-partitions: 2
@@ -129,7 +132,11 @@ class MaintenanceProcessIT {
               %s: {retention: 3d}
             feeds:
             """
-                .formatted(platform.metadata().jdbcUrl(), RETAINED[0], RETAINED[1]));
+                .formatted(
+                    platform.metadata().jdbcUrl(),
+                    platform.metadata().password().orElseThrow(),
+                    RETAINED[0],
+                    RETAINED[1]));
     for (String table : RETAINED) {
       String feed = table.substring(table.indexOf('.') + 1);
       yaml.append(

@@ -53,12 +53,16 @@ class PartnerIngestProcessIT {
         """
         metadata:
           jdbc-url: "%s"
+          password: "%s"
         kafka:
           bootstrap-servers: "%s"
         spark:
           master: local[1]
         """
-            .formatted(platform.metadata().jdbcUrl(), platform.kafkaBootstrapServers()));
+            .formatted(
+                platform.metadata().jdbcUrl(),
+                platform.metadata().password().orElseThrow(),
+                platform.kafkaBootstrapServers()));
     Path bucket = home.resolve("partners").resolve(BrowsingGenerator.SHARETHIS);
     BrowsingOptions options =
         BrowsingOptions.defaults(

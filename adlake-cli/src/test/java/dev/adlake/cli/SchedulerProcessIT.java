@@ -34,6 +34,7 @@ class SchedulerProcessIT {
         """
         metadata:
           jdbc-url: "%s"
+          password: "%s"
         spark:
           master: local[1]
           shuffle-partitions: 2
@@ -51,7 +52,8 @@ class SchedulerProcessIT {
           ingest-sched-ticks:
             retries: 1
         """
-            .formatted(platform.metadata().jdbcUrl()));
+            .formatted(
+                platform.metadata().jdbcUrl(), platform.metadata().password().orElseThrow()));
     Path output = home.resolve("scheduler-output.log");
     Process scheduler =
         AdlakeProcess.start(

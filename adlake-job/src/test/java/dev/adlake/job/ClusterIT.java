@@ -101,6 +101,7 @@ class ClusterIT {
         """
         metadata:
           jdbc-url: "%s"
+          password: "%s"
         kafka:
           bootstrap-servers: "%s"
         spark:
@@ -120,10 +121,11 @@ class ClusterIT {
         enrich:
           pseudonym-key: "a-cluster-test-key-long-enough"
           trigger-seconds: 1
-          max-events-per-batch: 4000
+          max-events-per-batch: 10000
         """
             .formatted(
                 platform.metadata().jdbcUrl(),
+                platform.metadata().password().orElseThrow(),
                 platform.kafkaBootstrapServers(),
                 cluster.masterUrl(),
                 System.getProperty("adlake.job-jar"),
@@ -160,8 +162,12 @@ class ClusterIT {
             "--events",
             "20000",
             "--stream-minutes",
-            "1");
-    assertThat(quickstart.waitFor(12, TimeUnit.MINUTES)).as("quickstart finished").isTrue();
+            "1",
+            // A quarter of the partners' browsing: the domain classification and the enricher's
+            // page views cost the most on two cores; the local quickstart test runs the full size.
+            "--page-views",
+            "60000");
+    assertThat(quickstart.waitFor(15, TimeUnit.MINUTES)).as("quickstart finished").isTrue();
     String output = Files.readString(quickstartLog);
     assertThat(quickstart.exitValue()).as(output).isZero();
     assertThat(output)

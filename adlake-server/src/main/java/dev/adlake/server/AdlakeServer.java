@@ -12,11 +12,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.adlake.core.AdlakeException;
 import dev.adlake.core.ErrorCategory;
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.access.Scope;
 import dev.adlake.core.config.MapperConfig;
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.identity.MappingSink;
 import dev.adlake.core.job.Pipeline;
 import dev.adlake.core.metadata.JdbcAlerts;
+import dev.adlake.core.metadata.JdbcApiTokens;
+import dev.adlake.core.metadata.JdbcAudit;
 import dev.adlake.core.metadata.JdbcPipelineRuns;
 import dev.adlake.core.metadata.JdbcRunLedger;
 import io.javalin.Javalin;
@@ -208,6 +211,10 @@ public final class AdlakeServer implements AutoCloseable {
         new PipelineRunsEndpoints(new JdbcPipelineRuns(pool), ledger, pool);
     AlertsEndpoint alerts = new AlertsEndpoint(new JdbcAlerts(pool));
     PipelineEndpoint graph = new PipelineEndpoint(pipeline);
+    JdbcApiTokens tokens = new JdbcApiTokens(pool);
+    JdbcAudit audit = new JdbcAudit(pool);
+    ApiAccess access = config.auth() ? new ApiAccess(tokens, Clock.systemUTC()) : null;
+    AccessEndpoints accessEndpoints = new AccessEndpoints(config, tokens, audit);
     ObjectMapper mapper = jsonMapper();
     byte[] openApi = resource("/openapi.json");
     Javalin javalin;
@@ -225,6 +232,29 @@ public final class AdlakeServer implements AutoCloseable {
                       files.location = Location.CLASSPATH;
                     });
               });
+      if (access != null) {
+        javalin.before(
+            "/api/*",
+            context ->
+                access.require(context, ApiAccess.needed(context.method().name(), context.path())));
+        javalin.before("/mapping/bulk", context -> access.require(context, Scope.MANAGE));
+        javalin.post("/login", json(mapper, context -> access.login(context, mapper)));
+        javalin.post("/logout", json(mapper, access::logout));
+      }
+      javalin.after(
+          "/mapping/bulk",
+          context -> {
+            if (context.status().getCode() == 200) {
+              audit.record(
+                  access == null ? "anonymous" : ApiAccess.caller(context).name(),
+                  "mapping.bulk",
+                  String.valueOf(context.queryParam("partner")),
+                  Map.of("bytes", context.contentLength()));
+            }
+          });
+      javalin.get("/api/whoami", json(mapper, accessEndpoints::whoami));
+      javalin.get("/api/tokens", json(mapper, accessEndpoints::tokens));
+      javalin.get("/api/audit", json(mapper, accessEndpoints::audit));
       javalin.get("/api/metrics", json(mapper, metrics::metrics));
       javalin.get("/api/uniques", json(mapper, uniques::uniques));
       javalin.get("/api/top-ads", json(mapper, topAds::topAds));
@@ -248,6 +278,16 @@ public final class AdlakeServer implements AutoCloseable {
       if (mapperEndpoints != null) {
         mapperEndpoints.register(javalin, mapper);
       }
+      javalin.exception(
+          AccessDeniedException.class,
+          (e, context) -> {
+            if (e.status() == 401) {
+              context.header("WWW-Authenticate", "Bearer realm=\"adlake\"");
+            }
+            e.retryAfterSeconds()
+                .ifPresent(seconds -> context.header("Retry-After", String.valueOf(seconds)));
+            error(mapper, context, e.status(), e.getMessage(), null);
+          });
       javalin.exception(
           PayloadTooLargeException.class,
           (e, context) -> error(mapper, context, 413, e.getMessage(), null));

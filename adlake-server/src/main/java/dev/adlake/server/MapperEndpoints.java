@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -73,11 +74,14 @@ final class MapperEndpoints {
   private final MappingSink sink;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  // On the system clock whatever the events' clock is: a test's fixed clock would never refill.
+  private final ClientLimits.Rate syncRate;
 
   MapperEndpoints(MapperConfig config, MappingSink sink, Clock clock) {
     this.config = requireNonNull(config, "config is null");
     this.sink = requireNonNull(sink, "sink is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.syncRate = new ClientLimits.Rate(config.syncPerSecond(), Clock.systemUTC());
   }
 
   void register(Javalin javalin, ObjectMapper json) {
@@ -90,6 +94,13 @@ final class MapperEndpoints {
    * new id, sends one {@code pixel} event, and answers the pixel or the partner's redirect.
    */
   void sync(Context context) {
+    if (!syncRate.tryTake(context.ip())) {
+      throw new AccessDeniedException(
+          429,
+          "Too many cookie-sync calls from %s: at most %d a second (mapper.sync-per-second)"
+              .formatted(context.ip(), config.syncPerSecond()),
+          OptionalLong.of(1));
+    }
     String partner = partner(context);
     String partnerId = context.queryParam("partner_id");
     if (partnerId == null || partnerId.isEmpty()) {

@@ -67,7 +67,16 @@ class DashboardBrowserIT {
 
   @Test
   void showsTheApisNumbersAndFollowsItsFilters() throws IOException {
+    // A new visitor is sent to the login page, which refuses a wrong token and comes back to the
+    // dashboard with a good one.
+    driver.manage().deleteAllCookies();
     driver.get(fixture.server.url() + "/");
+    wait.until(d -> d.getCurrentUrl().endsWith("/login.html?next=%2F"));
+    submitToken("adl_not-a-token");
+    wait.until(d -> !text("error").isEmpty());
+    assertThat(text("error")).isEqualTo("The API token is not valid: unknown or revoked");
+    submitToken(fixture.token);
+    wait.until(d -> d.getCurrentUrl().equals(fixture.server.url() + "/"));
     int loads = waitForLoad(0);
     assertThat(text("error")).isEmpty();
     assertThat(text("last-updated")).startsWith("Data last updated ");
@@ -98,6 +107,7 @@ class DashboardBrowserIT {
   @Test
   void theRunsPageShowsTheRecordedRunsAndDrawsThePipeline() throws IOException {
     // The dashboard links to the runs page; this server was started without the pipeline.
+    logIn(fixture.server.url(), fixture.token);
     driver.get(fixture.server.url() + "/");
     waitForLoad(0);
     driver.findElement(By.linkText("Runs")).click();
@@ -107,6 +117,8 @@ class DashboardBrowserIT {
     assertThat(text("graph")).startsWith("The server was started without the pipeline");
 
     RunsFixture runs = RunsFixture.get();
+    // Another server on the same host: its own login (cookies do not tell ports apart).
+    logIn(runs.server.url(), runs.token);
     driver.get(runs.server.url() + "/runs.html");
     int loads = waitForLoad(0);
     assertThat(text("error")).isEmpty();
@@ -209,6 +221,20 @@ class DashboardBrowserIT {
   private static int waitForLoad(int before) {
     wait.until(d -> Integer.parseInt(body("loads")) > before && "ready".equals(body("state")));
     return Integer.parseInt(body("loads"));
+  }
+
+  /** Logs the browser in to that server with the token, through its login page. */
+  private static void logIn(String serverUrl, String token) {
+    driver.get(serverUrl + "/login.html?next=%2Fruns.html");
+    submitToken(token);
+    wait.until(d -> d.getCurrentUrl().equals(serverUrl + "/runs.html"));
+  }
+
+  private static void submitToken(String token) {
+    WebElement field = driver.findElement(By.id("token"));
+    field.clear();
+    field.sendKeys(token);
+    driver.findElement(By.id("submit")).click();
   }
 
   private static void checkAgainstApi() {

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.adlake.core.access.Scope;
 import dev.adlake.core.config.MapperConfig;
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.identity.MappingEvent;
+import dev.adlake.core.metadata.JdbcApiTokens;
+import dev.adlake.core.metadata.JdbcAudit;
 import dev.adlake.kafka.KafkaMappingSink;
 import dev.adlake.kafka.KafkaTopics;
 import dev.adlake.kafka.TestKafka;
@@ -60,12 +63,13 @@ import org.junit.jupiter.api.Test;
 class MapperEndpointsIT {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  private static final ServerConfig SERVER = new ServerConfig("127.0.0.1", 0, 92, 500);
+  private static final ServerConfig SERVER = new ServerConfig("127.0.0.1", 0, 92, 500, false);
   private static final String REDIRECT =
       "https://match.33across.example/sync?src=adlake&uid={user_id}&r=1";
   private static final MapperConfig CONFIG =
       new MapperConfig(
-          true, "eu", List.of("sharethis", "33across"), Map.of("33across", REDIRECT), 1);
+          true, "eu", List.of("sharethis", "33across"), Map.of("33across", REDIRECT), 1, 1000);
+  private static final String OUR_ID_EXAMPLE = "AbCdEfGhIjKlMnOpQr_-09";
   private static final Pattern OUR_COOKIE = Pattern.compile("adlake_uid=([A-Za-z0-9_-]{22})");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,16 +94,69 @@ class MapperEndpointsIT {
   }
 
   private static Mapper start(MapperConfig config, Clock clock) {
+    return start(SERVER, config, clock);
+  }
+
+  private static Mapper start(ServerConfig server, MapperConfig config, Clock clock) {
     String topic = "ingested-mapping-it-" + TOPICS.incrementAndGet();
     KafkaTopics.ensure(TestKafka.bootstrapServers(), List.of(topic), 2);
     KafkaMappingSink sink = new KafkaMappingSink(TestKafka.bootstrapServers(), topic);
-    AdlakeServer server =
+    AdlakeServer started =
         AdlakeServer.start(
-            SERVER,
+            server,
             TestDatabase.get().store.dataSource(),
             false,
             new MapperEndpoints(config, sink, clock));
-    return new Mapper(server, sink, topic);
+    return new Mapper(started, sink, topic);
+  }
+
+  @Test
+  void aFloodOfSyncCallsFromOneClientIsLimitedWhileAnotherClientIsServed() {
+    MapperConfig limited =
+        new MapperConfig(
+            true, "eu", CONFIG.partners(), CONFIG.redirects(), CONFIG.maxBulkMebibytes(), 5);
+    try (Mapper mapper = start(limited)) {
+      String sync = mapper.url("/mapping/sync?partner=sharethis&partner_id=flood");
+      List<Integer> flood = new ArrayList<>();
+      for (int call = 0; call < 40; call++) {
+        flood.add(LoopbackClients.status("127.0.0.2", sync, Map.of()));
+      }
+      // A burst of twice the rate is served, then about the rate.
+      assertThat(flood.subList(0, 10)).containsOnly(200);
+      assertThat(flood.stream().filter(status -> status == 429).count())
+          .as("%s", flood)
+          .isGreaterThanOrEqualTo(20);
+      assertThat(LoopbackClients.status("127.0.0.3", sync, Map.of())).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void withTokensOnAPartnersFileNeedsAManageTokenAndIsAudited() throws Exception {
+    ServerConfig guarded = new ServerConfig("127.0.0.1", 0, 92, 500, true);
+    JdbcApiTokens tokens = new JdbcApiTokens(TestDatabase.get().store.dataSource());
+    String read = tokens.create("mapper-it-read", Scope.READ, "tests").secret();
+    String manage = tokens.create("mapper-it-manage", Scope.MANAGE, "tests").secret();
+    try (Mapper mapper = start(guarded, CONFIG, CLOCK)) {
+      String bulk = mapper.url("/mapping/bulk?partner=sharethis");
+      String file = "st-audited," + OUR_ID_EXAMPLE + "\n";
+      assertThat(post(bulk, file, Map.of()).statusCode()).isEqualTo(401);
+      assertThat(post(bulk, file, Map.of("Authorization", "Bearer " + read)).statusCode())
+          .isEqualTo(403);
+      assertThat(post(bulk, file, Map.of("Authorization", "Bearer " + manage)).statusCode())
+          .isEqualTo(200);
+      assertThat(new JdbcAudit(TestDatabase.get().store.dataSource()).recent(20))
+          .anySatisfy(
+              entry -> {
+                assertThat(entry.actor()).isEqualTo("mapper-it-manage");
+                assertThat(entry.action()).isEqualTo("mapping.bulk");
+                assertThat(entry.target()).isEqualTo("sharethis");
+              });
+      // The cookie-sync call stays open to browsers.
+      assertThat(
+              get(mapper.url("/mapping/sync?partner=sharethis&partner_id=open"), Map.of())
+                  .statusCode())
+          .isEqualTo(200);
+    }
   }
 
   @Test
@@ -558,12 +615,17 @@ class MapperEndpointsIT {
 
   private static HttpResponse<byte[]> post(String url, String body)
       throws IOException, InterruptedException {
-    HttpRequest request =
+    return post(url, body, Map.of());
+  }
+
+  private static HttpResponse<byte[]> post(String url, String body, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "text/csv")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static List<MappingEvent> events(String topic) {

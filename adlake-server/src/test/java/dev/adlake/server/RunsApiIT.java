@@ -334,6 +334,7 @@ class RunsApiIT {
   @Test
   void aServerStartedWithoutThePipelineSaysSo() {
     try (AdlakeServer plain = AdlakeServer.start(RunsFixture.CONFIG, fixture.store.dataSource())) {
+      ApiClient.authorize(plain.url(), fixture.token);
       ApiClient.Answer answer = ApiClient.get(plain.url() + "/api/pipeline");
       assertThat(answer.status()).isEqualTo(404);
       assertThat(answer.body().get("error").asText())

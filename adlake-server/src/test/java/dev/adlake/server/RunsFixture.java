@@ -1,6 +1,7 @@
 package dev.adlake.server;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.access.Scope;
 import dev.adlake.core.config.JobPolicy;
 import dev.adlake.core.config.ServerConfig;
 import dev.adlake.core.config.ValueType;
@@ -18,6 +19,7 @@ import dev.adlake.core.metadata.Alert;
 import dev.adlake.core.metadata.Backfill;
 import dev.adlake.core.metadata.EmbeddedPostgresServer;
 import dev.adlake.core.metadata.JdbcAlerts;
+import dev.adlake.core.metadata.JdbcApiTokens;
 import dev.adlake.core.metadata.JdbcBackfills;
 import dev.adlake.core.metadata.JdbcPipelineRuns;
 import dev.adlake.core.metadata.JdbcRunLedger;
@@ -52,7 +54,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RunsFixture {
   static final String DATABASE = "runs_it";
-  static final ServerConfig CONFIG = new ServerConfig("127.0.0.1", 0, 92, 500);
+  static final ServerConfig CONFIG = new ServerConfig("127.0.0.1", 0, 92, 500, true);
   static final Duration BACKOFF = Duration.ofMillis(200);
   static final String LAKE_DOWN = "Cannot read raw.events: the lake's catalog did not answer";
   static final String IDENTITY_FAILS = "identity.mappings holds 0 rows for the day";
@@ -66,6 +68,10 @@ final class RunsFixture {
   final MetadataStore store;
   final Pipeline pipeline;
   final AdlakeServer server;
+
+  /** A read token of the server, which {@link ApiClient} sends. */
+  final String token;
+
   final PipelineExecutor.Result nightly;
   final List<JobRunner.Outcome> retried = new ArrayList<>();
   final Backfill backfill;
@@ -138,6 +144,9 @@ final class RunsFixture {
 
     server = AdlakeServer.start(CONFIG, store.dataSource(), pipeline);
     TestDatabase.closeFirst(server);
+    token =
+        new JdbcApiTokens(store.dataSource()).create("runs-tests", Scope.READ, "tests").secret();
+    ApiClient.authorize(server.url(), token);
   }
 
   static synchronized RunsFixture get() {
@@ -159,7 +168,7 @@ final class RunsFixture {
     return MetadataStore.open(
         "jdbc:postgresql://127.0.0.1:%d/%s".formatted(database.postgres.port(), DATABASE),
         EmbeddedPostgresServer.USER,
-        Optional.empty(),
+        Optional.of(database.postgres.password()),
         4);
   }
 

@@ -41,6 +41,7 @@ class ServingApiIT {
   void thePreAggregationAnswersLikeTheStoredSketches() {
     try (AdlakeServer plain =
         AdlakeServer.start(ServingFixture.CONFIG, fixture.store.dataSource(), false, null)) {
+      ApiClient.authorize(plain.url(), fixture.token);
       for (int advertiser : truth.advertiserIds()) {
         for (String entity :
             List.of(
@@ -368,6 +369,11 @@ class ServingApiIT {
             "/api/pipeline-runs/{id}/runs",
             "/api/alerts",
             "/api/pipeline",
+            "/api/whoami",
+            "/api/tokens",
+            "/api/audit",
+            "/login",
+            "/logout",
             "/mapping/sync",
             "/mapping/bulk");
   }

@@ -28,9 +28,14 @@ final class TestDatabase {
   private TestDatabase(Path home) {
     postgres =
         EmbeddedPostgresServer.startOrAttach(
-            home.resolve("postgres"), home.resolve("work"), home.resolve("logs/pg.log"), 0);
+            home.resolve("postgres"),
+            home.resolve("work"),
+            home.resolve("logs/pg.log"),
+            0,
+            home.resolve("secrets/postgres-password"));
     store =
-        MetadataStore.open(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.empty(), 8);
+        MetadataStore.open(
+            postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.of(postgres.password()), 8);
   }
 
   static synchronized TestDatabase get() {

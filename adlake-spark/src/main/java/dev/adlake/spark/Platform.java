@@ -159,7 +159,8 @@ public final class Platform implements AutoCloseable, Services {
                 config.postgresDirectory(),
                 config.workDirectory().resolve("postgres-binaries"),
                 config.logDirectory().resolve("postgres.log"),
-                config.metadata().embeddedPort());
+                config.metadata().embeddedPort(),
+                config.postgresPasswordFile());
         jdbcUrl = postgres.jdbcUrl();
       } else {
         jdbcUrl = config.metadata().jdbcUrl().orElseThrow();
@@ -167,9 +168,11 @@ public final class Platform implements AutoCloseable, Services {
       }
       String user =
           config.metadata().embedded() ? EmbeddedPostgresServer.USER : config.metadata().user();
-      metadata =
-          MetadataStore.open(
-              jdbcUrl, user, config.metadata().password(), config.metadata().poolSize());
+      Optional<String> password =
+          config.metadata().embedded()
+              ? Optional.of(postgres.password())
+              : config.metadata().password();
+      metadata = MetadataStore.open(jdbcUrl, user, password, config.metadata().poolSize());
       int abandoned = new JdbcRunLedger(metadata.dataSource()).failAbandoned();
       new JdbcPipelineRuns(metadata.dataSource()).failAbandoned();
       ServingSchemaCheck.check(metadata.dataSource(), tables.all());

@@ -105,6 +105,7 @@ class PlatformIT {
                 Map.of(
                     "ADLAKE_METADATA_JDBC_URL", shared.metadata().jdbcUrl(),
                     "ADLAKE_METADATA_USER", shared.metadata().user(),
+                    "ADLAKE_METADATA_PASSWORD", shared.metadata().password().orElseThrow(),
                     "ADLAKE_KAFKA_BOOTSTRAP_SERVERS", servers),
                 Map.of(),
                 home));

@@ -146,6 +146,19 @@ public record AdlakeConfig(
     return home.resolve("postgres");
   }
 
+  /**
+   * Secrets adlake makes for this home (the embedded PostgreSQL's password, the pseudonym key),
+   * readable by the owner only.
+   */
+  public Path secretsDirectory() {
+    return home.resolve("secrets");
+  }
+
+  /** The embedded PostgreSQL's password, generated on its first start. */
+  public Path postgresPasswordFile() {
+    return secretsDirectory().resolve("postgres-password");
+  }
+
   /** The embedded Kafka broker's log directory. */
   public Path kafkaDirectory() {
     return home.resolve("kafka");

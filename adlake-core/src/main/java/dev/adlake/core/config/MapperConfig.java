@@ -20,13 +20,15 @@ import java.util.Map;
  * @param redirects per partner, the URL a sync call is redirected to, {@value #USER_ID} standing
  *     for our id; a partner without one gets the pixel
  * @param maxBulkMebibytes the largest bulk upload accepted, in MiB
+ * @param syncPerSecond the cookie-sync calls one client (IP address) may make a second, on average
  */
 public record MapperConfig(
     boolean enabled,
     String region,
     List<String> partners,
     Map<String, String> redirects,
-    int maxBulkMebibytes) {
+    int maxBulkMebibytes,
+    int syncPerSecond) {
 
   /** The placeholder of our user id in a redirect template. */
   public static final String USER_ID = "{user_id}";
@@ -64,8 +66,16 @@ public record MapperConfig(
           "16",
           "Largest partner file /mapping/bulk accepts, in MiB; a larger one gets a 413");
 
+  public static final ConfigKey<Integer> SYNC_PER_SECOND =
+      ConfigKey.of(
+          "mapper.sync-per-second",
+          ValueType.integer(1, 100_000),
+          "20",
+          "Cookie-sync calls one client (IP address) may make a second, bursts of twice that;"
+              + " more get a 429");
+
   static List<ConfigKey<?>> keys() {
-    return List.of(ENABLED, REGION, PARTNERS, REDIRECTS, MAX_BULK_MIB);
+    return List.of(ENABLED, REGION, PARTNERS, REDIRECTS, MAX_BULK_MIB, SYNC_PER_SECOND);
   }
 
   static MapperConfig from(ConfigValues values) {
@@ -74,7 +84,8 @@ public record MapperConfig(
         values.get(REGION),
         values.get(PARTNERS),
         values.find(REDIRECTS).orElse(Map.of()),
-        values.get(MAX_BULK_MIB));
+        values.get(MAX_BULK_MIB),
+        values.get(SYNC_PER_SECOND));
   }
 
   public MapperConfig {

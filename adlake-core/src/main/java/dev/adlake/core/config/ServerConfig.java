@@ -9,8 +9,9 @@ import java.util.List;
  * @param port the TCP port; 0 picks a free one
  * @param maxRangeDays the longest time range a metrics query may cover
  * @param maxPageSize the most rows one answer may hold
+ * @param auth whether the API and the dashboard ask for a token
  */
-public record ServerConfig(String host, int port, int maxRangeDays, int maxPageSize) {
+public record ServerConfig(String host, int port, int maxRangeDays, int maxPageSize, boolean auth) {
   public static final ConfigKey<String> HOST =
       ConfigKey.of(
           "server.host",
@@ -36,12 +37,24 @@ public record ServerConfig(String host, int port, int maxRangeDays, int maxPageS
           "1000",
           "Most rows one API answer may hold (top ads, breakdowns)");
 
+  public static final ConfigKey<Boolean> AUTH =
+      ConfigKey.of(
+          "server.auth",
+          ValueType.bool(),
+          "true",
+          "Ask every API call and dashboard visit for a token ('adlake tokens'); false only where"
+              + " no one else reaches the port");
+
   static List<ConfigKey<?>> keys() {
-    return List.of(HOST, PORT, MAX_RANGE_DAYS, MAX_PAGE_SIZE);
+    return List.of(HOST, PORT, MAX_RANGE_DAYS, MAX_PAGE_SIZE, AUTH);
   }
 
   static ServerConfig from(ConfigValues values) {
     return new ServerConfig(
-        values.get(HOST), values.get(PORT), values.get(MAX_RANGE_DAYS), values.get(MAX_PAGE_SIZE));
+        values.get(HOST),
+        values.get(PORT),
+        values.get(MAX_RANGE_DAYS),
+        values.get(MAX_PAGE_SIZE),
+        values.get(AUTH));
   }
 }

@@ -54,7 +54,11 @@ public final class BackfillProcess {
     Optional<LocalDate> hangOn =
         args[2].equals("none") ? Optional.empty() : Optional.of(LocalDate.parse(args[2]));
     try (MetadataStore store =
-        MetadataStore.open(jdbcUrl, EmbeddedPostgresServer.USER, Optional.empty(), 4)) {
+        MetadataStore.open(
+            jdbcUrl,
+            EmbeddedPostgresServer.USER,
+            Optional.ofNullable(System.getenv("PGPASSWORD")),
+            4)) {
       JdbcRunLedger ledger = new JdbcRunLedger(store.dataSource());
       ledger.failAbandoned();
       JobCatalog catalog = new JobCatalog().add(job(name, hangOn));

@@ -42,7 +42,10 @@ class BackfillProcessIT {
     command.add(store.jdbcUrl());
     command.add(job);
     command.add(hangOn);
-    return new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // The password goes in the environment, not on the command line other users can see.
+    builder.environment().put("PGPASSWORD", store.password().orElseThrow());
+    return builder
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();

@@ -33,9 +33,14 @@ class JdbcLoadLedgerIT {
   static void start() {
     postgres =
         EmbeddedPostgresServer.startOrAttach(
-            home.resolve("postgres"), home.resolve("work"), home.resolve("logs/pg.log"), 0);
+            home.resolve("postgres"),
+            home.resolve("work"),
+            home.resolve("logs/pg.log"),
+            0,
+            home.resolve("secrets/postgres-password"));
     store =
-        MetadataStore.open(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.empty(), 12);
+        MetadataStore.open(
+            postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.of(postgres.password()), 12);
     ledger = new JdbcLoadLedger(store.dataSource());
   }
 

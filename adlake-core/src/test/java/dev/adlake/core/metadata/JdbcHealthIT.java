@@ -39,10 +39,12 @@ class JdbcHealthIT {
         EmbeddedPostgresServer.startOrAttach(
             home.resolve("postgres"),
             home.resolve("work"),
-            home.resolve("logs/pg.log"), 0);
+            home.resolve("logs/pg.log"),
+            0,
+            home.resolve("secrets/postgres-password"));
     store =
         MetadataStore.open(
-            postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.empty(), 4);
+            postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.of(postgres.password()), 4);
   }
 
   @AfterAll

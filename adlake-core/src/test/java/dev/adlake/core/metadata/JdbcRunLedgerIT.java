@@ -42,9 +42,14 @@ class JdbcRunLedgerIT {
   static void start() {
     postgres =
         EmbeddedPostgresServer.startOrAttach(
-            home.resolve("postgres"), home.resolve("work"), home.resolve("logs/pg.log"), 0);
+            home.resolve("postgres"),
+            home.resolve("work"),
+            home.resolve("logs/pg.log"),
+            0,
+            home.resolve("secrets/postgres-password"));
     store =
-        MetadataStore.open(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.empty(), 4);
+        MetadataStore.open(
+            postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.of(postgres.password()), 4);
   }
 
   @AfterAll
@@ -147,9 +152,14 @@ class JdbcRunLedgerIT {
     postgres.close();
     postgres =
         EmbeddedPostgresServer.startOrAttach(
-            home.resolve("postgres"), home.resolve("work"), home.resolve("logs/pg.log"), 0);
+            home.resolve("postgres"),
+            home.resolve("work"),
+            home.resolve("logs/pg.log"),
+            0,
+            home.resolve("secrets/postgres-password"));
     store =
-        MetadataStore.open(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.empty(), 4);
+        MetadataStore.open(
+            postgres.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.of(postgres.password()), 4);
     Run run = new JdbcRunLedger(store.dataSource()).find(runId).orElseThrow();
     assertThat(run.parameters()).containsEntry("day", "2026-11-01");
     assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
@@ -188,7 +198,11 @@ class JdbcRunLedgerIT {
   void aSecondProcessAttachesToTheRunningServer() {
     EmbeddedPostgresServer second =
         EmbeddedPostgresServer.startOrAttach(
-            home.resolve("postgres"), home.resolve("work"), home.resolve("logs/pg.log"), 0);
+            home.resolve("postgres"),
+            home.resolve("work"),
+            home.resolve("logs/pg.log"),
+            0,
+            home.resolve("secrets/postgres-password"));
     assertThat(second.owned()).isFalse();
     assertThat(second.port()).isEqualTo(postgres.port());
     second.close();

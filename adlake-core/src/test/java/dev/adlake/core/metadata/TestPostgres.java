@@ -22,12 +22,17 @@ public final class TestPostgres {
         Path home = Files.createTempDirectory("adlake-test-postgres");
         server =
             EmbeddedPostgresServer.startOrAttach(
-                home.resolve("postgres"), home.resolve("work"), home.resolve("logs/pg.log"), 0);
+                home.resolve("postgres"),
+                home.resolve("work"),
+                home.resolve("logs/pg.log"),
+                0,
+                home.resolve("secrets/postgres-password"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       store =
-          MetadataStore.open(server.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.empty(), 16);
+          MetadataStore.open(
+              server.jdbcUrl(), EmbeddedPostgresServer.USER, Optional.of(server.password()), 16);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

@@ -1,14 +1,9 @@
 package dev.adlake.spark.common;
 
-import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.SecretFiles;
 import dev.adlake.core.config.AdlakeConfig;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /**
  * The key of the platform's pseudonyms ({@link Pseudonymizer}): configured, or made at random for a
@@ -26,20 +21,13 @@ public final class PseudonymKey {
     if (config.enrich().pseudonymKey().isPresent()) {
       return config.enrich().pseudonymKey().get();
     }
-    Path generated = generatedFile(config);
-    if (Files.isRegularFile(generated)) {
-      try {
-        return Files.readString(generated, StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        throw new ExternalFailureException("Cannot read the pseudonym key " + generated, e);
-      }
-    }
-    return config.enrich().requirePseudonymKey();
+    return SecretFiles.read(generatedFile(config))
+        .orElseGet(() -> config.enrich().requirePseudonymKey());
   }
 
   /** Where the quickstart keeps the random pseudonym key it makes for a home without one. */
   public static Path generatedFile(AdlakeConfig config) {
-    return config.home().resolve("secrets").resolve("enrich-pseudonym-key");
+    return config.secretsDirectory().resolve("enrich-pseudonym-key");
   }
 
   /**
@@ -53,19 +41,7 @@ public final class PseudonymKey {
     if (config.enrich().pseudonymKey().isPresent() || Files.exists(file)) {
       return false;
     }
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, HexFormat.of().formatHex(key), StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // Windows: the home folder's permissions apply.
-      }
-    } catch (IOException e) {
-      throw new ExternalFailureException("Cannot write the pseudonym key " + file, e);
-    }
+    SecretFiles.createIfMissing(file, 32);
     return true;
   }
 }
