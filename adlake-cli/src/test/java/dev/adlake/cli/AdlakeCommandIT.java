@@ -171,6 +171,14 @@ class AdlakeCommandIT {
         .anySatisfy(line -> assertThat(line).containsPattern("admin +adl_\\S{6}… .* - +\\S+"));
     assertThat(listed).doesNotContain(secondToken.group(1));
 
+    // The quickstart's home passes the deployment checks: secrets owner-only, passwords asked.
+    Result doctor = adlake("--home", home.toString(), "doctor");
+    assertThat(doctor.exitCode()).as(doctor.out()).isZero();
+    assertThat(doctor.out())
+        .containsPattern("ok +metadata password +the embedded PostgreSQL asks every connection")
+        .containsPattern("ok +secret files +only their owner reads")
+        .contains("0 failure(s)");
+
     // An errored file is retried once its cause is fixed: here, a reject limit too strict for
     // the small click files of a 20,000-impression day.
     Result errored = adlake("--home", home.toString(), "loads", "--status", "errored");
