@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       BenchSchedulerCommand.class,
       BenchMaintenanceCommand.class,
       BenchFlywheelCommand.class,
+      BenchAnomaliesCommand.class,
       BenchScalingCommand.class
     })
 final class BenchCommand implements Runnable {
