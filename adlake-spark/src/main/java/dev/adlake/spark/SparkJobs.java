@@ -21,6 +21,7 @@ import dev.adlake.spark.ingestion.partner.RawCopyJob;
 import dev.adlake.spark.maintenance.EraseJob;
 import dev.adlake.spark.maintenance.RetentionJob;
 import dev.adlake.spark.maintenance.TableUpkeepJob;
+import dev.adlake.spark.monitoring.AnomalyJob;
 import dev.adlake.spark.reporting.AdMetricsJob;
 import dev.adlake.spark.reportingenablement.MappingPublisherJob;
 import java.util.ArrayList;
@@ -77,6 +78,7 @@ public final class SparkJobs {
     registry.add(new BucketedTablesJob());
     registry.add(new ErTablesJob());
     registry.add(new CleanroomsReportJob());
+    registry.add(new AnomalyJob(config));
     registry.add(new RetentionJob());
     registry.add(new TableUpkeepJob());
     registry.add(new EraseJob());

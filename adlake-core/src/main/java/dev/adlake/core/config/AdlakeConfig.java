@@ -92,6 +92,7 @@ public record AdlakeConfig(
     keys.addAll(ClassificationConfig.keys());
     keys.addAll(PartnersConfig.keys());
     keys.addAll(FlywheelConfig.keys());
+    keys.addAll(MonitoringConfig.keys());
     keys.addAll(SchedulerConfig.keys());
     keys.addAll(MaintenanceConfig.keys());
     keys.addAll(KafkaConfig.keys());

@@ -12,6 +12,7 @@ public enum Domain {
   REPORTING_ENABLEMENT("Reporting enablement"),
   REPORTING("Reporting"),
   CLEAN_ROOM("Clean room"),
+  MONITORING("Monitoring"),
   MAINTENANCE("Maintenance");
 
   private final String title;

@@ -30,6 +30,12 @@ public final class Pipeline {
    */
   public static final Set<Domain> APART = EnumSet.of(Domain.CLEAN_ROOM);
 
+  /**
+   * Domains whose jobs stand outside the data's way: maintenance acts on every table of the
+   * catalog, monitoring watches what the pipeline made; both run on their own schedules.
+   */
+  public static final Set<Domain> STANDALONE = EnumSet.of(Domain.MAINTENANCE, Domain.MONITORING);
+
   private final List<JobDefinition> order;
   private final List<JobDefinition> graph;
   private final Map<String, Set<String>> upstream;
@@ -53,18 +59,18 @@ public final class Pipeline {
   }
 
   /**
-   * The pipeline of every job, in dependency order. The maintenance domain's jobs act on every
-   * table of the catalog, not on datasets they declare: they stand apart, run on their own (a
-   * schedule of the job, {@code --only maintenance}), never as a step of the data's way. The jobs
-   * of the domains that run {@link #APART} are ordered with the rest but left out of "all jobs".
+   * The pipeline of every job, in dependency order. The {@link #STANDALONE} domains' jobs stand
+   * apart, run on their own (a schedule of the job, {@code --only maintenance}), never as a step of
+   * the data's way. The jobs of the domains that run {@link #APART} are ordered with the rest but
+   * left out of "all jobs".
    *
    * @throws InvalidInputException on a cycle or a dataset no job writes, naming them
    */
   public static Pipeline of(List<JobDefinition> all) {
     List<JobDefinition> standalone =
-        all.stream().filter(job -> job.domain() == Domain.MAINTENANCE).toList();
+        all.stream().filter(job -> STANDALONE.contains(job.domain())).toList();
     List<JobDefinition> jobs =
-        all.stream().filter(job -> job.domain() != Domain.MAINTENANCE).toList();
+        all.stream().filter(job -> !STANDALONE.contains(job.domain())).toList();
     Map<String, JobDefinition> byName = new LinkedHashMap<>();
     jobs.forEach(job -> byName.put(job.name(), job));
     Map<Dataset, List<String>> writers = new LinkedHashMap<>();

@@ -1,0 +1,80 @@
+package dev.adlake.spark.monitoring;
+
+import dev.adlake.core.anomaly.AnomalyMonitor;
+import dev.adlake.core.anomaly.SeasonalDetector;
+import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.MonitoringConfig;
+import dev.adlake.core.config.ValueType;
+import dev.adlake.core.job.Dataset;
+import dev.adlake.core.job.Domain;
+import dev.adlake.core.job.Job;
+import dev.adlake.core.job.JobContext;
+import dev.adlake.core.job.JobDefinition;
+import dev.adlake.core.job.JobKind;
+import dev.adlake.core.job.JobParameter;
+import dev.adlake.core.job.JobResult;
+import dev.adlake.core.metadata.MetadataStore;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code data-anomalies}: the serving store's latest hours against their seasonal baseline, each
+ * anomaly raised once as an alert ({@link AnomalyMonitor}) and posted to {@code
+ * monitoring.alert-webhook} when set. It runs on its own schedule (hourly, after the metrics), not
+ * as a step of the pipeline.
+ */
+public final class AnomalyJob implements Job {
+  public static final String NAME = "data-anomalies";
+
+  public static final JobParameter<Integer> HOURS =
+      JobParameter.optional(
+          "hours",
+          ValueType.integer(1, 24 * 31),
+          "24",
+          "The latest hours of the serving store to judge");
+
+  private final AdlakeConfig config;
+  private final JobDefinition definition =
+      new JobDefinition(
+          NAME,
+          Domain.MONITORING,
+          JobKind.BATCH,
+          "The latest hours of impressions, clicks, conversions and CTR per campaign and in"
+              + " total against the same hours of recent weeks; anomalies become alerts",
+          List.of(Dataset.servingTable("serving.metrics_hourly")),
+          List.of(Dataset.external("adlake.alerts")),
+          List.of(HOURS));
+
+  public AnomalyJob(AdlakeConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public JobDefinition definition() {
+    return definition;
+  }
+
+  @Override
+  public JobResult run(JobContext context) {
+    SeasonalDetector.Settings settings = SeasonalDetector.Settings.defaults();
+    AnomalyMonitor monitor =
+        new AnomalyMonitor(
+            context.service(MetadataStore.class).dataSource(),
+            new SeasonalDetector(settings),
+            MonitoringConfig.of(config)
+                .alertWebhook()
+                .<java.util.function.Consumer<dev.adlake.core.anomaly.Anomaly>>map(
+                    WebhookNotifier::new)
+                .orElse(anomaly -> {}));
+    int hours = context.parameters().get(HOURS);
+    AnomalyMonitor.Report report = monitor.check(hours, settings.weeks(), context.progress());
+    return new JobResult(
+        report.series(),
+        report.raised().size(),
+        Map.of(
+            "hours", (long) hours,
+            "series", (long) report.series(),
+            "anomalies", (long) report.anomalies().size(),
+            "alerts_raised", (long) report.raised().size()));
+  }
+}
