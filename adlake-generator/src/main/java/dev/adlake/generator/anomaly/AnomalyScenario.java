@@ -2,6 +2,7 @@ package dev.adlake.generator.anomaly;
 
 import dev.adlake.core.anomaly.HourlyCounts;
 import dev.adlake.core.anomaly.SeriesKey;
+import dev.adlake.generator.RandomDraws;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,9 +148,9 @@ public final class AnomalyScenario {
       for (int h = 0; h < hours; h++) {
         Instant hour = first.plus(Duration.ofHours(h));
         double expected = peak[c] * shape(hour, peakHour[c]) * dayNoise[h / 24] * trafficFactor[h];
-        long shown = poisson(random, expected);
-        long clicked = poisson(random, shown * ctr[c] * clickFactor[h]);
-        long converted = poisson(random, clicked * 0.05);
+        long shown = RandomDraws.poisson(random, expected);
+        long clicked = RandomDraws.poisson(random, shown * ctr[c] * clickFactor[h]);
+        long converted = RandomDraws.poisson(random, clicked * 0.05);
         impressions.put(hour, shown);
         clicks.put(hour, clicked);
         conversions.put(hour, converted);
@@ -167,9 +168,12 @@ public final class AnomalyScenario {
       for (int h = 0; h < hours; h++) {
         Instant hour = first.plus(Duration.ofHours(h));
         long received =
-            poisson(random, sourcePeak[s] * shape(hour, 20) * dayNoise[h / 24] * trafficFactor[h]);
+            RandomDraws.poisson(
+                random, sourcePeak[s] * shape(hour, 20) * dayNoise[h / 24] * trafficFactor[h]);
         events.put(hour, received);
-        failed.put(hour, Math.min(received, poisson(random, received * 0.005 * failureFactor[h])));
+        failed.put(
+            hour,
+            Math.min(received, RandomDraws.poisson(random, received * 0.005 * failureFactor[h])));
       }
     }
     return new Scenario(first, evaluatedFrom, to, series, List.copyOf(planted));
@@ -208,32 +212,8 @@ public final class AnomalyScenario {
   private static double[] dayNoise(SplittableRandom random, int days, double sigma) {
     double[] factors = new double[days];
     for (int d = 0; d < days; d++) {
-      factors[d] = Math.exp(sigma * gaussian(random));
+      factors[d] = Math.exp(sigma * RandomDraws.gaussian(random));
     }
     return factors;
-  }
-
-  private static double gaussian(SplittableRandom random) {
-    double u = 1 - random.nextDouble();
-    double v = random.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-
-  /** A Poisson draw: exact for small means, normal beyond. */
-  private static long poisson(SplittableRandom random, double mean) {
-    if (mean <= 0) {
-      return 0;
-    }
-    if (mean < 30) {
-      double limit = Math.exp(-mean);
-      double product = random.nextDouble();
-      long count = 0;
-      while (product > limit) {
-        product *= random.nextDouble();
-        count++;
-      }
-      return count;
-    }
-    return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian(random)));
   }
 }

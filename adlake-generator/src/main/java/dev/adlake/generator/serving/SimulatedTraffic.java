@@ -1,5 +1,6 @@
 package dev.adlake.generator.serving;
 
+import dev.adlake.generator.RandomDraws;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -114,7 +115,7 @@ public final class SimulatedTraffic {
     double weekly = (day % 7 == 5 || day % 7 == 6) ? 0.85 : 1.0;
     double mean =
         options.impressionsPerAdHour() * adWeight[ad] * HOUR_CURVE[hour % 24] * 24 * weekly;
-    int impressions = poisson(random, mean);
+    int impressions = (int) RandomDraws.poisson(random, mean);
     long users = options.users();
     for (int i = 0; i < impressions; i++) {
       long user = random.nextLong(users);
@@ -133,26 +134,6 @@ public final class SimulatedTraffic {
           clicked,
           converted);
     }
-  }
-
-  private static int poisson(SplittableRandom random, double mean) {
-    if (mean <= 0) {
-      return 0;
-    }
-    if (mean > 40) {
-      double normal =
-          Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
-              * Math.cos(2 * Math.PI * random.nextDouble());
-      return (int) Math.max(0, Math.round(mean + Math.sqrt(mean) * normal));
-    }
-    double limit = Math.exp(-mean);
-    double product = random.nextDouble();
-    int count = 0;
-    while (product > limit) {
-      product *= random.nextDouble();
-      count++;
-    }
-    return count;
   }
 
   private static int pick(double[] cumulative, double draw) {
