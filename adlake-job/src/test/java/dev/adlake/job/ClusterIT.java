@@ -163,10 +163,10 @@ class ClusterIT {
             "20000",
             "--stream-minutes",
             "1",
-            // A quarter of the partners' browsing: the domain classification and the enricher's
-            // page views cost the most on two cores; the local quickstart test runs the full size.
+            // A twelfth of the partners' browsing: the domain classification and the enricher's
+            // page views cost the most on two cores, and AdlakeCommandIT checks them locally.
             "--page-views",
-            "60000");
+            "20000");
     assertThat(quickstart.waitFor(15, TimeUnit.MINUTES)).as("quickstart finished").isTrue();
     String output = Files.readString(quickstartLog);
     assertThat(quickstart.exitValue()).as(output).isZero();
