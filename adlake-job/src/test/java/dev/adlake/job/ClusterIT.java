@@ -9,25 +9,16 @@ import dev.adlake.core.Folders;
 import dev.adlake.core.LoopbackPorts;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.ConfigLoader;
-import dev.adlake.generator.stream.StreamEventGenerator;
-import dev.adlake.generator.stream.StreamGeneratorOptions;
-import dev.adlake.generator.stream.StreamTruth;
-import dev.adlake.generator.truth.StreamTruthCheck;
-import dev.adlake.kafka.EventProducer;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.cluster.StandaloneCluster;
 import dev.adlake.spark.common.S3Clients;
-import dev.adlake.spark.ingestion.enrich.EventsTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,8 +140,7 @@ class ClusterIT {
   }
 
   @Test
-  void theWholePipelineOnTheClusterEqualsTheTruthAndAKilledEnricherResumesFromS3()
-      throws Exception {
+  void theWholePipelineOnTheClusterEqualsTheTruthAndAJobRunsThroughSparkSubmit() throws Exception {
     // Ingestion, the enricher, the identity graph and the hourly metrics: the quickstart checks
     // each against the generator's true answers and ends 1 on any difference.
     Path quickstartLog = home.resolve("quickstart.log");
@@ -189,61 +179,8 @@ class ClusterIT {
         .containsPattern(
             "Run \\d+ of user-ids-mapper succeeded in [\\d.]+ s: [\\d,]+ rows in, [1-9][\\d,]* out")
         .contains("spark-submit ended: user-ids-mapper succeeded");
-
-    // The enricher killed mid-stream and resumed from its checkpoint on S3.
-    SparkSession spark = platform.spark();
-    String events = EventsTables.DEFAULT.events();
-    Instant sentFrom = Instant.now();
-    StreamEventGenerator generator =
-        new StreamEventGenerator(StreamGeneratorOptions.defaults(30_000, sentFrom));
-    new EventProducer(platform.kafkaBootstrapServers(), 2).send(generator, 0, (sent, rate) -> {});
-    StreamTruth truth = generator.truth();
-
-    Path enrichLog = home.resolve("enrich.log");
-    Process victim = adlake(enrichLog, "enrich");
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (System.nanoTime() < deadline && victim.isAlive() && sentSince(spark, sentFrom) < 8_000) {
-      Thread.sleep(500);
-    }
-    assertThat(victim.isAlive()).as(Files.readString(enrichLog)).isTrue();
-    victim.destroyForcibly(); // SIGKILL, wherever it is in a batch
-    victim.waitFor();
-    long beforeRestart = sentSince(spark, sentFrom);
-    assertThat(beforeRestart)
-        .as("killed mid-stream")
-        .isBetween(1L, truth.total().distinctValidEvents() - 1);
-    assertThat(Files.readString(enrichLog)).contains("s3a://" + BUCKET + "/warehouse/checkpoints/");
-
-    Process resumed = adlake(home.resolve("enrich-once.log"), "enrich", "--once");
-    assertThat(resumed.waitFor(6, TimeUnit.MINUTES)).as("enrich --once finished").isTrue();
-    assertThat(resumed.exitValue()).as(Files.readString(home.resolve("enrich-once.log"))).isZero();
-    StreamTruthCheck.Comparison comparison =
-        StreamTruthCheck.compare(
-            spark,
-            EventsTables.DEFAULT.events(),
-            EventsTables.DEFAULT.failedEvents(),
-            truth,
-            sentFrom);
-    assertThat(comparison.differences()).isEmpty();
-    assertThat(spark.table(events).count()).isGreaterThan(truth.total().distinctValidEvents());
-  }
-
-  private static long sentSince(SparkSession spark, Instant from) {
-    String events = EventsTables.DEFAULT.events();
-    if (!spark.catalog().tableExists(events)) {
-      return 0;
-    }
-    spark.sql("REFRESH TABLE " + events);
-    return spark
-        .table(events)
-        .where(
-            org.apache
-                .spark
-                .sql
-                .functions
-                .col("kafka_timestamp")
-                .geq(org.apache.spark.sql.functions.lit(java.sql.Timestamp.from(from))))
-        .count();
+    // A killed enricher resuming from its checkpoint is EnrichProcessIT's (locally): here it took
+    // three more minutes of a CI run that must stay under 45.
   }
 
   /** A real adlake process with the cluster's configuration; its output goes to a log file. */
