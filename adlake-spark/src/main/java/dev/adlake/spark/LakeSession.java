@@ -6,6 +6,7 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.LakeConfig;
 import dev.adlake.core.config.SparkConfig;
 import dev.adlake.core.metadata.MetadataStore;
+import dev.adlake.spark.encryption.TableEncryption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,8 +108,16 @@ public final class LakeSession {
         "spark.sql.extensions",
         "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
     properties.put(catalog, CATALOG_IMPLEMENTATION);
-    catalogProperties(config.lake(), metadata)
-        .forEach((name, value) -> properties.put(catalog + "." + name, value));
+    Map<String, String> lakeCatalog =
+        new LinkedHashMap<>(catalogProperties(config.lake(), metadata));
+    Map<String, String> encryption =
+        TableEncryption.catalogProperties(config, PlatformTables.catalog(config));
+    if (!encryption.isEmpty()) {
+      // adlake's catalog (Iceberg's JDBC catalog with table encryption) instead of "type".
+      lakeCatalog.remove("type");
+      lakeCatalog.putAll(encryption);
+    }
+    lakeCatalog.forEach((name, value) -> properties.put(catalog + "." + name, value));
     properties.put("spark.sql.defaultCatalog", LakeConfig.CATALOG_NAME);
     Map<String, String> s3a = new LinkedHashMap<>(s3aProperties(config.lake()));
     if (config.landing().onS3()) {
