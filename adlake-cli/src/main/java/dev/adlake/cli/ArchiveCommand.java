@@ -7,6 +7,7 @@ import dev.adlake.kafka.archive.ArchiveJob;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
 final class ArchiveCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
+  @Mixin MetricsEndpointOption metricsEndpoint;
 
   @Option(
       names = "--once",
@@ -52,8 +54,8 @@ final class ArchiveCommand implements Callable<Integer> {
   public Integer call() {
     AdlakeConfig config = root.loadConfig();
     Console console = new Console(spec.commandLine().getOut(), System.console() != null);
-    try (PlatformHandle handle =
-        new PlatformHandle(config, status -> console.line("  " + status))) {
+    try (ProcessMetrics endpoint = metricsEndpoint.start(!once, console).orElse(null);
+        PlatformHandle handle = new PlatformHandle(config, status -> console.line("  " + status))) {
       JobRunner.Outcome outcome =
           handle
               .platform()

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Spec;
 final class BridgeCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
+  @Mixin MetricsEndpointOption metricsEndpoint;
 
   @Option(names = "--feed", paramLabel = "FEED", description = "Only this feed; repeatable")
   List<String> feeds = new ArrayList<>();
@@ -78,8 +80,8 @@ final class BridgeCommand implements Callable<Integer> {
               + " configuration");
     }
     Console console = new Console(spec.commandLine().getOut(), System.console() != null);
-    try (PlatformHandle handle =
-        new PlatformHandle(config, status -> console.line("  " + status))) {
+    try (ProcessMetrics endpoint = metricsEndpoint.start(!once, console).orElse(null);
+        PlatformHandle handle = new PlatformHandle(config, status -> console.line("  " + status))) {
       Platform platform = handle.platform();
       long started = System.nanoTime();
       List<JobRunner.Outcome> outcomes = run(platform, selected, console);

@@ -9,6 +9,7 @@ import dev.adlake.spark.ingestion.enrich.EventsTables;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
 final class EnrichCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
+  @Mixin MetricsEndpointOption metricsEndpoint;
 
   @Option(names = "--once", description = "Enrich what the topics hold now, then stop")
   boolean once;
@@ -47,8 +49,8 @@ final class EnrichCommand implements Callable<Integer> {
   public Integer call() {
     AdlakeConfig config = root.loadConfig();
     Console console = new Console(spec.commandLine().getOut(), System.console() != null);
-    try (PlatformHandle handle =
-        new PlatformHandle(config, status -> console.line("  " + status))) {
+    try (ProcessMetrics endpoint = metricsEndpoint.start(!once, console).orElse(null);
+        PlatformHandle handle = new PlatformHandle(config, status -> console.line("  " + status))) {
       Platform platform = handle.platform();
       JobRunner.Outcome outcome = run(platform, once, console);
       console.line(

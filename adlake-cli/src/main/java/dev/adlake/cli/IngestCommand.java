@@ -7,6 +7,8 @@ import dev.adlake.core.ledger.LoadStatus;
 import dev.adlake.core.run.JobRunner;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.ingestion.IngestJob;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -44,6 +47,7 @@ import picocli.CommandLine.Spec;
 final class IngestCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
+  @Mixin MetricsEndpointOption metricsEndpoint;
 
   @Option(names = "--feed", paramLabel = "FEED", description = "Only this feed; repeatable")
   List<String> feeds = new ArrayList<>();
@@ -65,8 +69,8 @@ final class IngestCommand implements Callable<Integer> {
     Console console = new Console(spec.commandLine().getOut(), System.console() != null);
     List<Feed> selected =
         feeds.isEmpty() ? config.feeds() : feeds.stream().map(config::feed).toList();
-    try (PlatformHandle handle =
-        new PlatformHandle(config, status -> console.line("  " + status))) {
+    try (ProcessMetrics endpoint = metricsEndpoint.start(watch, console).orElse(null);
+        PlatformHandle handle = new PlatformHandle(config, status -> console.line("  " + status))) {
       Platform platform = handle.platform();
       do {
         ingest(platform, selected, Optional.ofNullable(snapshotDate), console);
@@ -91,6 +95,7 @@ final class IngestCommand implements Callable<Integer> {
       JobRunner.Outcome outcome =
           platform.run(IngestJob.name(feed), parameters, line -> console.line("    " + line));
       unmatched = outcome.result().figures().get("files_under_no_feed");
+      count(feed, outcome.result().figures());
       describe(feed, outcome).forEach(console::line);
     }
     if (unmatched > 0) {
@@ -98,6 +103,22 @@ final class IngestCommand implements Callable<Integer> {
           "  %d file(s) under no feed's prefix, left alone (listed in %s)",
           unmatched, platform.config().logDirectory().resolve("adlake.log"));
     }
+  }
+
+  /** Adds a run's files and rows to the process's metrics, by feed. */
+  private static void count(Feed feed, Map<String, Long> figures) {
+    for (String status : new String[] {"archived", "errored"}) {
+      Counter.builder("adlake.ingest.files")
+          .description("Files this process loaded (archived) or failed (errored), by feed")
+          .tags("feed", feed.name(), "status", status)
+          .register(Metrics.globalRegistry)
+          .increment(figures.getOrDefault("files_" + status, 0L));
+    }
+    Counter.builder("adlake.ingest.rejects")
+        .description("Rows this process rejected (kept with the reason), by feed")
+        .tags("feed", feed.name())
+        .register(Metrics.globalRegistry)
+        .increment(figures.getOrDefault("rows_rejected", 0L));
   }
 
   /** The lines that say what one run of a feed's ingest job did. */

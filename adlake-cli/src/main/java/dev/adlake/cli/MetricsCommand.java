@@ -8,6 +8,7 @@ import dev.adlake.spark.reporting.AdMetricsJob;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
 final class MetricsCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
+  @Mixin MetricsEndpointOption metricsEndpoint;
 
   @Option(
       names = "--watch",
@@ -48,8 +50,8 @@ final class MetricsCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     AdlakeConfig config = root.loadConfig();
     Console console = new Console(spec.commandLine().getOut(), System.console() != null);
-    try (PlatformHandle handle =
-        new PlatformHandle(config, status -> console.line("  " + status))) {
+    try (ProcessMetrics endpoint = metricsEndpoint.start(watch, console).orElse(null);
+        PlatformHandle handle = new PlatformHandle(config, status -> console.line("  " + status))) {
       Platform platform = handle.platform();
       boolean first = true;
       do {

@@ -6,12 +6,15 @@ import dev.adlake.core.config.ScheduleEntry;
 import dev.adlake.core.run.PipelineExecutor;
 import dev.adlake.core.schedule.PipelineScheduler;
 import dev.adlake.spark.Platform;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -52,6 +55,7 @@ import picocli.CommandLine.Spec;
 final class SchedulerCommand implements Callable<Integer> {
   @ParentCommand AdlakeCommand root;
   @Spec CommandSpec spec;
+  @Mixin MetricsEndpointOption metricsEndpoint;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -62,8 +66,8 @@ final class SchedulerCommand implements Callable<Integer> {
               + " adlake.yaml; 'adlake help scheduler' shows an example");
     }
     Console console = new Console(spec.commandLine().getOut(), System.console() != null);
-    try (PlatformHandle handle =
-        new PlatformHandle(config, status -> console.line("  " + status))) {
+    try (ProcessMetrics endpoint = metricsEndpoint.start(true, console).orElse(null);
+        PlatformHandle handle = new PlatformHandle(config, status -> console.line("  " + status))) {
       Platform platform = handle.platform();
       String name = hostName() + "-" + ProcessHandle.current().pid();
       CountDownLatch stopped = new CountDownLatch(1);
@@ -96,6 +100,15 @@ final class SchedulerCommand implements Callable<Integer> {
                       result.failed().size(),
                       result.skipped().size());
                   PipelineConsole.reportFailures(result, console);
+                  Counter.builder("adlake.scheduler.runs")
+                      .description("Pipeline runs this scheduler started, by schedule and outcome")
+                      .tags(
+                          "schedule",
+                          schedule.name(),
+                          "outcome",
+                          result.ok() ? "succeeded" : "failed")
+                      .register(Metrics.globalRegistry)
+                      .increment();
                 }
               })) {
         for (ScheduleEntry schedule : scheduler.schedules()) {

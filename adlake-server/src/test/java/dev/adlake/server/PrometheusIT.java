@@ -135,7 +135,12 @@ class PrometheusIT {
   void everyDashboardExpressionReturnsSeries() throws IOException {
     List<String> expressions = new ArrayList<>();
     try (var dashboards = Files.list(MONITORING.resolve("grafana/dashboards"))) {
-      for (Path dashboard : dashboards.sorted().toList()) {
+      // The streams dashboard is of the long-running processes: ProcessMetricsIT checks it.
+      for (Path dashboard :
+          dashboards
+              .filter(file -> !file.getFileName().toString().equals("adlake-streams.json"))
+              .sorted()
+              .toList()) {
         for (JsonNode panel : JSON.readTree(dashboard.toFile()).path("panels")) {
           panel.path("targets").forEach(target -> expressions.add(target.path("expr").asText()));
         }

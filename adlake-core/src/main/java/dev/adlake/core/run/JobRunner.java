@@ -138,9 +138,11 @@ public final class JobRunner {
         };
     JobContext context = new JobContext(runId, start.attempt(), parameters, tracked, services);
     JobResult result;
+    long started = System.nanoTime();
     try {
       result = call(job, context, policy.timeout());
     } catch (Exception | Error e) {
+      RunMeters.failed(definition.name(), Duration.ofNanos(System.nanoTime() - started));
       if (outOfMemory(e)) {
         LOG.error("Job {} (run {}) ran out of memory", definition.name(), runId, e);
         String message =
@@ -163,6 +165,7 @@ public final class JobRunner {
           e);
     }
     ledger.succeed(runId, result);
+    RunMeters.succeeded(definition.name(), Duration.ofNanos(System.nanoTime() - started), result);
     return new Outcome(runId, result);
   }
 

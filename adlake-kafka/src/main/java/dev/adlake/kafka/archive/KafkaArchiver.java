@@ -7,6 +7,9 @@ import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.NotFoundException;
 import dev.adlake.core.config.ArchiveConfig;
 import dev.adlake.kafka.PollLoop;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -155,6 +158,25 @@ public final class KafkaArchiver implements AutoCloseable {
     this.progress = progress;
     this.consumer = consumer;
     this.loop = new PollLoop(consumer);
+    this.clientMetrics = new KafkaClientMetrics(consumer);
+    clientMetrics.bindTo(Metrics.globalRegistry);
+  }
+
+  /** The consumer's own metrics (records consumed, lag per partition), while it is open. */
+  private final KafkaClientMetrics clientMetrics;
+
+  private static Counter archived(String topic) {
+    return Counter.builder("adlake.archive.records")
+        .description("Records written to the archive, by topic")
+        .tag("topic", topic)
+        .register(Metrics.globalRegistry);
+  }
+
+  private static Counter hoursCompleted(String topic) {
+    return Counter.builder("adlake.archive.hours.completed")
+        .description("Hours of a topic marked complete (_SUCCESS) in the archive")
+        .tag("topic", topic)
+        .register(Metrics.globalRegistry);
   }
 
   /**
@@ -233,6 +255,9 @@ public final class KafkaArchiver implements AutoCloseable {
       ArchiveScan scan = ArchiveScan.of(store, topic);
       TopicState state = new TopicState(topic, scan);
       topics.put(topic, state);
+      // The topic's counters exist from the start, at zero, for rates and alerts.
+      archived(topic);
+      hoursCompleted(topic);
       for (PartitionInfo info :
           infos.stream().sorted((a, b) -> a.partition() - b.partition()).toList()) {
         TopicPartition partition = new TopicPartition(topic, info.partition());
@@ -359,6 +384,7 @@ public final class KafkaArchiver implements AutoCloseable {
     state.reachedMillis = Math.max(state.reachedMillis, record.timestamp());
     state.position = record.offset() + 1;
     state.topic.records++;
+    archived(state.topic.name).increment();
     if (state.topic.completedHours.contains(hour)) {
       state.topic.lateRecords++;
     }
@@ -431,6 +457,7 @@ public final class KafkaArchiver implements AutoCloseable {
         topic.pendingHours.pollFirst();
         topic.completedHours.add(hour);
         topic.hoursCompleted++;
+        hoursCompleted(topic.name).increment();
       }
     }
   }
@@ -531,6 +558,7 @@ public final class KafkaArchiver implements AutoCloseable {
           "Cannot close the archive files in %s: %s".formatted(store.location(), e.getMessage()),
           e);
     } finally {
+      clientMetrics.close();
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
       closeQuietly(store);
     }
@@ -548,6 +576,7 @@ public final class KafkaArchiver implements AutoCloseable {
         state.open = null;
       }
     }
+    clientMetrics.close();
     consumer.close(CloseOptions.timeout(Duration.ZERO));
     closeQuietly(store);
   }

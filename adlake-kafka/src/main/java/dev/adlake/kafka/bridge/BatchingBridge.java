@@ -9,6 +9,9 @@ import dev.adlake.core.feed.Feed;
 import dev.adlake.core.feed.FeedTopic;
 import dev.adlake.kafka.AtomicFiles;
 import dev.adlake.kafka.PollLoop;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -100,7 +103,25 @@ public final class BatchingBridge implements AutoCloseable {
     this.progress = progress;
     this.consumer = consumer;
     this.loop = new PollLoop(consumer);
+    this.clientMetrics = new KafkaClientMetrics(consumer);
+    clientMetrics.bindTo(Metrics.globalRegistry);
+    this.filesWritten =
+        Counter.builder("adlake.bridge.files")
+            .description("Landing files the bridge wrote from the feed's topic")
+            .tag("feed", feed.name())
+            .register(Metrics.globalRegistry);
+    this.recordsRead =
+        Counter.builder("adlake.bridge.records")
+            .description("Records the bridge read from the feed's topic")
+            .tag("feed", feed.name())
+            .register(Metrics.globalRegistry);
   }
+
+  /** The consumer's own metrics (records consumed, lag per partition), while it is open. */
+  private final KafkaClientMetrics clientMetrics;
+
+  private final Counter filesWritten;
+  private final Counter recordsRead;
 
   /** The consumer group of a feed's bridge processes. */
   public static String group(Feed feed) {
@@ -248,6 +269,7 @@ public final class BatchingBridge implements AutoCloseable {
       batch.lines.add(ValueLines.encode(record.value()));
       batch.lastOffset = record.offset();
       records++;
+      recordsRead.increment();
       if (batch.lines.size() >= topic.flushRecords()) {
         flush(partition, true);
       }
@@ -291,6 +313,7 @@ public final class BatchingBridge implements AutoCloseable {
     consumer.commitSync(
         Map.of(partition, new OffsetAndMetadata(batch.lastOffset + 1, key)), KAFKA_TIMEOUT);
     files++;
+    filesWritten.increment();
     if (full) {
       fullFiles++;
     } else {
@@ -326,6 +349,7 @@ public final class BatchingBridge implements AutoCloseable {
         flush(partition, false);
       }
     } finally {
+      clientMetrics.close();
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
@@ -334,6 +358,7 @@ public final class BatchingBridge implements AutoCloseable {
   void halt() {
     closed = true;
     batches.clear();
+    clientMetrics.close();
     consumer.close(CloseOptions.timeout(Duration.ZERO));
   }
 }

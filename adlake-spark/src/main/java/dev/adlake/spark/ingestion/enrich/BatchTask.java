@@ -40,7 +40,9 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
       List<DataFile> failed,
       long eventRows,
       long mappingRows,
-      long failedRows)
+      long failedRows,
+      Map<String, Long> recordsBySource,
+      Map<String, Long> failedByStage)
       implements Serializable {}
 
   /**
@@ -119,6 +121,10 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
     long eventRows = 0;
     long mappingRows = 0;
     long failedRows = 0;
+    // Records by "output source" (event adserver, failed tracker) and failures by stage: the
+    // enricher's metrics.
+    Map<String, Long> bySource = new HashMap<>();
+    Map<String, Long> byStage = new HashMap<>();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       while (rows.hasNext()) {
         InternalRow row = rows.next();
@@ -151,6 +157,13 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
         if (files != null) {
           files.write(outcome.row());
         }
+        bySource.merge(
+            outcome.output().name().toLowerCase(java.util.Locale.ROOT) + " " + outcome.source(),
+            1L,
+            Long::sum);
+        if (outcome.failed()) {
+          byStage.merge(String.valueOf(outcome.row().getField("stage")), 1L, Long::sum);
+        }
         String topic =
             outcome.failed()
                 ? failedTopic
@@ -177,7 +190,14 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
       }
       Written written =
           new Written(
-              finish(events), finish(mappings), finish(failed), eventRows, mappingRows, failedRows);
+              finish(events),
+              finish(mappings),
+              finish(failed),
+              eventRows,
+              mappingRows,
+              failedRows,
+              bySource,
+              byStage);
       return List.of(written).iterator();
     } catch (RuntimeException e) {
       open.forEach(TableFiles::abort);

@@ -136,7 +136,11 @@ public final class EnricherJob implements SparkJob {
     EnricherStream.Settings settings =
         settings(context.config(), bootstrapServers, parameters.get(ONCE));
     StreamProgress counts = new StreamProgress(context.progress());
-    StreamingQuery query = EnricherStream.start(context.spark(), settings, Optional.of(counts));
+    StreamMeters meters = new StreamMeters();
+    StreamingQuery query =
+        EnricherStream.start(context.spark(), settings, Optional.of(counts.andThen(meters)));
+    meters.follow(query.id());
+    query.sparkSession().streams().addListener(meters);
     Thread stopper =
         new Thread(
             () -> {
@@ -153,6 +157,7 @@ public final class EnricherJob implements SparkJob {
     } catch (StreamingQueryException e) {
       throw new ExternalFailureException("The enricher failed: " + e.getMessage(), e);
     } finally {
+      query.sparkSession().streams().removeListener(meters);
       try {
         Runtime.getRuntime().removeShutdownHook(stopper);
       } catch (IllegalStateException shuttingDown) {

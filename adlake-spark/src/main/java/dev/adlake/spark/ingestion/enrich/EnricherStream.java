@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -116,7 +117,13 @@ public final class EnricherStream {
    * @param failed rows appended to the failed-events table
    */
   public record BatchReport(
-      long batchId, long events, long mappings, long failed, double seconds) {}
+      long batchId,
+      long events,
+      long mappings,
+      long failed,
+      double seconds,
+      Map<String, Long> recordsBySource,
+      Map<String, Long> failedByStage) {}
 
   /**
    * Creates the tables and starts the query, with a receiver of a report per micro-batch (called in
@@ -278,6 +285,8 @@ public final class EnricherStream {
       long eventRows;
       long mappingRows;
       long failedRows;
+      Map<String, Long> bySource = new java.util.TreeMap<>();
+      Map<String, Long> byStage = new java.util.TreeMap<>();
       try {
         StructType schema = batch.schema();
         BatchTask task =
@@ -302,6 +311,10 @@ public final class EnricherStream {
         eventRows = written.stream().mapToLong(BatchTask.Written::eventRows).sum();
         mappingRows = written.stream().mapToLong(BatchTask.Written::mappingRows).sum();
         failedRows = written.stream().mapToLong(BatchTask.Written::failedRows).sum();
+        for (BatchTask.Written part : written) {
+          part.recordsBySource().forEach((key, n) -> bySource.merge(key, n, Long::sum));
+          part.failedByStage().forEach((key, n) -> byStage.merge(key, n, Long::sum));
+        }
         steps.time(
             "commit",
             () -> {
@@ -339,7 +352,9 @@ public final class EnricherStream {
               events.write() ? eventRows : 0,
               mappings.write() ? mappingRows : 0,
               failed.write() ? failedRows : 0,
-              (System.nanoTime() - started) / 1e9));
+              (System.nanoTime() - started) / 1e9,
+              bySource,
+              byStage));
       LOG.info(
           "Enricher {}: {} events, {} mappings, {} failed",
           steps,
