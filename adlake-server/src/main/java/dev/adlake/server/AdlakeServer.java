@@ -39,6 +39,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,6 +231,11 @@ public final class AdlakeServer implements AutoCloseable {
           Javalin.create(
               javalinConfig -> {
                 javalinConfig.showJavalinBanner = false;
+                if (config.tls()) {
+                  // Jetty's TLS connector instead of Javalin's plain one: HTTPS only.
+                  javalinConfig.jetty.addConnector(
+                      (server, http) -> httpsConnector(server, http, config));
+                }
                 javalinConfig.requestLogger.http(serverMetrics::request);
                 javalinConfig.staticFiles.enableWebjars();
                 javalinConfig.staticFiles.add(
@@ -344,9 +357,40 @@ public final class AdlakeServer implements AutoCloseable {
           e);
     }
     String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
-    String url = "http://%s:%d".formatted(host, javalin.port());
+    String url = "%s://%s:%d".formatted(config.tls() ? "https" : "http", host, javalin.port());
     LOG.info("Serving the API and dashboard at {}", url);
     return new AdlakeServer(javalin, ownPool, url, indexer, uniquesIndex, serverMetrics);
+  }
+
+  /**
+   * A connector that speaks TLS with the keystore's certificate, on the configured address. Session
+   * cookies are then marked Secure (see {@link ApiAccess}).
+   */
+  private static ServerConnector httpsConnector(
+      Server server, HttpConfiguration http, ServerConfig config) {
+    java.nio.file.Path keystore = config.tlsKeystore().orElseThrow();
+    if (!java.nio.file.Files.isReadable(keystore)) {
+      throw new dev.adlake.core.InvalidInputException(
+          "server.tls-keystore %s cannot be read: name the PKCS12 file of the server's certificate"
+              .formatted(keystore));
+    }
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setKeyStorePath(keystore.toAbsolutePath().toString());
+    tls.setKeyStoreType("PKCS12");
+    config.tlsKeystorePassword().ifPresent(tls::setKeyStorePassword);
+    HttpConfiguration https = new HttpConfiguration(http);
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    // Clients reach the server by address as often as by name; the certificate is theirs to check.
+    secure.setSniHostCheck(false);
+    https.addCustomizer(secure);
+    ServerConnector connector =
+        new ServerConnector(
+            server,
+            new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+            new HttpConnectionFactory(https));
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    return connector;
   }
 
   /** A mapper request that failed because its sink (Kafka) did not take the events. */

@@ -83,6 +83,17 @@ public final class DeploymentChecks {
   }
 
   private static Finding tls(AdlakeConfig config, boolean local) {
+    if (config.server().tls()) {
+      Path keystore = config.server().tlsKeystore().get();
+      if (!Files.isReadable(keystore)) {
+        return Finding.fail(
+            "tls",
+            "server.tls-keystore %s cannot be read".formatted(keystore),
+            "point server.tls-keystore at the PKCS12 file of the server's certificate");
+      }
+      return Finding.ok(
+          "tls", "the server speaks HTTPS only (certificate in %s)".formatted(keystore));
+    }
     if (local) {
       return Finding.ok("tls", "the server listens on loopback only: nothing crosses a network");
     }
@@ -90,7 +101,8 @@ public final class DeploymentChecks {
         "tls",
         "the server listens on %s without TLS: tokens and data cross the network in the clear"
             .formatted(config.server().host()),
-        "put a TLS-terminating proxy in front of it, or keep server.host=127.0.0.1");
+        "set server.tls-keystore (a PKCS12 file of the certificate and key), put a"
+            + " TLS-terminating proxy in front of it, or keep server.host=127.0.0.1");
   }
 
   private static List<Finding> secretFiles(Path secrets) {

@@ -1,6 +1,8 @@
 package dev.adlake.core.config;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The HTTP server of {@code adlake serve}: where it listens and the limits it puts on a query.
@@ -10,8 +12,27 @@ import java.util.List;
  * @param maxRangeDays the longest time range a metrics query may cover
  * @param maxPageSize the most rows one answer may hold
  * @param auth whether the API and the dashboard ask for a token
+ * @param tlsKeystore a PKCS12 keystore with the server's certificate and key: HTTPS only
+ * @param tlsKeystorePassword the keystore's password
  */
-public record ServerConfig(String host, int port, int maxRangeDays, int maxPageSize, boolean auth) {
+public record ServerConfig(
+    String host,
+    int port,
+    int maxRangeDays,
+    int maxPageSize,
+    boolean auth,
+    Optional<Path> tlsKeystore,
+    Optional<String> tlsKeystorePassword) {
+  /** A server without TLS. */
+  public ServerConfig(String host, int port, int maxRangeDays, int maxPageSize, boolean auth) {
+    this(host, port, maxRangeDays, maxPageSize, auth, Optional.empty(), Optional.empty());
+  }
+
+  /** Whether the server speaks HTTPS (a keystore is configured). */
+  public boolean tls() {
+    return tlsKeystore.isPresent();
+  }
+
   public static final ConfigKey<String> HOST =
       ConfigKey.of(
           "server.host",
@@ -45,8 +66,23 @@ public record ServerConfig(String host, int port, int maxRangeDays, int maxPageS
           "Ask every API call and dashboard visit for a token ('adlake tokens'); false only where"
               + " no one else reaches the port");
 
+  public static final ConfigKey<Path> TLS_KEYSTORE =
+      ConfigKey.of(
+          "server.tls-keystore",
+          ValueType.path(),
+          null,
+          "PKCS12 keystore with the server's certificate chain and key: the server then speaks"
+              + " HTTPS only (openssl pkcs12 -export makes one from PEM files)");
+  public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD =
+      ConfigKey.of(
+          "server.tls-keystore-password",
+          ValueType.secret(),
+          null,
+          "Password of server.tls-keystore (prefer the env var; shown masked)");
+
   static List<ConfigKey<?>> keys() {
-    return List.of(HOST, PORT, MAX_RANGE_DAYS, MAX_PAGE_SIZE, AUTH);
+    return List.of(
+        HOST, PORT, MAX_RANGE_DAYS, MAX_PAGE_SIZE, AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD);
   }
 
   static ServerConfig from(ConfigValues values) {
@@ -55,6 +91,8 @@ public record ServerConfig(String host, int port, int maxRangeDays, int maxPageS
         values.get(PORT),
         values.get(MAX_RANGE_DAYS),
         values.get(MAX_PAGE_SIZE),
-        values.get(AUTH));
+        values.get(AUTH),
+        values.find(TLS_KEYSTORE),
+        values.find(TLS_KEYSTORE_PASSWORD));
   }
 }
