@@ -1,5 +1,6 @@
 package dev.adlake.spark.monitoring;
 
+import dev.adlake.core.anomaly.Anomaly;
 import dev.adlake.core.anomaly.AnomalyMonitor;
 import dev.adlake.core.anomaly.SeasonalDetector;
 import dev.adlake.core.config.AdlakeConfig;
@@ -14,8 +15,10 @@ import dev.adlake.core.job.JobKind;
 import dev.adlake.core.job.JobParameter;
 import dev.adlake.core.job.JobResult;
 import dev.adlake.core.metadata.MetadataStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * {@code data-anomalies}: the serving store's latest hours against their seasonal baseline, each
@@ -54,6 +57,35 @@ public final class AnomalyJob implements Job {
     return definition;
   }
 
+  /**
+   * The webhook and the mail, as configured: each alert goes to every one, and one that fails (a
+   * hook down) does not keep it from the others; the first failure is raised after.
+   */
+  static Consumer<Anomaly> notifiers(MonitoringConfig monitoring) {
+    List<Consumer<Anomaly>> notifiers = new ArrayList<>();
+    monitoring.alertWebhook().ifPresent(url -> notifiers.add(new WebhookNotifier(url)));
+    if (!monitoring.alertEmail().isEmpty()) {
+      notifiers.add(new EmailNotifier(monitoring.smtp(), monitoring.alertEmail()));
+    }
+    return anomaly -> {
+      RuntimeException first = null;
+      for (Consumer<Anomaly> notifier : notifiers) {
+        try {
+          notifier.accept(anomaly);
+        } catch (RuntimeException e) {
+          if (first == null) {
+            first = e;
+          } else {
+            first.addSuppressed(e);
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    };
+  }
+
   @Override
   public JobResult run(JobContext context) {
     SeasonalDetector.Settings settings = SeasonalDetector.Settings.defaults();
@@ -61,11 +93,7 @@ public final class AnomalyJob implements Job {
         new AnomalyMonitor(
             context.service(MetadataStore.class).dataSource(),
             new SeasonalDetector(settings),
-            MonitoringConfig.of(config)
-                .alertWebhook()
-                .<java.util.function.Consumer<dev.adlake.core.anomaly.Anomaly>>map(
-                    WebhookNotifier::new)
-                .orElse(anomaly -> {}));
+            notifiers(MonitoringConfig.of(config)));
     int hours = context.parameters().get(HOURS);
     AnomalyMonitor.Report report = monitor.check(hours, settings.weeks(), context.progress());
     return new JobResult(
