@@ -93,6 +93,7 @@ public record AdlakeConfig(
     keys.addAll(PartnersConfig.keys());
     keys.addAll(FlywheelConfig.keys());
     keys.addAll(MonitoringConfig.keys());
+    keys.addAll(EncryptionConfig.keys());
     keys.addAll(SchedulerConfig.keys());
     keys.addAll(MaintenanceConfig.keys());
     keys.addAll(KafkaConfig.keys());
