@@ -51,6 +51,7 @@ import picocli.CommandLine.ScopeType;
       RunsCommand.class,
       MonitorCommand.class,
       TokensCommand.class,
+      AuditCommand.class,
       DoctorCommand.class,
       LineageCommand.class,
       ConfigCommand.class,

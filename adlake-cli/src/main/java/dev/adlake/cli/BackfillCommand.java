@@ -66,6 +66,11 @@ final class BackfillCommand implements Callable<Integer> {
     Console console = new Console(spec.commandLine().getOut(), System.console() != null);
     try (PlatformHandle handle =
         new PlatformHandle(config, status -> console.line("  " + status))) {
+      ConsoleAudit.record(
+          handle.platform(),
+          "job.backfill",
+          job,
+          Map.of("from", String.valueOf(from), "to", String.valueOf(to), "force", force));
       long started = System.nanoTime();
       int[] done = new int[1];
       Backfill backfill =

@@ -87,6 +87,14 @@ final class EraseCommand implements Callable<Integer> {
       if (requestedBy != null) {
         parameters.put(EraseJob.REQUESTED_BY.name(), requestedBy);
       }
+      if (!dryRun) {
+        // The user's id stays out of the audit log: the erasure's own record keeps it hashed.
+        ConsoleAudit.record(
+            handle.platform(),
+            "user.erase",
+            String.valueOf(requestedBy),
+            Map.of("requested_by", String.valueOf(requestedBy)));
+      }
       long started = System.nanoTime();
       var outcome =
           handle.platform().run(EraseJob.NAME, parameters, line -> console.line("  " + line));

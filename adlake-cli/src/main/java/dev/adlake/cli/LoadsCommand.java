@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -175,6 +176,13 @@ final class LoadsCommand implements Callable<Integer> {
                     .find(id)
                     .orElseThrow(() -> new InvalidInputException("No load with id " + id)));
           }
+        }
+        if (!targets.isEmpty()) {
+          ConsoleAudit.record(
+              handle.platform(),
+              "loads.retry",
+              feed == null ? "every feed" : feed,
+              Map.of("loads", targets.stream().map(Load::id).toList()));
         }
         LandingStore landing = LandingStores.open(handle.platform().config());
         int retried = 0;

@@ -160,6 +160,9 @@ final class MaintenanceCommand implements Runnable {
 
     private static void run(
         Platform platform, String job, Map<String, String> parameters, Console console) {
+      if (!Boolean.parseBoolean(parameters.getOrDefault("dry-run", "false"))) {
+        ConsoleAudit.record(platform, "maintenance.run", job, parameters);
+      }
       long started = System.nanoTime();
       console.line("%s:", job);
       JobRunner.Outcome outcome = platform.run(job, parameters, line -> console.line("  " + line));

@@ -185,6 +185,11 @@ final class PipelineCommand implements Runnable {
         console.line(
             "Running the pipeline (%s): %d jobs, up to %d at once",
             pipeline.selection(), pipeline.order().size(), config.scheduler().parallelism());
+        ConsoleAudit.record(
+            platform,
+            "pipeline.run",
+            pipeline.selection(),
+            Map.of("jobs", pipeline.order().size()));
         long started = System.nanoTime();
         PipelineExecutor.Result result =
             platform

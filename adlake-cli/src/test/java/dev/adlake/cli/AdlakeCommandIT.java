@@ -330,6 +330,15 @@ class AdlakeCommandIT {
         .containsPattern("Run \\d+ of apply-retention succeeded .* 0 tables_cleaned")
         .containsPattern(
             "Run \\d+ of table-upkeep succeeded .* 1 tables, [1-9][\\d,]* files_removed");
+    // The console's changes, each in the audit log with who made it.
+    Result audit = adlake("--home", home.toString(), "audit");
+    assertThat(audit.exitCode()).as(audit.err()).isZero();
+    String consoleUser = System.getProperty("user.name") + "@";
+    assertThat(audit.out())
+        .containsPattern("(?m)" + consoleUser + "\\S+ +maintenance.run +table-upkeep ")
+        .containsPattern("(?m)" + consoleUser + "\\S+ +pipeline.run +only Reporting ")
+        .containsPattern("(?m)" + consoleUser + "\\S+ +loads.retry +tracker-clicks ")
+        .containsPattern("(?m) +token.create +quickstart ");
     Result history = adlake("--home", home.toString(), "maintenance", "history");
     assertThat(history.exitCode()).as(history.err()).isZero();
     assertThat(history.out())
