@@ -34,6 +34,10 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (limit < 1) {
+      throw new dev.adlake.core.InvalidInputException(
+          "--limit %d: give the number of entries to list, 1 or more".formatted(limit));
+    }
     List<JdbcAudit.Entry> entries;
     try (PlatformHandle handle = new PlatformHandle(root.loadConfig(), status -> {})) {
       entries = new JdbcAudit(handle.platform().metadata().dataSource()).recent(limit);

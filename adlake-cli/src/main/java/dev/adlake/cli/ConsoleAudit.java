@@ -11,6 +11,17 @@ import java.util.Map;
 final class ConsoleAudit {
   private ConsoleAudit() {}
 
+  /** Parameters that name a person (erase-user's user id), masked in the audit log. */
+  static final java.util.Set<String> PERSONAL =
+      java.util.Set.of(dev.adlake.spark.maintenance.EraseJob.USER.name());
+
+  /** The parameters with the personal ones' values masked. */
+  static Map<String, String> masked(Map<String, String> parameters) {
+    Map<String, String> masked = new java.util.LinkedHashMap<>(parameters);
+    masked.replaceAll((name, value) -> PERSONAL.contains(name) ? "(masked)" : value);
+    return masked;
+  }
+
   static void record(Platform platform, String action, String target, Map<String, ?> details) {
     new JdbcAudit(platform.metadata().dataSource())
         .record(JdbcAudit.consoleUser(), action, target, details);

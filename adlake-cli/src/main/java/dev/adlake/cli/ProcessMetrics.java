@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -44,10 +45,17 @@ final class ProcessMetrics implements AutoCloseable {
   private final JvmGcMetrics gc;
   private final HttpServer server;
 
-  private ProcessMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc, HttpServer server) {
+  private final ExecutorService executor;
+
+  private ProcessMetrics(
+      PrometheusMeterRegistry registry,
+      JvmGcMetrics gc,
+      HttpServer server,
+      ExecutorService executor) {
     this.registry = registry;
     this.gc = gc;
     this.server = server;
+    this.executor = executor;
   }
 
   /**
@@ -60,6 +68,10 @@ final class ProcessMetrics implements AutoCloseable {
   static Optional<ProcessMetrics> start(String process, String host, int port, Console console) {
     if (port == 0) {
       return Optional.empty();
+    }
+    if (port < 0 || port > 65535) {
+      throw new dev.adlake.core.InvalidInputException(
+          "--metrics-port %d is not a port: give 1 to 65535, or 0 for no endpoint".formatted(port));
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("process", process);
@@ -86,17 +98,18 @@ final class ProcessMetrics implements AutoCloseable {
     server.createContext("/metrics", exchange -> answer(exchange, 200, registry.scrape()));
     server.createContext(
         "/", exchange -> answer(exchange, 404, "Prometheus metrics are at /metrics\n"));
-    server.setExecutor(
+    ExecutorService executor =
         Executors.newSingleThreadExecutor(
             runnable -> {
               Thread thread = new Thread(runnable, "adlake-metrics");
               thread.setDaemon(true);
               return thread;
-            }));
+            });
+    server.setExecutor(executor);
     server.start();
     console.line(
         "  Prometheus metrics at http://%s:%d/metrics", host, server.getAddress().getPort());
-    return Optional.of(new ProcessMetrics(registry, gc, server));
+    return Optional.of(new ProcessMetrics(registry, gc, server, executor));
   }
 
   private static void answer(HttpExchange exchange, int status, String body) throws IOException {
@@ -115,6 +128,7 @@ final class ProcessMetrics implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
     Metrics.removeRegistry(registry);
     gc.close();
     registry.close();

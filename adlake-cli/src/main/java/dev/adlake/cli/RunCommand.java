@@ -34,7 +34,8 @@ final class RunCommand implements Callable<Integer> {
     try (PlatformHandle handle =
         new PlatformHandle(root.loadConfig(), status -> console.line("  " + status))) {
       handle.platform().jobs().get(target.job);
-      ConsoleAudit.record(handle.platform(), "job.run", target.job, target.parameters);
+      ConsoleAudit.record(
+          handle.platform(), "job.run", target.job, ConsoleAudit.masked(target.parameters));
       long started = System.nanoTime();
       JobRunner.Outcome outcome =
           handle.platform().run(target.job, target.parameters, line -> console.line("    " + line));

@@ -10,14 +10,9 @@ import dev.adlake.generator.stream.StreamGeneratorOptions;
 import dev.adlake.kafka.EmbeddedKafkaBroker;
 import dev.adlake.kafka.EventProducer;
 import dev.adlake.kafka.KafkaTopics;
+import dev.adlake.kafka.TestPrometheus;
 import dev.adlake.spark.Platform;
 import dev.adlake.spark.TestPlatform;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,10 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +44,6 @@ class ProcessMetricsIT {
   private static final Path DASHBOARD =
       MONITORING.resolve("grafana/dashboards/adlake-streams.json");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String DATABASE = "process_metrics_it";
 
   /** Each process's command line after {@code adlake --config ... }, by its scrape job. */
@@ -70,14 +61,10 @@ class ProcessMetricsIT {
   static Path home;
   static EmbeddedKafkaBroker kafka;
   static final Map<String, Process> processes = new LinkedHashMap<>();
-  static Process prometheus;
-  static String prometheusUrl;
+  static TestPrometheus prometheus;
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(Path.of("/usr/bin/prometheus"))
-        .as("Debian's Prometheus: apt-get install prometheus (.ci/run installs it)")
-        .exists();
     Platform platform = TestPlatform.get();
     home = platform.config().home().resolve("processes").resolve("metrics");
     try (Connection connection = platform.metadata().dataSource().getConnection();
@@ -157,43 +144,10 @@ class ProcessMetricsIT {
           AdlakeProcess.start(
               home.resolve(command.getKey() + "-output.log"), "768m", List.of(), args));
     }
-    StringBuilder scrapes = new StringBuilder();
-    ports.forEach(
-        (name, port) ->
-            scrapes.append(
-                """
-                  - job_name: adlake-%s
-                    static_configs:
-                      - targets: ["127.0.0.1:%d"]
-                """
-                    .formatted(name, port)));
-    Path prometheusConfig = home.resolve("prometheus.yml");
-    Files.writeString(
-        prometheusConfig,
-        """
-        global:
-          scrape_interval: 1s
-          evaluation_interval: 1s
-        rule_files:
-          - %s
-        scrape_configs:
-        %s"""
-            .formatted(RULES, scrapes));
-    assertThat(run("/usr/bin/promtool", "check", "rules", RULES.toString()))
-        .contains("SUCCESS: 4 rules found");
-    assertThat(run("/usr/bin/promtool", "check", "config", prometheusConfig.toString()))
-        .contains("SUCCESS");
-    int port = LoopbackPorts.free();
-    prometheusUrl = "http://127.0.0.1:" + port;
-    prometheus =
-        new ProcessBuilder(
-                "/usr/bin/prometheus",
-                "--config.file=" + prometheusConfig,
-                "--storage.tsdb.path=" + home.resolve("prometheus-data"),
-                "--web.listen-address=127.0.0.1:" + port)
-            .redirectErrorStream(true)
-            .redirectOutput(home.resolve("prometheus.log").toFile())
-            .start();
+    Map<String, String> targets = new LinkedHashMap<>();
+    ports.forEach((name, port) -> targets.put("adlake-" + name, "127.0.0.1:" + port));
+    prometheus = TestPrometheus.start(home.resolve("prometheus"), RULES, targets);
+    assertThat(prometheus.rulesCheck).contains("SUCCESS: 4 rules found");
   }
 
   @AfterAll
@@ -207,8 +161,7 @@ class ProcessMetricsIT {
       }
     }
     if (prometheus != null) {
-      prometheus.destroy();
-      prometheus.waitFor(20, TimeUnit.SECONDS);
+      prometheus.close();
     }
     if (kafka != null) {
       kafka.close();
@@ -260,13 +213,7 @@ class ProcessMetricsIT {
 
   @Test
   void everyMetricTheProcessRulesNameIsScraped() throws Exception {
-    Set<String> names = new TreeSet<>();
-    Matcher matcher =
-        Pattern.compile("\\b((?:adlake|kafka)_[a-z_]+|up)\\b(?=[{\\s)\\[]|$)")
-            .matcher(Files.readString(RULES));
-    while (matcher.find()) {
-      names.add(matcher.group(1));
-    }
+    Set<String> names = TestPrometheus.metricsNamedIn(RULES);
     assertThat(names)
         .contains(
             "adlake_consumer_lag_records",
@@ -287,31 +234,11 @@ class ProcessMetricsIT {
         .until(condition);
   }
 
-  /** The single value of an expression, or null without one. */
   private static String value(String expression) throws Exception {
-    JsonNode result = query(expression);
-    return result.isEmpty() ? null : result.path(0).path("value").path(1).asText();
+    return prometheus.value(expression);
   }
 
   private static JsonNode query(String expression) throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        prometheusUrl
-                            + "/api/v1/query?query="
-                            + URLEncoder.encode(expression, StandardCharsets.UTF_8)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    JsonNode answer = JSON.readTree(response.body());
-    assertThat(answer.path("status").asText()).as(expression + ": " + answer).isEqualTo("success");
-    return answer.path("data").path("result");
-  }
-
-  private static String run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    process.waitFor();
-    return output;
+    return prometheus.query(expression);
   }
 }

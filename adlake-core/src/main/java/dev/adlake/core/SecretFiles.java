@@ -52,11 +52,20 @@ public final class SecretFiles {
     try {
       Files.createDirectories(file.getParent());
       restrict(file.getParent(), OWNER_ONLY_FOLDER);
-      // Created empty and restricted before the secret is written, so it is never readable by
-      // others.
-      Files.createFile(file);
-      restrict(file, OWNER_ONLY_FILE);
-      Files.writeString(file, value, StandardCharsets.UTF_8);
+      // Written whole to a temporary file, restricted before the secret goes in, then moved into
+      // place: no one reads it half written, and of two processes making it at once one wins.
+      Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".new");
+      try {
+        restrict(temporary, OWNER_ONLY_FILE);
+        Files.writeString(temporary, value, StandardCharsets.UTF_8);
+        // A hard link is made whole or not at all, and never over an existing file (a rename
+        // would replace the secret another process just made).
+        Files.createLink(file, temporary);
+      } catch (java.nio.file.FileAlreadyExistsException madeMeanwhile) {
+        return read(file).orElseThrow();
+      } finally {
+        Files.deleteIfExists(temporary);
+      }
     } catch (IOException e) {
       throw new ExternalFailureException("Cannot write the secret " + file + ": " + e, e);
     }

@@ -167,6 +167,11 @@ public final class AdlakeServer implements AutoCloseable {
       Optional<Pipeline> pipeline) {
     requireNonNull(config, "config is null");
     requireNonNull(dataSource, "dataSource is null");
+    if (config.tls() && !java.nio.file.Files.isReadable(config.tlsKeystore().get())) {
+      throw new dev.adlake.core.InvalidInputException(
+          "server.tls-keystore %s cannot be read: name the PKCS12 file of the server's certificate"
+              .formatted(config.tlsKeystore().get()));
+    }
     HikariDataSource ownPool = null;
     DataSource pool = dataSource;
     ServerMetrics serverMetrics = new ServerMetrics(Clock.systemUTC());
@@ -369,11 +374,6 @@ public final class AdlakeServer implements AutoCloseable {
   private static ServerConnector httpsConnector(
       Server server, HttpConfiguration http, ServerConfig config) {
     java.nio.file.Path keystore = config.tlsKeystore().orElseThrow();
-    if (!java.nio.file.Files.isReadable(keystore)) {
-      throw new dev.adlake.core.InvalidInputException(
-          "server.tls-keystore %s cannot be read: name the PKCS12 file of the server's certificate"
-              .formatted(keystore));
-    }
     SslContextFactory.Server tls = new SslContextFactory.Server();
     tls.setKeyStorePath(keystore.toAbsolutePath().toString());
     tls.setKeyStoreType("PKCS12");

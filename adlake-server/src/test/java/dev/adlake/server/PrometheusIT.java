@@ -8,14 +8,9 @@ import dev.adlake.core.ledger.JdbcLoadLedger;
 import dev.adlake.core.ledger.Load;
 import dev.adlake.core.ledger.LoadCounts;
 import dev.adlake.core.ledger.LoadStatus;
+import dev.adlake.kafka.TestPrometheus;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,12 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,22 +38,17 @@ class PrometheusIT {
   private static final Path MONITORING = Path.of("..", "monitoring").toAbsolutePath().normalize();
   private static final Path RULES = MONITORING.resolve("prometheus/adlake-alerts.yml");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static final String CLICKS = "prometheus-clicks";
   private static final String VIEWS = "prometheus-views";
 
   @TempDir static Path temp;
   static JdbcLoadLedger loads;
-  static Process prometheus;
-  static String prometheusUrl;
+  static TestPrometheus prometheus;
   static String server;
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(Path.of("/usr/bin/prometheus"))
-        .as("Debian's Prometheus: apt-get install prometheus (.ci/run installs it)")
-        .exists();
     RunsFixture fixture = RunsFixture.get();
     server = fixture.server.url();
     loads = new JdbcLoadLedger(fixture.store.dataSource());
@@ -75,59 +62,21 @@ class PrometheusIT {
               .formatted(VIEWS));
     }
     URI target = URI.create(server);
-    Path config = temp.resolve("prometheus.yml");
-    Files.writeString(
-        config,
-        """
-        global:
-          scrape_interval: 1s
-          evaluation_interval: 1s
-        rule_files:
-          - %s
-        scrape_configs:
-          - job_name: adlake-serve
-            static_configs:
-              - targets: ["%s:%d"]
-        """
-            .formatted(RULES, target.getHost(), target.getPort()));
-    assertThat(run("/usr/bin/promtool", "check", "rules", RULES.toString()))
-        .contains("SUCCESS: 9 rules found");
-    assertThat(run("/usr/bin/promtool", "check", "config", config.toString())).contains("SUCCESS");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    prometheusUrl = "http://127.0.0.1:" + port;
     prometheus =
-        new ProcessBuilder(
-                "/usr/bin/prometheus",
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + temp.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port)
-            .redirectErrorStream(true)
-            .redirectOutput(temp.resolve("prometheus.log").toFile())
-            .start();
+        TestPrometheus.start(
+            temp, RULES, Map.of("adlake-serve", target.getHost() + ":" + target.getPort()));
+    assertThat(prometheus.rulesCheck).contains("SUCCESS: 9 rules found");
     Awaitility.await("Prometheus scraping " + server + " (log: " + temp + "/prometheus.log)")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
         .ignoreExceptions()
-        .until(
-            () ->
-                query("up{job=\"adlake-serve\"}")
-                    .path(0)
-                    .path("value")
-                    .path(1)
-                    .asText()
-                    .equals("1"));
+        .until(() -> "1".equals(prometheus.value("up{job=\"adlake-serve\"}")));
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
     if (prometheus != null) {
-      prometheus.destroy();
-      if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
-        prometheus.destroyForcibly();
-      }
+      prometheus.close();
     }
   }
 
@@ -162,13 +111,7 @@ class PrometheusIT {
 
   @Test
   void everyMetricTheRulesNameIsScraped() throws Exception {
-    Set<String> names = new TreeSet<>();
-    Matcher matcher =
-        Pattern.compile("\\b(adlake_[a-z_]+|up)\\b(?=[{\\s)\\[]|$)")
-            .matcher(Files.readString(RULES));
-    while (matcher.find()) {
-      names.add(matcher.group(1));
-    }
+    Set<String> names = TestPrometheus.metricsNamedIn(RULES);
     assertThat(names)
         .contains(
             "adlake_job_last_run_succeeded",
@@ -233,40 +176,14 @@ class PrometheusIT {
 
   /** The job_name of each firing alert of this name. */
   private static List<String> firing(String alert) throws Exception {
-    return firing(alert, "job_name");
+    return prometheus.firing(alert, "job_name");
   }
 
-  /** The label's value of each firing alert of this name. */
   private static List<String> firing(String alert, String label) throws Exception {
-    List<String> values = new ArrayList<>();
-    for (JsonNode node : get("/api/v1/alerts").path("data").path("alerts")) {
-      if (node.path("labels").path("alertname").asText().equals(alert)
-          && node.path("state").asText().equals("firing")) {
-        values.add(node.path("labels").path(label).asText());
-      }
-    }
-    return values;
+    return prometheus.firing(alert, label);
   }
 
   private static JsonNode query(String expression) throws Exception {
-    JsonNode answer =
-        get("/api/v1/query?query=" + URLEncoder.encode(expression, StandardCharsets.UTF_8));
-    assertThat(answer.path("status").asText()).as(expression + ": " + answer).isEqualTo("success");
-    return answer.path("data").path("result");
-  }
-
-  private static JsonNode get(String path) throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(prometheusUrl + path)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(response.body());
-  }
-
-  private static String run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
-    return out;
+    return prometheus.query(expression);
   }
 }

@@ -3,7 +3,7 @@ package dev.adlake.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.config.ServerConfig;
 import java.io.InputStream;
 import java.net.URI;
@@ -117,7 +117,7 @@ class ServerTlsIT {
         new ServerConfig(
             "127.0.0.1", 0, 366, 1000, false, Optional.of(missing), Optional.of(PASSWORD));
     assertThatThrownBy(() -> AdlakeServer.start(config, TestDatabase.get().store.dataSource()))
-        .isInstanceOf(ExternalFailureException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining(missing.toString());
   }
 }

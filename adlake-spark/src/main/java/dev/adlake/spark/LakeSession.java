@@ -6,6 +6,7 @@ import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.LakeConfig;
 import dev.adlake.core.config.SparkConfig;
 import dev.adlake.core.metadata.MetadataStore;
+import dev.adlake.spark.encryption.EncryptingCatalog;
 import dev.adlake.spark.encryption.TableEncryption;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,13 +111,7 @@ public final class LakeSession {
     properties.put(catalog, CATALOG_IMPLEMENTATION);
     Map<String, String> lakeCatalog =
         new LinkedHashMap<>(catalogProperties(config.lake(), metadata));
-    Map<String, String> encryption =
-        TableEncryption.catalogProperties(config, PlatformTables.catalog(config));
-    if (!encryption.isEmpty()) {
-      // adlake's catalog (Iceberg's JDBC catalog with table encryption) instead of "type".
-      lakeCatalog.remove("type");
-      lakeCatalog.putAll(encryption);
-    }
+    lakeCatalog.putAll(TableEncryption.catalogProperties(config, PlatformTables.catalog(config)));
     lakeCatalog.forEach((name, value) -> properties.put(catalog + "." + name, value));
     properties.put("spark.sql.defaultCatalog", LakeConfig.CATALOG_NAME);
     Map<String, String> s3a = new LinkedHashMap<>(s3aProperties(config.lake()));
@@ -130,14 +125,17 @@ public final class LakeSession {
   }
 
   /**
-   * The properties of an Iceberg Spark catalog on the JDBC catalog in PostgreSQL, to be set under
-   * {@code spark.sql.catalog.NAME.} beside {@link #CATALOG_IMPLEMENTATION}; for an {@code s3a://}
-   * warehouse, a file IO that picks S3 or Hadoop by each path's scheme, since a table on S3 can
-   * hold files added in place from a local landing zone (the clean room's staged tables).
+   * The properties of an Iceberg Spark catalog on the JDBC catalog in PostgreSQL (adlake's {@link
+   * EncryptingCatalog}), to be set under {@code spark.sql.catalog.NAME.} beside {@link
+   * #CATALOG_IMPLEMENTATION}; for an {@code s3a://} warehouse, a file IO that picks S3 or Hadoop by
+   * each path's scheme, since a table on S3 can hold files added in place from a local landing zone
+   * (the clean room's staged tables).
    */
   public static Map<String, String> catalogProperties(LakeConfig lake, MetadataStore metadata) {
     Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("type", "jdbc");
+    // Iceberg's JDBC catalog with table encryption, also when encryption is off: a table made
+    // encrypted then says which key it needs, and its key id still cannot be removed.
+    properties.put("catalog-impl", EncryptingCatalog.class.getName());
     properties.put("uri", metadata.jdbcUrl());
     properties.put("jdbc.user", metadata.user());
     metadata.password().ifPresent(password -> properties.put("jdbc.password", password));

@@ -128,7 +128,9 @@ class PlatformIT {
     assertThat(properties)
         .containsEntry("spark.driver.bindAddress", "127.0.0.1")
         .containsEntry("spark.ui.enabled", "false")
-        .containsEntry("spark.sql.catalog.lake.type", "jdbc")
+        .containsEntry(
+            "spark.sql.catalog.lake.catalog-impl",
+            dev.adlake.spark.encryption.EncryptingCatalog.class.getName())
         .containsEntry("spark.master", "local[2]");
     assertThat(properties.get("spark.local.dir")).startsWith(platform.config().home().toString());
     // Shuffles sized from the data and a task's memory, in the running session too.

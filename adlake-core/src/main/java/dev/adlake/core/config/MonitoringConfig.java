@@ -17,11 +17,11 @@ public record MonitoringConfig(Optional<URI> alertWebhook, List<String> alertEma
    * A mail server.
    *
    * @param host its address
-   * @param port its port (587 submission, 25 relay, 465 implicit TLS)
+   * @param port its port (587 submission, 25 relay)
    * @param from the sender address of the alerts
    * @param user the login, if it asks for one
    * @param password the login's password
-   * @param startTls whether to switch to TLS when the server offers it
+   * @param startTls whether TLS (STARTTLS) is required
    */
   public record Smtp(
       String host,
@@ -78,10 +78,20 @@ public record MonitoringConfig(Optional<URI> alertWebhook, List<String> alertEma
           "monitoring.smtp-starttls",
           ValueType.bool(),
           "true",
-          "Switch to TLS when the mail server offers it (STARTTLS)");
+          "Require TLS with the mail server (STARTTLS, its certificate checked); false only for"
+              + " a relay on this host");
+
+  public static final ConfigKey<List<String>> STREAM_CHECK_TOPICS =
+      ConfigKey.of(
+          "monitoring.stream-check-topics",
+          ValueType.topicNames(),
+          "ingested-tracker,ingested-mapping",
+          "JSON topics the stream-checks job watches minute by minute (drops, malformed records,"
+              + " schema drift, nulls)");
 
   static List<ConfigKey<?>> keys() {
     return List.of(
+        STREAM_CHECK_TOPICS,
         ALERT_WEBHOOK,
         ALERT_EMAIL,
         SMTP_HOST,

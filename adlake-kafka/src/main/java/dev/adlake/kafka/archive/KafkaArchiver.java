@@ -124,8 +124,16 @@ public final class KafkaArchiver implements AutoCloseable {
     long hoursCompleted;
     long lateRecords;
 
+    /** The topic's counters of the process's metrics, looked up once. */
+    final Counter archivedCounter;
+
+    final Counter hoursCounter;
+
     TopicState(String name, ArchiveScan scan) {
       this.name = name;
+      // At zero from the start, for rates and alerts.
+      this.archivedCounter = archived(name);
+      this.hoursCounter = hoursCompleted(name);
       this.pendingHours = scan.pendingHours();
       this.completedHours = scan.completedHours();
       this.removedTemporaries = scan.removedTemporaries();
@@ -255,9 +263,6 @@ public final class KafkaArchiver implements AutoCloseable {
       ArchiveScan scan = ArchiveScan.of(store, topic);
       TopicState state = new TopicState(topic, scan);
       topics.put(topic, state);
-      // The topic's counters exist from the start, at zero, for rates and alerts.
-      archived(topic);
-      hoursCompleted(topic);
       for (PartitionInfo info :
           infos.stream().sorted((a, b) -> a.partition() - b.partition()).toList()) {
         TopicPartition partition = new TopicPartition(topic, info.partition());
@@ -384,7 +389,7 @@ public final class KafkaArchiver implements AutoCloseable {
     state.reachedMillis = Math.max(state.reachedMillis, record.timestamp());
     state.position = record.offset() + 1;
     state.topic.records++;
-    archived(state.topic.name).increment();
+    state.topic.archivedCounter.increment();
     if (state.topic.completedHours.contains(hour)) {
       state.topic.lateRecords++;
     }
@@ -457,7 +462,7 @@ public final class KafkaArchiver implements AutoCloseable {
         topic.pendingHours.pollFirst();
         topic.completedHours.add(hour);
         topic.hoursCompleted++;
-        hoursCompleted(topic.name).increment();
+        topic.hoursCounter.increment();
       }
     }
   }

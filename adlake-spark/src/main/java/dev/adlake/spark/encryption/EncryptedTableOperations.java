@@ -158,7 +158,7 @@ final class EncryptedTableOperations implements TableOperations {
         throw new IllegalArgumentException(
             "Table %s: its encryption key id cannot be added, changed or removed (was %s, now %s);"
                     .formatted(table, before, after)
-                + " copy it into a new table instead");
+                + " to change it, rename the table and copy it back under its name");
       }
     }
     adopt(metadata.properties());

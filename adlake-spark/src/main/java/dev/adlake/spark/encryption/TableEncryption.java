@@ -28,6 +28,31 @@ public final class TableEncryption {
     }
   }
 
+  /**
+   * The home's master key, made at random on its first use when the home keeps its own metadata
+   * (the embedded PostgreSQL): processes sharing an external database may be on other hosts, where
+   * a key of their own would not open the tables, so there the key must be configured.
+   */
+  static String homeMasterKey(AdlakeConfig config) {
+    Path file = masterKeyFile(config);
+    return SecretFiles.read(file)
+        .orElseGet(
+            () -> {
+              if (!config.metadata().embedded()) {
+                throw new InvalidInputException(
+                    ("encryption.user-tables is on and no master key is known: set %s (the same on"
+                            + " every host; ADLAKE_ENCRYPTION_MASTER_KEY) or %s, or copy the key"
+                            + " file to %s. A key is made on its own only on a home with the"
+                            + " embedded PostgreSQL")
+                        .formatted(
+                            EncryptionConfig.MASTER_KEY.name(),
+                            EncryptionConfig.KMS_IMPL.name(),
+                            file));
+              }
+              return SecretFiles.createIfMissing(file, EncryptionConfig.MASTER_KEY_BYTES);
+            });
+  }
+
   /** Where a home keeps the master key adlake made for it. */
   public static Path masterKeyFile(AdlakeConfig config) {
     return config.secretsDirectory().resolve("table-master-key");
@@ -43,7 +68,7 @@ public final class TableEncryption {
 
   /**
    * The catalog properties to add when {@code encryption.user-tables} is on (and none when off),
-   * with the master key made in the home's secrets if none is configured.
+   * with the master key made in the home's secrets if none is configured and the home may.
    *
    * @param tables the platform's table catalog
    */
@@ -53,7 +78,6 @@ public final class TableEncryption {
     if (!encryption.userTables()) {
       return properties;
     }
-    properties.put(CatalogProperties.CATALOG_IMPL, EncryptingCatalog.class.getName());
     properties.put(MasterKeyKms.KEY_ID_PROPERTY, encryption.keyId());
     if (encryption.kmsImplementation().isPresent()) {
       properties.put(CatalogProperties.ENCRYPTION_KMS_IMPL, encryption.kmsImplementation().get());
@@ -62,12 +86,7 @@ public final class TableEncryption {
       encryption.masterKey().ifPresent(TableEncryption::requireHexKey);
       properties.put(
           MasterKeyKms.MASTER_KEY_PROPERTY,
-          encryption
-              .masterKey()
-              .orElseGet(
-                  () ->
-                      SecretFiles.createIfMissing(
-                          masterKeyFile(config), EncryptionConfig.MASTER_KEY_BYTES)));
+          encryption.masterKey().orElseGet(() -> homeMasterKey(config)));
     }
     properties.put(EncryptingCatalog.ENCRYPTED_TABLES, String.join(",", userTables(tables)));
     return properties;

@@ -59,43 +59,55 @@ public final class AnomalyJob implements Job {
 
   /**
    * The webhook and the mail, as configured: each alert goes to every one, and one that fails (a
-   * hook down) does not keep it from the others; the first failure is raised after.
+   * hook down) keeps it from none of the others nor from the next alerts; {@link #raiseFailures}
+   * says what failed once the check is done.
    */
-  static Consumer<Anomaly> notifiers(MonitoringConfig monitoring) {
-    List<Consumer<Anomaly>> notifiers = new ArrayList<>();
-    monitoring.alertWebhook().ifPresent(url -> notifiers.add(new WebhookNotifier(url)));
-    if (!monitoring.alertEmail().isEmpty()) {
-      notifiers.add(new EmailNotifier(monitoring.smtp(), monitoring.alertEmail()));
+  static final class Notifiers implements Consumer<Anomaly> {
+    private final List<Consumer<Anomaly>> notifiers = new ArrayList<>();
+    private final List<RuntimeException> failures = new ArrayList<>();
+
+    Notifiers(MonitoringConfig monitoring) {
+      monitoring.alertWebhook().ifPresent(url -> notifiers.add(new WebhookNotifier(url)));
+      if (!monitoring.alertEmail().isEmpty()) {
+        notifiers.add(new EmailNotifier(monitoring.smtp(), monitoring.alertEmail()));
+      }
     }
-    return anomaly -> {
-      RuntimeException first = null;
+
+    @Override
+    public void accept(Anomaly anomaly) {
       for (Consumer<Anomaly> notifier : notifiers) {
         try {
           notifier.accept(anomaly);
         } catch (RuntimeException e) {
-          if (first == null) {
-            first = e;
-          } else {
-            first.addSuppressed(e);
-          }
+          failures.add(e);
         }
       }
-      if (first != null) {
-        throw first;
+    }
+
+    /** Throws the first failure, the others suppressed in it, if any notification failed. */
+    void raiseFailures() {
+      if (failures.isEmpty()) {
+        return;
       }
-    };
+      RuntimeException first = failures.get(0);
+      failures.subList(1, failures.size()).forEach(first::addSuppressed);
+      throw first;
+    }
   }
 
   @Override
   public JobResult run(JobContext context) {
     SeasonalDetector.Settings settings = SeasonalDetector.Settings.defaults();
+    Notifiers notifiers = new Notifiers(MonitoringConfig.of(config));
     AnomalyMonitor monitor =
         new AnomalyMonitor(
             context.service(MetadataStore.class).dataSource(),
             new SeasonalDetector(settings),
-            notifiers(MonitoringConfig.of(config)));
+            notifiers);
     int hours = context.parameters().get(HOURS);
     AnomalyMonitor.Report report = monitor.check(hours, settings.weeks(), context.progress());
+    // Every alert is recorded and sent where it could be; a notifier that failed fails the run.
+    notifiers.raiseFailures();
     return new JobResult(
         report.series(),
         report.raised().size(),

@@ -31,7 +31,11 @@ public final class EmailNotifier implements Consumer<Anomaly> {
     Properties properties = new Properties();
     properties.put("mail.smtp.host", smtp.host());
     properties.put("mail.smtp.port", String.valueOf(smtp.port()));
+    // With TLS on, a server that does not offer it is refused rather than sent the login in clear,
+    // and its certificate must name it.
     properties.put("mail.smtp.starttls.enable", String.valueOf(smtp.startTls()));
+    properties.put("mail.smtp.starttls.required", String.valueOf(smtp.startTls()));
+    properties.put("mail.smtp.ssl.checkserveridentity", "true");
     properties.put("mail.smtp.connectiontimeout", String.valueOf(TIMEOUT_MILLIS));
     properties.put("mail.smtp.timeout", String.valueOf(TIMEOUT_MILLIS));
     properties.put("mail.smtp.writetimeout", String.valueOf(TIMEOUT_MILLIS));

@@ -150,6 +150,17 @@ class EncryptedTablesIT {
       assertThat(planned(withoutKeys, "totals")).hasSize(1);
       assertThatThrownBy(() -> planned(withoutKeys, "events")).hasStackTraceContaining("decrypt");
     }
+    // A lake catalog with encryption off names the key the table needs.
+    Map<String, String> off = new java.util.LinkedHashMap<>(catalog);
+    off.keySet()
+        .removeIf(name -> name.startsWith("adlake.encryption") || name.startsWith("encryption."));
+    try (EncryptingCatalog withoutEncryption = new EncryptingCatalog()) {
+      withoutEncryption.initialize("secure", off);
+      assertThat(planned(withoutEncryption, "totals")).hasSize(1);
+      assertThatThrownBy(() -> planned(withoutEncryption, "events"))
+          .hasStackTraceContaining(
+              "encrypted under master key 'adlake-user-tables', and encryption is not configured");
+    }
     // Nor another master key.
     Map<String, String> wrong = new java.util.LinkedHashMap<>(catalog);
     wrong.put(MasterKeyKms.MASTER_KEY_PROPERTY, HexFormat.of().formatHex(new byte[32]));

@@ -54,6 +54,11 @@ class EmailNotifierTest {
   }
 
   private MonitoringConfig config(String password, Optional<URI> webhook) {
+    return config(password, webhook, false);
+  }
+
+  /** GreenMail's SMTP offers no STARTTLS: a plain relay on this host, TLS off. */
+  private MonitoringConfig config(String password, Optional<URI> webhook, boolean tls) {
     return new MonitoringConfig(
         webhook,
         List.of("oncall@example.com", "ads-team@example.com"),
@@ -63,17 +68,17 @@ class EmailNotifierTest {
             "adlake@example.com",
             Optional.of("alerts"),
             Optional.of(password),
-            true));
+            tls));
   }
 
   @Test
   void theAlertIsMailedEvenWhenTheWebhookIsDown() throws Exception {
     // Nothing listens on the webhook's port: it fails, and the mail goes out all the same.
     URI downHook = URI.create("http://127.0.0.1:" + LoopbackPorts.free() + "/hook");
-    assertThatThrownBy(
-            () ->
-                AnomalyJob.notifiers(config("a-mail-password", Optional.of(downHook)))
-                    .accept(SPIKE))
+    AnomalyJob.Notifiers notifiers =
+        new AnomalyJob.Notifiers(config("a-mail-password", Optional.of(downHook)));
+    notifiers.accept(SPIKE);
+    assertThatThrownBy(notifiers::raiseFailures)
         .isInstanceOf(ExternalFailureException.class)
         .hasMessageContaining(downHook.toString());
     assertThat(smtp.waitForIncomingEmail(10_000, 2)).isTrue();
@@ -87,6 +92,19 @@ class EmailNotifierTest {
         .contains("Expected:   4.0 per hour")
         .contains("Seen:       21.0 per hour")
         .contains("2026-11-02T03:00:00Z");
+  }
+
+  @Test
+  void aServerWithoutTlsIsRefusedWhenTlsIsRequired() {
+    assertThatThrownBy(
+            () ->
+                new EmailNotifier(
+                        config("a-mail-password", Optional.empty(), true).smtp(),
+                        List.of("a@example.com"))
+                    .accept(SPIKE))
+        .isInstanceOf(ExternalFailureException.class)
+        .hasMessageContaining("STARTTLS");
+    assertThat(smtp.getReceivedMessages()).isEmpty();
   }
 
   @Test

@@ -31,11 +31,14 @@ final class StreamMeters extends StreamingQueryListener
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final MeterRegistry registry = Metrics.globalRegistry;
-  private final MultiGauge lag =
+
+  /** One gauge per process: a rerun of the enricher in the same JVM rewrites its rows. */
+  private static final MultiGauge LAG =
       MultiGauge.builder("adlake.consumer.lag")
           .description("Records of the topic's partition after the consumer's position")
           .baseUnit("records")
-          .register(registry);
+          .register(Metrics.globalRegistry);
+
   private final Timer batches =
       Timer.builder("adlake.enrich.batch.duration")
           .description("How long the enricher's micro-batches took, writes and commits included")
@@ -94,7 +97,7 @@ final class StreamMeters extends StreamingQueryListener
         LOG.debug("No lag from the progress of {}", source.description(), e);
       }
     }
-    lag.register(rows, true);
+    LAG.register(rows, true);
   }
 
   /** The records of a topic's partition after the consumer's position. */
@@ -134,5 +137,10 @@ final class StreamMeters extends StreamingQueryListener
   public void onQueryStarted(QueryStartedEvent event) {}
 
   @Override
-  public void onQueryTerminated(QueryTerminatedEvent event) {}
+  public void onQueryTerminated(QueryTerminatedEvent event) {
+    if (query != null && query.equals(event.id())) {
+      // No lag is known of a query that stopped.
+      LAG.register(List.of(), true);
+    }
+  }
 }
