@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
       "the target) and a plain Spark job that selects the same columns, repartitions by",
       "customer_user_id into 256 partitions and writes Parquet. Target: the plain job's time",
       "over ours at least 1.0. The rows of both must be equal; each of our files is compared",
-      "with the target size (within 20%). Last, two of the tables are copied into Iceberg",
+      "with the target size (within 20%%). Last, two of the tables are copied into Iceberg",
       "tables partitioned by bucket(256, customer_user_id) and into unpartitioned ones, and a",
       "join on customer_user_id is timed on each pair with broadcasts off: the bucketed pair",
       "must join without a shuffle and give the same answer. The join's tables stay in the",
