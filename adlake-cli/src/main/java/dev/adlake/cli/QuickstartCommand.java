@@ -134,7 +134,8 @@ final class QuickstartCommand implements Callable<Integer> {
     AdlakeConfig config = root.loadConfig();
     if (!config.spark().properties().containsKey(INITIAL_PARTITIONS)) {
       // The quickstart's data is small: shuffles started 200 partitions wide (for large data)
-      // cost more in tasks than they save. Measured on 2 cores: 326 s with 200, 251 s with 8.
+      // cost more in tasks than they save. Measured on 2 cores with './adlake quickstart
+      // --no-serve': 400 s with 200 (domain-clusters 99 s), 185 s with 8 (domain-clusters 31 s).
       root.overrides.put("spark.conf." + INITIAL_PARTITIONS, "8");
       config = root.loadConfig();
     }

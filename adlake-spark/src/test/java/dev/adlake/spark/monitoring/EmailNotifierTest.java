@@ -9,11 +9,9 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.LoopbackPorts;
 import dev.adlake.core.anomaly.Anomaly;
-import dev.adlake.core.anomaly.SeriesKey;
 import dev.adlake.core.config.MonitoringConfig;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -26,15 +24,7 @@ import org.junit.jupiter.api.Test;
  * (whose failure is raised after), and a wrong password is an error naming the server.
  */
 class EmailNotifierTest {
-  private static final Anomaly SPIKE =
-      new Anomaly(
-          new SeriesKey("clicks", "campaign 7"),
-          "spike",
-          Instant.parse("2026-11-02T03:00:00Z"),
-          Instant.parse("2026-11-02T05:00:00Z"),
-          4,
-          21,
-          6.8);
+  private static final Anomaly SPIKE = WebhookNotifierTest.SPIKE;
 
   private GreenMail smtp;
   private int port;

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 /** An alert posted to a real local HTTP server as JSON, and a refusing hook named. */
 class WebhookNotifierTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Anomaly SPIKE =
+
+  /** A spike of clicks at night, the alert both notifier tests send. */
+  static final Anomaly SPIKE =
       new Anomaly(
           new SeriesKey("clicks", "campaign 7"),
           "spike",

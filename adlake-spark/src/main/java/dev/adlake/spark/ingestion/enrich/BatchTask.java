@@ -123,7 +123,9 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
     long failedRows = 0;
     // Records by "output source" (event adserver, failed tracker) and failures by stage: the
     // enricher's metrics.
-    Map<String, Long> bySource = new HashMap<>();
+    // Counted per output and source without building a key per record (the hot loop).
+    Map<EventEnricher.Output, Map<String, long[]>> bySource =
+        new java.util.EnumMap<>(EventEnricher.Output.class);
     Map<String, Long> byStage = new HashMap<>();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       while (rows.hasNext()) {
@@ -157,10 +159,8 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
         if (files != null) {
           files.write(outcome.row());
         }
-        bySource.merge(
-            outcome.output().name().toLowerCase(java.util.Locale.ROOT) + " " + outcome.source(),
-            1L,
-            Long::sum);
+        bySource.computeIfAbsent(outcome.output(), output -> new HashMap<>())
+            .computeIfAbsent(outcome.source(), source -> new long[1])[0]++;
         if (outcome.failed()) {
           byStage.merge(String.valueOf(outcome.row().getField("stage")), 1L, Long::sum);
         }
@@ -196,7 +196,7 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
               eventRows,
               mappingRows,
               failedRows,
-              bySource,
+              keyed(bySource),
               byStage);
       return List.of(written).iterator();
     } catch (RuntimeException e) {
@@ -218,5 +218,17 @@ final class BatchTask implements FlatMapFunction<Iterator<InternalRow>, BatchTas
 
   private KafkaProducer<byte[], byte[]> producer() {
     return new KafkaProducer<>(EventProducer.config(bootstrapServers, "adlake-enricher"));
+  }
+
+  /** The counts by "output source" (event adserver), as the batch report carries them. */
+  private static Map<String, Long> keyed(Map<EventEnricher.Output, Map<String, long[]>> counts) {
+    Map<String, Long> keyed = new HashMap<>();
+    counts.forEach(
+        (output, bySource) ->
+            bySource.forEach(
+                (source, n) ->
+                    keyed.put(
+                        output.name().toLowerCase(java.util.Locale.ROOT) + " " + source, n[0])));
+    return keyed;
   }
 }
