@@ -44,6 +44,7 @@ import picocli.CommandLine.ScopeType;
       BackfillCommand.class,
       MaintenanceCommand.class,
       EraseCommand.class,
+      PseudonymsCommand.class,
       JobsCommand.class,
       TablesCommand.class,
       SqlCommand.class,

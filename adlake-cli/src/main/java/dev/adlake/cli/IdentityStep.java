@@ -115,7 +115,7 @@ final class IdentityStep {
     long publishedRows = publishedRows(platform);
 
     // Our cookies are in the lake under the enricher's pseudonyms.
-    Pseudonymizer pseudonyms = new Pseudonymizer(PseudonymKey.of(platform.config()));
+    Pseudonymizer pseudonyms = PseudonymKey.pseudonymizer(platform.config());
     Map<String, Long> userOf = new HashMap<>();
     for (long u = 0; u < USERS; u++) {
       for (MappingGraph.Node node : graph.user(u).nodes()) {

@@ -112,9 +112,14 @@ final class TablesCommand implements Callable<Integer> {
     return table.userColumns().stream()
         .map(
             column ->
-                column.match() == dev.adlake.core.table.UserColumn.Match.ID
-                    ? column.name()
-                    : column.name() + " (" + column.match().name().toLowerCase(Locale.ROOT) + ")")
+                column.pseudonymised()
+                    ? column.name() + " (pseudonym)"
+                    : column.match() == dev.adlake.core.table.UserColumn.Match.ID
+                        ? column.name()
+                        : column.name()
+                            + " ("
+                            + column.match().name().toLowerCase(Locale.ROOT)
+                            + ")")
         .collect(java.util.stream.Collectors.joining(", "));
   }
 

@@ -72,6 +72,32 @@ public final class SecretFiles {
     return value;
   }
 
+  /**
+   * Replaces the secret in that file (or writes it), readable by the owner only: written whole to a
+   * restricted temporary file, then moved over the old one in one step, so a reader sees the old
+   * secret or the new one, never part of either.
+   */
+  public static void replace(Path file, String value) {
+    try {
+      Files.createDirectories(file.getParent());
+      restrict(file.getParent(), OWNER_ONLY_FOLDER);
+      Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".new");
+      try {
+        restrict(temporary, OWNER_ONLY_FILE);
+        Files.writeString(temporary, value, StandardCharsets.UTF_8);
+        Files.move(
+            temporary,
+            file,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temporary);
+      }
+    } catch (IOException e) {
+      throw new ExternalFailureException("Cannot write the secret " + file + ": " + e, e);
+    }
+  }
+
   /** Whether only the owner can read and write the file (always true where POSIX modes are not). */
   public static boolean ownerOnly(Path file) {
     try {

@@ -44,4 +44,21 @@ public final class LakeTables {
     table.refresh();
     return table;
   }
+
+  /**
+   * Replaces every row of the table by the rows given, in one commit with the summary entries given
+   * ({@code snapshot-property.} options of Iceberg's writer).
+   */
+  public static void replaceAll(
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows,
+      String tableName,
+      java.util.Map<String, String> summary) {
+    var writer = rows.writeTo(tableName);
+    summary.forEach((key, value) -> writer.option("snapshot-property." + key, value));
+    try {
+      writer.overwrite(org.apache.spark.sql.functions.lit(true));
+    } catch (NoSuchTableException e) {
+      throw new ExternalFailureException("Cannot rewrite table " + tableName + ": it is gone", e);
+    }
+  }
 }

@@ -125,6 +125,8 @@ public final class Platform implements AutoCloseable, Services {
       service = config;
     } else if (type == TableCatalog.class) {
       service = tables;
+    } else if (type == JobCatalog.class) {
+      service = jobs;
     } else if (type == KafkaServers.class) {
       service = new KafkaServers(kafkaBootstrapServers());
     } else if (type == ArchiveStores.class) {

@@ -19,6 +19,7 @@ import dev.adlake.spark.ingestion.enrich.EventsTables;
 import dev.adlake.spark.ingestion.partner.PartnerEventsJob;
 import dev.adlake.spark.ingestion.partner.RawCopyJob;
 import dev.adlake.spark.maintenance.EraseJob;
+import dev.adlake.spark.maintenance.PseudonymRotationJob;
 import dev.adlake.spark.maintenance.RetentionJob;
 import dev.adlake.spark.maintenance.TableUpkeepJob;
 import dev.adlake.spark.monitoring.AnomalyJob;
@@ -82,6 +83,7 @@ public final class SparkJobs {
     registry.add(new RetentionJob());
     registry.add(new TableUpkeepJob());
     registry.add(new EraseJob());
+    registry.add(new PseudonymRotationJob());
     return registry;
   }
 

@@ -213,6 +213,11 @@ public final class JobRunner {
   }
 
   /** Waits for one of the job's concurrency slots, across every process. */
+  /** The group of a job's run slots among the locks: slot {@code i} is lock {@code i} of it. */
+  public static String lockGroup(String job) {
+    return "job:" + job;
+  }
+
   private JdbcLocks.Lock slot(String job, int slots, Consumer<String> progress) {
     if (locks.isEmpty()) {
       return () -> {};
@@ -220,7 +225,7 @@ public final class JobRunner {
     boolean told = false;
     while (true) {
       for (int index = 0; index < slots; index++) {
-        Optional<JdbcLocks.Lock> lock = locks.get().tryLock("job:" + job, index);
+        Optional<JdbcLocks.Lock> lock = locks.get().tryLock(lockGroup(job), index);
         if (lock.isPresent()) {
           return lock.get();
         }

@@ -101,6 +101,11 @@ public record TableDefinition(
     return with(partitioning, timeColumn, retention, userColumns, properties);
   }
 
+  /** The columns whose every value is a pseudonym of our ids, rewritten when the key rotates. */
+  public List<String> pseudonymColumns() {
+    return userColumns.stream().filter(UserColumn::pseudonymised).map(UserColumn::name).toList();
+  }
+
   /** A column that holds a user's id, by which a user's rows are found and erased. */
   public TableDefinition withUserColumn(String column) {
     return withUserColumn(UserColumn.id(column));

@@ -177,7 +177,7 @@ public final class UserIdsMapperJob implements SparkJob {
         context.spark(),
         parameters.get(FULL),
         parameters.get(MAX_LINKS),
-        pseudonymize ? new Pseudonymizer(PseudonymKey.of(config)) : null);
+        pseudonymize ? PseudonymKey.pseudonymizer(config) : null);
   }
 
   /** One run without pseudonyms: every input's ids are used as they are. */

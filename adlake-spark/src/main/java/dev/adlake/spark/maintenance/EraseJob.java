@@ -156,10 +156,12 @@ public final class EraseJob implements SparkJob {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Pseudonymizer(PseudonymKey.of(config)));
+      PseudonymKey.of(config);
     } catch (RuntimeException e) {
       // No key: nothing was pseudonymised with one.
       return Optional.empty();
     }
+    // Refused while a rotation is under way: the tables hold two generations of pseudonyms.
+    return Optional.of(PseudonymKey.pseudonymizer(config));
   }
 }

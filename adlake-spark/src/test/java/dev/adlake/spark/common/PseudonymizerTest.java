@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -84,6 +85,24 @@ class PseudonymizerTest {
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  @Test
+  void aRingAppliesEachKeyToThePseudonymBefore() throws Exception {
+    String rotation = "adlake-rotation-key-9876543210";
+    Pseudonymizer ring = Pseudonymizer.ring(List.of(KEY, rotation));
+    String inner = new Pseudonymizer(KEY).pseudonymize("user-42");
+    assertThat(ring.generation()).isEqualTo(2);
+    assertThat(ring.pseudonymize("user-42"))
+        .isEqualTo(new Pseudonymizer(rotation).pseudonymize(inner))
+        .isNotEqualTo(inner)
+        .matches("[0-9a-f]{32}");
+    assertThat(roundTrip(ring).pseudonymize("user-42")).isEqualTo(ring.pseudonymize("user-42"));
+    assertThat(ring.toString()).doesNotContain(KEY).doesNotContain(rotation);
+    assertThatThrownBy(() -> Pseudonymizer.ring(List.of(KEY, "short-rotation")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("rotation 1")
+        .hasMessageNotContaining("short-rotation");
   }
 
   private static Pseudonymizer roundTrip(Pseudonymizer pseudonymizer)

@@ -16,7 +16,6 @@ import dev.adlake.kafka.KafkaTopics;
 import dev.adlake.spark.SparkJob;
 import dev.adlake.spark.SparkJobContext;
 import dev.adlake.spark.common.PseudonymKey;
-import dev.adlake.spark.common.Pseudonymizer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +96,7 @@ public final class EnricherJob implements SparkJob {
         enrich.userAgent(),
         enrich.urls(),
         enrich.anonymizeIp(),
-        enrich.pseudonymizeUserIds() ? new Pseudonymizer(PseudonymKey.of(config)) : null);
+        enrich.pseudonymizeUserIds() ? PseudonymKey.pseudonymizer(config) : null);
   }
 
   /**

@@ -129,7 +129,7 @@ public record EventsTables(String namespace) {
                 LakeTables.columns(EVENT_SCHEMA))
             .partitionedBy("days(event_time)", "source")
             .keptBy("event_time", Retention.FOREVER)
-            .withUserColumn("user_id")
+            .withUserColumn(UserColumn.pseudonym("user_id"))
             .withProperties(properties),
         TableDefinition.lake(
                 mappings(),
@@ -138,7 +138,7 @@ public record EventsTables(String namespace) {
                 LakeTables.columns(MAPPING_SCHEMA))
             .partitionedBy("days(event_time)")
             .keptBy("event_time", Retention.FOREVER)
-            .withUserColumn("user_id")
+            .withUserColumn(UserColumn.pseudonym("user_id"))
             .withUserColumn("partner_id")
             .withProperties(properties),
         TableDefinition.lake(
