@@ -6,7 +6,9 @@ import dev.adlake.core.AdlakeException;
 import dev.adlake.core.ErrorCategory;
 import dev.adlake.core.InvalidInputException;
 import dev.adlake.core.NotFoundException;
+import dev.adlake.core.anomaly.AlertNotifier;
 import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.MonitoringConfig;
 import dev.adlake.core.job.JobCatalog;
 import dev.adlake.core.job.JobDefinition;
 import dev.adlake.core.job.Pipeline;
@@ -32,6 +34,7 @@ import dev.adlake.kafka.KafkaJobs;
 import dev.adlake.kafka.archive.ArchiveStore;
 import dev.adlake.kafka.archive.ArchiveStores;
 import dev.adlake.spark.common.S3ArchiveStore;
+import dev.adlake.spark.monitoring.AlertNotifiers;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +130,8 @@ public final class Platform implements AutoCloseable, Services {
       service = tables;
     } else if (type == JobCatalog.class) {
       service = jobs;
+    } else if (type == AlertNotifier.class) {
+      service = AlertNotifiers.of(MonitoringConfig.of(config));
     } else if (type == KafkaServers.class) {
       service = new KafkaServers(kafkaBootstrapServers());
     } else if (type == ArchiveStores.class) {

@@ -79,7 +79,7 @@ public final class SparkJobs {
     registry.add(new BucketedTablesJob());
     registry.add(new ErTablesJob());
     registry.add(new CleanroomsReportJob());
-    registry.add(new AnomalyJob(config));
+    registry.add(new AnomalyJob());
     registry.add(new RetentionJob());
     registry.add(new TableUpkeepJob());
     registry.add(new EraseJob());

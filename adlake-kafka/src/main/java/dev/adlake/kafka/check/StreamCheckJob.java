@@ -1,6 +1,8 @@
 package dev.adlake.kafka.check;
 
 import dev.adlake.core.ExternalFailureException;
+import dev.adlake.core.anomaly.AlertNotice;
+import dev.adlake.core.anomaly.AlertNotifier;
 import dev.adlake.core.config.AdlakeConfig;
 import dev.adlake.core.config.MonitoringConfig;
 import dev.adlake.core.config.ValueType;
@@ -40,9 +42,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * stream-checks: watches the sources' {@code ingested-*} topics minute by minute ({@link
  * StreamChecker}) and raises what it finds into {@code adlake.alerts} (kind {@value #ALERT_KIND}),
- * once per episode: a source's drop or silence, malformed records, schema drift and null jumps,
- * each within a minute of the minute's end. Live from the topics' ends, or with {@code once} over
- * what the topics hold, from their beginnings.
+ * once per episode, and sends each new alert to the webhook and mail of the configuration: a
+ * source's drop or silence, malformed records, schema drift and null jumps, each within a minute of
+ * the minute's end. Live from the topics' ends, or with {@code once} over what the topics hold,
+ * from their beginnings.
  */
 public final class StreamCheckJob implements Job {
   public static final String NAME = "stream-checks";
@@ -81,13 +84,43 @@ public final class StreamCheckJob implements Job {
     return definition;
   }
 
+  /** A finding's alert as sent out, with the source, check, field and minute as fields. */
+  static AlertNotice notice(StreamChecker.Finding finding, String message) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("source", finding.source());
+    fields.put("check", finding.check());
+    fields.put("field", finding.field());
+    fields.put("minute", finding.minute().toString());
+    fields.put("since", finding.episode().toString());
+    String text =
+        """
+        %s
+
+        Source:  %s
+        Check:   %s%s
+        Minute:  %s (the first minute of this episode: %s)
+
+        """
+                .formatted(
+                    message,
+                    finding.source(),
+                    finding.check(),
+                    finding.field().isEmpty() ? "" : " of field " + finding.field(),
+                    finding.minute(),
+                    finding.episode())
+            + AlertNotice.WHERE_TO_LOOK;
+    return new AlertNotice(ALERT_KIND, finding.subject(), message, text, fields);
+  }
+
   @Override
   public JobResult run(JobContext context) {
     String servers = context.service(KafkaServers.class).bootstrapServers();
     boolean once = context.parameters().get(ONCE);
     JdbcAlerts alerts = new JdbcAlerts(context.service(MetadataStore.class).dataSource());
     Consumer<String> progress = context.progress();
+    AlertNotifier notifier = context.service(AlertNotifier.class);
     long[] raised = new long[1];
+    long[] notifyFailures = new long[1];
     Watch watch =
         watch(
             servers,
@@ -100,6 +133,14 @@ public final class StreamCheckJob implements Job {
               if (alerts.raise(ALERT_KIND, finding.subject(), finding.episode(), message)) {
                 raised[0]++;
                 progress.accept("ALERT " + message);
+                // A webhook or mail server down must not stop the watch: the alert is in the
+                // table all the same, and the failure is counted and shown.
+                try {
+                  notifier.send(notice(finding, message));
+                } catch (RuntimeException e) {
+                  notifyFailures[0]++;
+                  progress.accept("could not send the alert out: " + e.getMessage());
+                }
               }
             },
             progress);
@@ -110,6 +151,7 @@ public final class StreamCheckJob implements Job {
     figures.put("minutes_judged", watch.minutesJudged());
     figures.put("findings", watch.findings());
     figures.put("alerts_raised", raised[0]);
+    figures.put("notify_failures", notifyFailures[0]);
     return new JobResult(watch.records(), raised[0], figures);
   }
 

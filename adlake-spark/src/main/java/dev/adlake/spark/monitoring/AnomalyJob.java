@@ -1,10 +1,9 @@
 package dev.adlake.spark.monitoring;
 
+import dev.adlake.core.anomaly.AlertNotifier;
 import dev.adlake.core.anomaly.Anomaly;
 import dev.adlake.core.anomaly.AnomalyMonitor;
 import dev.adlake.core.anomaly.SeasonalDetector;
-import dev.adlake.core.config.AdlakeConfig;
-import dev.adlake.core.config.MonitoringConfig;
 import dev.adlake.core.config.ValueType;
 import dev.adlake.core.job.Dataset;
 import dev.adlake.core.job.Domain;
@@ -22,9 +21,9 @@ import java.util.function.Consumer;
 
 /**
  * {@code data-anomalies}: the serving store's latest hours against their seasonal baseline, each
- * anomaly raised once as an alert ({@link AnomalyMonitor}) and posted to {@code
- * monitoring.alert-webhook} when set. It runs on its own schedule (hourly, after the metrics), not
- * as a step of the pipeline.
+ * anomaly raised once as an alert ({@link AnomalyMonitor}) and sent to the webhook and mail of the
+ * configuration ({@link AlertNotifiers}). It runs on its own schedule (hourly, after the metrics),
+ * not as a step of the pipeline.
  */
 public final class AnomalyJob implements Job {
   public static final String NAME = "data-anomalies";
@@ -36,7 +35,6 @@ public final class AnomalyJob implements Job {
           "24",
           "The latest hours of the serving store to judge");
 
-  private final AdlakeConfig config;
   private final JobDefinition definition =
       new JobDefinition(
           NAME,
@@ -48,39 +46,29 @@ public final class AnomalyJob implements Job {
           List.of(Dataset.external("adlake.alerts")),
           List.of(HOURS));
 
-  public AnomalyJob(AdlakeConfig config) {
-    this.config = config;
-  }
-
   @Override
   public JobDefinition definition() {
     return definition;
   }
 
   /**
-   * The webhook and the mail, as configured: each alert goes to every one, and one that fails (a
-   * hook down) keeps it from none of the others nor from the next alerts; {@link #raiseFailures}
-   * says what failed once the check is done.
+   * Sends each anomaly through the platform's notifiers; one that fails keeps it from none of the
+   * next alerts, and {@link #raiseFailures} says what failed once the check is done.
    */
   static final class Notifiers implements Consumer<Anomaly> {
-    private final List<Consumer<Anomaly>> notifiers = new ArrayList<>();
+    private final AlertNotifier notifier;
     private final List<RuntimeException> failures = new ArrayList<>();
 
-    Notifiers(MonitoringConfig monitoring) {
-      monitoring.alertWebhook().ifPresent(url -> notifiers.add(new WebhookNotifier(url)));
-      if (!monitoring.alertEmail().isEmpty()) {
-        notifiers.add(new EmailNotifier(monitoring.smtp(), monitoring.alertEmail()));
-      }
+    Notifiers(AlertNotifier notifier) {
+      this.notifier = notifier;
     }
 
     @Override
     public void accept(Anomaly anomaly) {
-      for (Consumer<Anomaly> notifier : notifiers) {
-        try {
-          notifier.accept(anomaly);
-        } catch (RuntimeException e) {
-          failures.add(e);
-        }
+      try {
+        notifier.send(anomaly.notice());
+      } catch (RuntimeException e) {
+        failures.add(e);
       }
     }
 
@@ -98,7 +86,7 @@ public final class AnomalyJob implements Job {
   @Override
   public JobResult run(JobContext context) {
     SeasonalDetector.Settings settings = SeasonalDetector.Settings.defaults();
-    Notifiers notifiers = new Notifiers(MonitoringConfig.of(config));
+    Notifiers notifiers = new Notifiers(context.service(AlertNotifier.class));
     AnomalyMonitor monitor =
         new AnomalyMonitor(
             context.service(MetadataStore.class).dataSource(),

@@ -1,8 +1,8 @@
 package dev.adlake.spark.monitoring;
 
 import dev.adlake.core.ExternalFailureException;
-import dev.adlake.core.anomaly.Anomaly;
-import dev.adlake.core.anomaly.AnomalyMonitor;
+import dev.adlake.core.anomaly.AlertNotice;
+import dev.adlake.core.anomaly.AlertNotifier;
 import dev.adlake.core.config.MonitoringConfig;
 import jakarta.mail.Authenticator;
 import jakarta.mail.Message;
@@ -15,10 +15,9 @@ import jakarta.mail.internet.MimeMessage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import java.util.function.Consumer;
 
-/** Mails each new data-anomaly alert, with what was expected and seen, to the configured list. */
-public final class EmailNotifier implements Consumer<Anomaly> {
+/** Mails each new alert, with what was expected and seen, to the configured list. */
+public final class EmailNotifier implements AlertNotifier {
   private static final int TIMEOUT_MILLIS = 10_000;
 
   private final MonitoringConfig.Smtp smtp;
@@ -56,48 +55,22 @@ public final class EmailNotifier implements Consumer<Anomaly> {
   }
 
   /** The subject line of an alert's mail. */
-  static String subject(Anomaly anomaly) {
-    return "[adlake] %s of %s %s"
-        .formatted(anomaly.kind(), anomaly.series().metric(), anomaly.series().subject());
-  }
-
-  /** The text of an alert's mail. */
-  static String text(Anomaly anomaly) {
-    return """
-        %s
-
-        Series:     %s
-        From:       %s
-        To:         %s
-        Expected:   %.1f per hour (the same hours of the week over the earlier weeks)
-        Seen:       %.1f per hour
-        Deviations: %.1f
-
-        The alert stays in 'adlake runs --alerts' and on the dashboard's runs page while it lasts;
-        'adlake monitor' shows the platform's health. This mail is sent once per anomaly.
-        """
-        .formatted(
-            anomaly.describe(),
-            anomaly.series(),
-            anomaly.start(),
-            anomaly.end(),
-            anomaly.expected(),
-            anomaly.seen(),
-            anomaly.deviations());
+  static String subject(AlertNotice notice) {
+    return "[adlake] " + notice.headline();
   }
 
   @Override
-  public void accept(Anomaly anomaly) {
+  public void send(AlertNotice notice) {
     try {
       MimeMessage message = new MimeMessage(session);
       message.setFrom(new InternetAddress(smtp.from()));
       for (String address : to) {
         message.addRecipient(Message.RecipientType.TO, new InternetAddress(address));
       }
-      message.setSubject(subject(anomaly), "UTF-8");
-      message.setText(text(anomaly), "UTF-8");
+      message.setSubject(subject(notice), "UTF-8");
+      message.setText(notice.text(), "UTF-8");
       message.setSentDate(java.util.Date.from(Instant.now()));
-      message.setHeader("X-Adlake-Alert", AnomalyMonitor.ALERT_KIND);
+      message.setHeader("X-Adlake-Alert", notice.kind());
       Transport.send(message);
     } catch (MessagingException e) {
       throw new ExternalFailureException(

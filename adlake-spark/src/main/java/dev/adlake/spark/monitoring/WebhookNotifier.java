@@ -2,8 +2,8 @@ package dev.adlake.spark.monitoring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adlake.core.ExternalFailureException;
-import dev.adlake.core.anomaly.Anomaly;
-import dev.adlake.core.anomaly.AnomalyMonitor;
+import dev.adlake.core.anomaly.AlertNotice;
+import dev.adlake.core.anomaly.AlertNotifier;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,10 +12,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
-/** Posts each new data-anomaly alert to a webhook as JSON; an answer other than 2xx fails. */
-public final class WebhookNotifier implements Consumer<Anomaly> {
+/**
+ * Posts each new alert to a webhook as JSON (its kind, its fields, and its line as {@code text});
+ * an answer other than 2xx fails.
+ */
+public final class WebhookNotifier implements AlertNotifier {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI url;
@@ -27,24 +29,16 @@ public final class WebhookNotifier implements Consumer<Anomaly> {
   }
 
   /** The JSON an alert is posted as. */
-  static Map<String, Object> body(Anomaly anomaly) {
+  static Map<String, Object> body(AlertNotice notice) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("kind", AnomalyMonitor.ALERT_KIND);
-    body.put("series", anomaly.series().toString());
-    body.put("metric", anomaly.series().metric());
-    body.put("subject", anomaly.series().subject());
-    body.put("anomaly", anomaly.kind());
-    body.put("start", anomaly.start().toString());
-    body.put("end", anomaly.end().toString());
-    body.put("expected", anomaly.expected());
-    body.put("seen", anomaly.seen());
-    body.put("deviations", anomaly.deviations());
-    body.put("text", anomaly.describe());
+    body.put("kind", notice.kind());
+    body.putAll(notice.fields());
+    body.put("text", notice.line());
     return body;
   }
 
   @Override
-  public void accept(Anomaly anomaly) {
+  public void send(AlertNotice notice) {
     try {
       HttpResponse<String> response =
           http.send(
@@ -52,7 +46,7 @@ public final class WebhookNotifier implements Consumer<Anomaly> {
                   .timeout(Duration.ofSeconds(10))
                   .header("Content-Type", "application/json")
                   .POST(
-                      HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body(anomaly))))
+                      HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body(notice))))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 != 2) {

@@ -66,7 +66,8 @@ class EmailNotifierTest {
     // Nothing listens on the webhook's port: it fails, and the mail goes out all the same.
     URI downHook = URI.create("http://127.0.0.1:" + LoopbackPorts.free() + "/hook");
     AnomalyJob.Notifiers notifiers =
-        new AnomalyJob.Notifiers(config("a-mail-password", Optional.of(downHook)));
+        new AnomalyJob.Notifiers(
+            AlertNotifiers.of(config("a-mail-password", Optional.of(downHook))));
     notifiers.accept(SPIKE);
     assertThatThrownBy(notifiers::raiseFailures)
         .isInstanceOf(ExternalFailureException.class)
@@ -91,7 +92,7 @@ class EmailNotifierTest {
                 new EmailNotifier(
                         config("a-mail-password", Optional.empty(), true).smtp(),
                         List.of("a@example.com"))
-                    .accept(SPIKE))
+                    .send(SPIKE.notice()))
         .isInstanceOf(ExternalFailureException.class)
         .hasMessageContaining("STARTTLS");
     assertThat(smtp.getReceivedMessages()).isEmpty();
@@ -103,7 +104,7 @@ class EmailNotifierTest {
             () ->
                 new EmailNotifier(
                         config("wrong", Optional.empty()).smtp(), List.of("a@example.com"))
-                    .accept(SPIKE))
+                    .send(SPIKE.notice()))
         .isInstanceOf(ExternalFailureException.class)
         .hasMessageContaining("127.0.0.1:" + port);
     assertThat(smtp.getReceivedMessages()).isEmpty();

@@ -53,7 +53,7 @@ class WebhookNotifierTest {
     server.start();
     try {
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
-      new WebhookNotifier(URI.create(base + "/hook")).accept(SPIKE);
+      new WebhookNotifier(URI.create(base + "/hook")).send(SPIKE.notice());
       assertThat(received).hasSize(1);
       JsonNode body = received.get(0);
       assertThat(body.get("kind").asText()).isEqualTo("data_anomaly");
@@ -67,7 +67,7 @@ class WebhookNotifierTest {
               "clicks of campaign 7 spike from 2026-11-02T03:00:00Z to 2026-11-02T05:00:00Z:"
                   + " expected about 4, saw 21 (6.8 deviations)");
 
-      assertThatThrownBy(() -> new WebhookNotifier(URI.create(base + "/down")).accept(SPIKE))
+      assertThatThrownBy(() -> new WebhookNotifier(URI.create(base + "/down")).send(SPIKE.notice()))
           .isInstanceOf(ExternalFailureException.class)
           .hasMessage("The alert webhook " + base + "/down answered 503: maintenance");
     } finally {
