@@ -62,10 +62,34 @@ public final class AnomalyMonitor {
     Map<SeriesKey, HourlyCounts> series = new HashMap<>();
     // Hours before the store's first are no zeros: the baseline starts where the data does.
     Instant first = read(earliest, to, series).orElse(earliest);
+    return judge(series, first, from, to, "the serving store", progress);
+  }
+
+  /**
+   * Judges the hours {@code [from, to)} of the series given, each against its earlier weeks from
+   * {@code first} on, and raises each anomaly found once, as {@link #check} does.
+   *
+   * @param what what the series are of, for the progress line
+   */
+  public Report judge(
+      Map<SeriesKey, HourlyCounts> series,
+      Instant first,
+      Instant from,
+      Instant to,
+      String what,
+      Consumer<String> progress) {
     List<Anomaly> anomalies = AnomalyScan.run(detector, series, first, from, to);
+    Instant newest = to.minus(Duration.ofHours(1));
     progress.accept(
-        "judged %d hour(s) up to %s of %d series against up to %d earlier weeks: %d anomaly(ies)"
-            .formatted(hours, newest.get(), series.size(), baselineWeeks, anomalies.size()));
+        "judged %s: %d hour(s) up to %s of %d series against the earlier weeks from %s: %d"
+                .formatted(
+                    what,
+                    Duration.between(from, to).toHours(),
+                    newest,
+                    series.size(),
+                    first,
+                    anomalies.size())
+            + " anomaly(ies)");
     JdbcAlerts alerts = new JdbcAlerts(dataSource);
     List<Anomaly> raised = new ArrayList<>();
     for (Anomaly anomaly : anomalies) {
@@ -76,7 +100,7 @@ public final class AnomalyMonitor {
         notifier.accept(anomaly);
       }
     }
-    return new Report(newest, series.size(), anomalies, raised);
+    return new Report(Optional.of(newest), series.size(), anomalies, raised);
   }
 
   private Optional<Instant> newestHour() {

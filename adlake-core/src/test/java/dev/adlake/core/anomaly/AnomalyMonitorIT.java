@@ -98,7 +98,8 @@ class AnomalyMonitorIT {
     assertThat(again.anomalies()).hasSameSizeAs(first.anomalies());
     assertThat(again.raised()).isEmpty();
     assertThat(posted).hasSameSizeAs(first.raised());
-    assertThat(progress).anySatisfy(line -> assertThat(line).startsWith("judged 24 hour(s)"));
+    assertThat(progress)
+        .anySatisfy(line -> assertThat(line).startsWith("judged the serving store: 24 hour(s)"));
   }
 
   @Test
