@@ -2,6 +2,7 @@ package dev.adlake.core.access;
 
 import dev.adlake.core.SecretFiles;
 import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.EnrichConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -65,6 +66,7 @@ public final class DeploymentChecks {
     findings.add(access(config, local));
     findings.add(tls(config, local));
     findings.addAll(secretFiles(config.secretsDirectory()));
+    findings.add(pseudonymRotation(config.secretsDirectory()));
     findings.add(metadataPassword(config));
     findings.addAll(defaultSecrets(config));
     findings.add(ports(config, local));
@@ -127,6 +129,27 @@ public final class DeploymentChecks {
       findings.add(Finding.ok("secret files", "only their owner reads " + secrets));
     }
     return findings;
+  }
+
+  private static Finding pseudonymRotation(Path secrets) {
+    Path pending = secrets.resolve(EnrichConfig.PENDING_ROTATION_FILE);
+    if (Files.exists(pending)) {
+      return Finding.fail(
+          "pseudonym key",
+          "a rotation of the pseudonym key is under way (%s): nothing is pseudonymised, the"
+                  .formatted(pending)
+              + " enricher does not start, until it ends",
+          "finish it with 'adlake pseudonyms rotate' (it goes on where it stopped)");
+    }
+    long rotations =
+        SecretFiles.read(secrets.resolve(EnrichConfig.ROTATIONS_FILE))
+            .map(text -> text.lines().filter(line -> !line.isBlank()).count())
+            .orElse(0L);
+    return Finding.ok(
+        "pseudonym key",
+        rotations == 0
+            ? "no rotation under way; never rotated"
+            : "no rotation under way; rotated %d time(s)".formatted(rotations));
   }
 
   private static Finding metadataPassword(AdlakeConfig config) {

@@ -42,6 +42,12 @@ public record EnrichConfig(
   /** The shortest pseudonym key accepted, in bytes (UTF-8): 128 bits. */
   public static final int MINIMUM_KEY_BYTES = 16;
 
+  /** The file of the home's secrets holding the keys of the completed rotations, oldest first. */
+  public static final String ROTATIONS_FILE = "enrich-pseudonym-rotations";
+
+  /** The file of the home's secrets holding the new key of a rotation under way. */
+  public static final String PENDING_ROTATION_FILE = "enrich-pseudonym-rotation-pending";
+
   public static final ConfigKey<Boolean> GEO =
       ConfigKey.of(
           "enrich.geo",

@@ -39,7 +39,34 @@ class DeploymentChecksTest {
     assertThat(findings)
         .extracting(Finding::check)
         .contains(
-            "access", "tls", "secret files", "metadata password", "default secrets", "open ports");
+            "access",
+            "tls",
+            "secret files",
+            "pseudonym key",
+            "metadata password",
+            "default secrets",
+            "open ports");
+  }
+
+  @Test
+  void aRotationOfThePseudonymKeyLeftUnderWayFails() {
+    AdlakeConfig config = load(Map.of());
+    SecretFiles.createIfMissing(
+        config.secretsDirectory().resolve("enrich-pseudonym-rotations"), 32);
+    assertThat(DeploymentChecks.check(config))
+        .filteredOn(finding -> finding.check().equals("pseudonym key"))
+        .singleElement()
+        .satisfies(finding -> assertThat(finding.detail()).endsWith("rotated 1 time(s)"));
+    SecretFiles.createIfMissing(
+        config.secretsDirectory().resolve("enrich-pseudonym-rotation-pending"), 32);
+    assertThat(DeploymentChecks.check(config))
+        .filteredOn(finding -> finding.check().equals("pseudonym key"))
+        .singleElement()
+        .satisfies(
+            finding -> {
+              assertThat(finding.level()).isEqualTo(Level.FAIL);
+              assertThat(finding.fix().orElseThrow()).contains("adlake pseudonyms rotate");
+            });
   }
 
   @Test

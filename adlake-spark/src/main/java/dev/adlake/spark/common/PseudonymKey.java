@@ -4,6 +4,7 @@ import dev.adlake.core.ConflictException;
 import dev.adlake.core.ExternalFailureException;
 import dev.adlake.core.SecretFiles;
 import dev.adlake.core.config.AdlakeConfig;
+import dev.adlake.core.config.EnrichConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,12 +66,12 @@ public final class PseudonymKey {
 
   /** The keys of the completed rotations, a line each, oldest first. */
   public static Path rotationsFile(AdlakeConfig config) {
-    return config.secretsDirectory().resolve("enrich-pseudonym-rotations");
+    return config.secretsDirectory().resolve(EnrichConfig.ROTATIONS_FILE);
   }
 
   /** The new key of a rotation under way, until every table is rewritten with it. */
   public static Path pendingRotationFile(AdlakeConfig config) {
-    return config.secretsDirectory().resolve("enrich-pseudonym-rotation-pending");
+    return config.secretsDirectory().resolve(EnrichConfig.PENDING_ROTATION_FILE);
   }
 
   /** The pending rotation's key, made now (random, 256 bits) when no rotation is under way. */
