@@ -36,7 +36,7 @@ public record MonitoringConfig(Optional<URI> alertWebhook, List<String> alertEma
           "monitoring.alert-webhook",
           ValueType.uri("http", "https"),
           null,
-          "URL each new data-anomaly alert is posted to as JSON (a chat or paging hook); unset:"
+          "URL each new alert (data anomalies, stream checks) is posted to as JSON (a chat or paging hook); unset:"
               + " alerts go to the alerts table only");
   public static final ConfigKey<String> ALERT_EMAIL =
       ConfigKey.of(
@@ -45,7 +45,7 @@ public record MonitoringConfig(Optional<URI> alertWebhook, List<String> alertEma
               Pattern.compile("[^,@\\s]+@[^,@\\s]+(\\s*,\\s*[^,@\\s]+@[^,@\\s]+)*"),
               "e-mail addresses separated by commas"),
           null,
-          "Addresses each new data-anomaly alert is mailed to (needs monitoring.smtp-host)");
+          "Addresses each new alert (data anomalies, stream checks) is mailed to (needs monitoring.smtp-host)");
   public static final ConfigKey<String> SMTP_HOST =
       ConfigKey.of(
           "monitoring.smtp-host", ValueType.string(), null, "Mail server that sends the alerts");
@@ -85,9 +85,9 @@ public record MonitoringConfig(Optional<URI> alertWebhook, List<String> alertEma
       ConfigKey.of(
           "monitoring.stream-check-topics",
           ValueType.topicNames(),
-          "ingested-tracker,ingested-mapping",
-          "JSON topics the stream-checks job watches minute by minute (drops, malformed records,"
-              + " schema drift, nulls)");
+          "ingested-tracker,ingested-bids,ingested-mapping",
+          "Topics the stream-checks job watches minute by minute (JSON, or the bid stream's Avro):"
+              + " drops, malformed records, schema drift, nulls");
 
   static List<ConfigKey<?>> keys() {
     return List.of(

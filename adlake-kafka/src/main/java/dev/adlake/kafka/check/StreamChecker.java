@@ -2,7 +2,10 @@ package dev.adlake.kafka.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.adlake.core.stream.StreamTopics;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,6 +17,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
 
 /**
  * Watches each source's records minute by minute and judges every closed minute against the
@@ -49,6 +57,15 @@ public final class StreamChecker {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The first bytes of an Avro single-object encoded record. */
+  private static final byte[] AVRO_MARKER = {(byte) 0xC3, 0x01};
+
+  private static final long BIDS_FINGERPRINT =
+      SchemaNormalization.parsingFingerprint64(StreamTopics.bidRequestSchema());
+
+  private final BinaryMessageDecoder<GenericRecord> bids =
+      new BinaryMessageDecoder<>(GenericData.get(), StreamTopics.bidRequestSchema());
+
   /** One thing found wrong with a source's minute. */
   public record Finding(
       String source, String check, String field, Instant minute, Instant episode, String message) {
@@ -70,7 +87,8 @@ public final class StreamChecker {
   private long judgedMinutes;
 
   /**
-   * Counts one record of the source at its time; the value is its bytes (JSON expected).
+   * Counts one record of the source at its time; the value is its bytes: JSON, or Avro
+   * single-object encoding of the bid stream's declared schema.
    *
    * @param partition the record's partition: the records' time is followed per partition, so a
    *     partition read ahead of another does not close minutes the other still has records of
@@ -88,6 +106,13 @@ public final class StreamChecker {
             .computeIfAbsent(minute, m -> new MinuteProfile());
     profile.records++;
     maxTimestamp = Math.max(maxTimestamp, timestampMillis);
+    if (value != null
+        && value.length >= 2
+        && value[0] == AVRO_MARKER[0]
+        && value[1] == AVRO_MARKER[1]) {
+      observeAvro(profile, value);
+      return;
+    }
     JsonNode record;
     try {
       record = value == null ? null : JSON.readTree(value);
@@ -104,6 +129,38 @@ public final class StreamChecker {
       JsonNode v = field.getValue();
       if (v.isNull() || (v.isTextual() && v.asText().isEmpty())) {
         profile.nulls.merge(field.getKey(), 1L, Long::sum);
+      }
+    }
+  }
+
+  /**
+   * An Avro single-object record (the bid stream): decoded with the declared schema, its fields and
+   * nulls counted as a JSON record's are. One written with another schema (another fingerprint)
+   * counts a pseudo-field {@code @schema <fingerprint>} instead, so a new writer schema on a good
+   * share of the records is schema drift; one that cannot be decoded is malformed.
+   */
+  private void observeAvro(MinuteProfile profile, byte[] value) {
+    if (value.length < 10) {
+      profile.malformed++;
+      return;
+    }
+    long fingerprint = ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (fingerprint != BIDS_FINGERPRINT) {
+      profile.present.merge("@schema " + Long.toHexString(fingerprint), 1L, Long::sum);
+      return;
+    }
+    GenericRecord record;
+    try {
+      record = bids.decode(value);
+    } catch (IOException | RuntimeException notDecodable) {
+      profile.malformed++;
+      return;
+    }
+    for (Schema.Field field : record.getSchema().getFields()) {
+      profile.present.merge(field.name(), 1L, Long::sum);
+      Object v = record.get(field.pos());
+      if (v == null || (v instanceof CharSequence text && text.length() == 0)) {
+        profile.nulls.merge(field.name(), 1L, Long::sum);
       }
     }
   }
@@ -148,7 +205,22 @@ public final class StreamChecker {
       }
       nextMinute.put(source, minute);
     }
+    // An episode whose check passed in a minute since has ended: forget it, so a watch that runs
+    // for months keeps only the episodes going on.
+    episodes
+        .entrySet()
+        .removeIf(
+            entry -> {
+              String source = entry.getKey().substring(0, entry.getKey().indexOf('\u0000'));
+              Long next = nextMinute.get(source);
+              return next != null && entry.getValue()[1] < next - MINUTE_MILLIS;
+            });
     return findings;
+  }
+
+  /** How many episodes are going on: for tests of a long watch. */
+  int episodesGoingOn() {
+    return episodes.size();
   }
 
   private List<Finding> judge(String source, long minute, MinuteProfile now) {

@@ -2,10 +2,16 @@ package dev.adlake.kafka.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.adlake.core.stream.StreamTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +53,69 @@ class StreamCheckerTest {
     assertThat(found)
         .extracting(f -> f.check() + " " + (f.minute().toEpochMilli() - T0) / 60_000)
         .containsExactly("silent 6", "silent 7");
+  }
+
+  @Test
+  void theAvroBidStreamIsCheckedByItsDeclaredSchema() throws Exception {
+    Schema declared = StreamTopics.bidRequestSchema();
+    // A writer that added a field: another schema, another fingerprint.
+    Schema.Parser parser = new Schema.Parser();
+    Schema other =
+        parser.parse(
+            declared
+                .toString()
+                .replace(
+                    "\"fields\":[",
+                    "\"fields\":[{\"name\":\"currency\",\"type\":\"string\",\"default\":\"USD\"},"));
+    BinaryMessageEncoder<GenericRecord> encoder =
+        new BinaryMessageEncoder<>(GenericData.get(), declared);
+    BinaryMessageEncoder<GenericRecord> otherEncoder =
+        new BinaryMessageEncoder<>(GenericData.get(), other);
+    StreamChecker checker = new StreamChecker();
+    List<String> found = new ArrayList<>();
+    // Minute 8 stays open: the records' time has not passed its end.
+    for (int m = 0; m < 9; m++) {
+      for (int i = 0; i < 100; i++) {
+        boolean drifted = m == 5 && i < 40;
+        GenericRecord bid = new GenericData.Record(drifted ? other : declared);
+        bid.put("request_id", "r-" + m + "-" + i);
+        bid.put("event_time", T0 + m * 60_000L + i * 500L);
+        bid.put("ip", "192.0.2.1");
+        bid.put("user_agent", "Mozilla/5.0");
+        // Minute 6: user ids gone (null) from most bids.
+        bid.put("user_id", m == 6 && i < 60 ? null : "u-" + i);
+        bid.put("site_url", "https://example.com/");
+        bid.put("ad_slot", "top");
+        bid.put("floor_price_micros", 1_000L);
+        if (drifted) {
+          bid.put("currency", "EUR");
+        }
+        byte[] value = (drifted ? otherEncoder : encoder).encode(bid).array();
+        if (m == 7 && i < 30) {
+          value = java.util.Arrays.copyOf(value, 12); // truncated after its header
+        }
+        checker.observe("bids", 0, T0 + m * 60_000L + i * 500L, value);
+      }
+      for (StreamChecker.Finding finding : checker.advance()) {
+        found.add(
+            "%d %s %s"
+                .formatted(
+                    (finding.minute().toEpochMilli() - T0) / 60_000,
+                    finding.check(),
+                    finding.field()));
+      }
+    }
+    found.addAll(
+        checker.finish().stream()
+            .map(
+                f ->
+                    "%d %s %s"
+                        .formatted((f.minute().toEpochMilli() - T0) / 60_000, f.check(), f.field()))
+            .toList());
+    String drift = "@schema " + Long.toHexString(SchemaNormalization.parsingFingerprint64(other));
+    assertThat(found).containsExactly("5 new-field " + drift, "6 nulls user_id", "7 malformed ");
+    // Minute 7 is the last judged: its episode may go on; the earlier ones ended and are gone.
+    assertThat(checker.episodesGoingOn()).isEqualTo(1);
   }
 
   static List<String> run(StreamChecker checker, int minute, int[] tracker, int[] mapping) {
