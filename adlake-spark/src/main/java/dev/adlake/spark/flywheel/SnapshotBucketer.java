@@ -258,22 +258,39 @@ final class SnapshotBucketer {
                 dev.adlake.core.job.Unit.BYTES.format(targetBytes),
                 bucketCount,
                 KEY));
-    String sampleKey = "spark.sql.execution.rangeExchange.sampleSizePerPartition";
-    String before = spark.conf().get(sampleKey, "100");
-    // The range bounds come from a sample of the keys: a larger one evens the files out.
-    spark.conf().set(sampleKey, "2000");
-    try {
-      rows.repartitionByRange(fileCount, bucket(bucketCount), col(KEY))
-          .write()
-          .mode(SaveMode.Overwrite)
-          .parquet(location.toString());
-    } finally {
-      spark.conf().set(sampleKey, before);
-    }
+    rows.repartition(fileCount, fileOf(bucketCount, fileCount))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(location.toString());
     List<FileStatus> written = files.dataFiles(location);
     long bytes = written.stream().mapToLong(FileStatus::getLen).sum();
     long rowCount = rows(written, spark.sparkContext().hadoopConfiguration());
     return new TableOutput(table, location, rowCount, written.size(), bytes, targetBytes);
+  }
+
+  /**
+   * The file a row goes to, as the key of a hash exchange into {@code fileCount} partitions that
+   * lands each value in a partition of its own: files hold consecutive buckets, and a bucket is cut
+   * between two files only where a file is full. Each bucket is split into equal slices by another
+   * hash of the key, and the slices dealt out in order, so files differ by at most one slice (under
+   * 1% of a file) whatever their number. One shuffle, as a plain repartition by the key: no
+   * sampling pass over the input, as range partitioning needs.
+   */
+  static Column fileOf(int bucketCount, int fileCount) {
+    long slicesPerBucket = Math.max(64, (64L * fileCount + bucketCount - 1) / bucketCount);
+    long slices = slicesPerBucket * bucketCount;
+    Column slice =
+        bucket(bucketCount)
+            .cast("long")
+            .multiply(slicesPerBucket)
+            .plus(functions.pmod(functions.xxhash64(col(KEY)), functions.lit(slicesPerBucket)));
+    Column file = slice.multiply(fileCount).divide(slices).cast("int");
+    return functions.element_at(
+        functions.array(
+            java.util.Arrays.stream(PartitionKeys.identity(fileCount))
+                .mapToObj(functions::lit)
+                .toArray(Column[]::new)),
+        file.plus(1));
   }
 
   /** Iceberg's bucket transform of the key, as the bucketed tables' partitions compute it. */
