@@ -28,7 +28,7 @@ class PlatformTablesTest {
     assertThat(tables.find("raw.adserver__events")).isPresent();
     assertThat(tables.get("reporting.ad_hourly").partitioning()).containsExactly("hours(hour)");
     assertThat(tables.get("streams.events").userColumns())
-        .containsExactly(UserColumn.id("user_id"));
+        .containsExactly(UserColumn.pseudonym("user_id"));
     assertThat(tables.of(TableStore.SERVING))
         .extracting(TableDefinition::name)
         .contains("serving.metrics_hourly");
