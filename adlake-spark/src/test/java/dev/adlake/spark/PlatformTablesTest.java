@@ -29,6 +29,11 @@ class PlatformTablesTest {
     assertThat(tables.get("reporting.ad_hourly").partitioning()).containsExactly("hours(hour)");
     assertThat(tables.get("streams.events").userColumns())
         .containsExactly(UserColumn.pseudonym("user_id"));
+    // What a rotation of the pseudonym key rewrites besides the identity graph.
+    assertThat(tables.of(TableStore.LAKE))
+        .filteredOn(table -> !table.pseudonymColumns().isEmpty())
+        .extracting(TableDefinition::name)
+        .containsExactlyInAnyOrder("streams.events", "streams.mappings");
     assertThat(tables.of(TableStore.SERVING))
         .extracting(TableDefinition::name)
         .contains("serving.metrics_hourly");
